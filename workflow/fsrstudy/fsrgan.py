@@ -1,0 +1,91 @@
+"""FSR-GAN (Tan et al., CVPR 2018): generator and WGAN critic on deep features.
+
+Both networks see a feature as a 64 x 64 x 1 "image" (4096 values). For a feature size
+other than 4096 (e.g. 512-d conv5 descriptors), a learned linear layer lifts it to 4096
+first, and the generator's last layer outputs that size. Leaky ReLU everywhere.
+
+Dropout: the paper says "dropout 70%". It was written in TensorFlow, whose dropout
+took the KEEP probability, and dropping 70% of the only input to the output layer of a
+regressor is drastic, so the default is keep_prob = 0.7 (drop 0.3). It is a parameter.
+"""
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+SIDE = 64
+PLANE = SIDE * SIDE  # 4096
+
+# (in, out, kernel, stride) as in the paper's tables
+GENERATOR_CONVS = [(1, 4, 8, 1), (4, 8, 5, 2), (8, 16, 5, 1), (16, 32, 5, 2),
+                   (32, 64, 5, 1), (64, 128, 5, 2)]
+CRITIC_CONVS = [(1, 8, 5, 2), (8, 16, 5, 2), (16, 32, 3, 2), (32, 64, 3, 1)]
+
+
+def _conv(c_in: int, c_out: int, kernel: int, stride: int) -> nn.Conv2d:
+    # "same" padding: stride 1 keeps the size (even kernels pad one more on one side,
+    # as TensorFlow does); stride 2 halves it.
+    padding = "same" if stride == 1 else (kernel - 1) // 2
+    return nn.Conv2d(c_in, c_out, kernel, stride, padding)
+
+
+def _lift(dim: int) -> nn.Module:
+    return nn.Identity() if dim == PLANE else nn.Linear(dim, PLANE)
+
+
+class Generator(nn.Module):
+    def __init__(self, dim: int = PLANE, keep_prob: float = 0.7, slope: float = 0.2,
+                 residual: bool = False):
+        super().__init__()
+        if not 0 < keep_prob <= 1:
+            raise ValueError(f"keep_prob must be in (0, 1] (got {keep_prob})")
+        self.dim = dim
+        self.residual = residual
+        self.lift = _lift(dim)
+        layers = []
+        for c_in, c_out, kernel, stride in GENERATOR_CONVS:
+            layers += [_conv(c_in, c_out, kernel, stride), nn.LeakyReLU(slope)]
+        self.convs = nn.Sequential(*layers)
+        self.dropout = nn.Dropout(1 - keep_prob)
+        self.out = nn.Linear(8 * 8 * 128, dim)
+
+    def forward(self, f_lr: torch.Tensor) -> torch.Tensor:
+        x = self.lift(f_lr).view(-1, 1, SIDE, SIDE)
+        x = self.convs(x).flatten(1)
+        out = self.out(self.dropout(x))
+        return f_lr + out if self.residual else out
+
+
+class Critic(nn.Module):
+    """WGAN critic: an unbounded score, higher for features it deems high-resolution."""
+
+    def __init__(self, dim: int = PLANE, slope: float = 0.2):
+        super().__init__()
+        self.lift = _lift(dim)
+        layers = []
+        for c_in, c_out, kernel, stride in CRITIC_CONVS:
+            layers += [_conv(c_in, c_out, kernel, stride), nn.LeakyReLU(slope)]
+        self.convs = nn.Sequential(*layers)
+        self.out = nn.Linear(8 * 8 * 64, 1)
+
+    def forward(self, f: torch.Tensor) -> torch.Tensor:
+        x = self.lift(f).view(-1, 1, SIDE, SIDE)
+        return self.out(self.convs(x).flatten(1)).squeeze(1)
+
+
+def focal_distance(f_sr: torch.Tensor, f_hr: torch.Tensor, r: float) -> torch.Tensor:
+    """(1/m) sum_i ||F_SR_i - F_HR_i||_2^r: the paper's focal distance term."""
+    return torch.linalg.vector_norm(f_sr - f_hr, dim=1).pow(r).mean()
+
+
+def generator_loss(critic_sr: torch.Tensor, f_sr: torch.Tensor, f_hr: torch.Tensor,
+                   r: float, adversarial_weight: float = 1.0):
+    """L(G) = -E[D(F_SR)] + focal distance. Returns (total, adversarial, distance)."""
+    adversarial = -critic_sr.mean()
+    distance = focal_distance(f_sr, f_hr, r)
+    return adversarial_weight * adversarial + distance, adversarial, distance
+
+
+def critic_loss(critic_sr: torch.Tensor, critic_hr: torch.Tensor) -> torch.Tensor:
+    """L(D) = E[D(F_SR)] - E[D(F_HR)] (WGAN)."""
+    return critic_sr.mean() - critic_hr.mean()

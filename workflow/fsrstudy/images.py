@@ -1,0 +1,39 @@
+"""Reading photographs safely: every unreadable file is reported by name."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+
+class BadImage(ValueError):
+    """An image file that is missing, empty or cannot be decoded."""
+
+
+def check_image(path: str | Path) -> str | None:
+    """Return why `path` is not a usable image, or None if it decodes."""
+    path = Path(path)
+    if not path.is_file():
+        return "missing"
+    if path.stat().st_size == 0:
+        return "zero bytes"
+    try:
+        with Image.open(path) as im:
+            im.load()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
+        return f"cannot be decoded ({error.__class__.__name__}: {error})"
+    return None
+
+
+def load_rgb(path: str | Path) -> Image.Image:
+    """Open an image upright (EXIF orientation applied) as RGB; BadImage names the file."""
+    reason = check_image(path)
+    if reason:
+        raise BadImage(f"{path}: {reason}")
+    with Image.open(path) as im:
+        return ImageOps.exif_transpose(im).convert("RGB")
+
+
+def to_array(image: Image.Image) -> np.ndarray:
+    return np.asarray(image.convert("RGB"), dtype=np.uint8)

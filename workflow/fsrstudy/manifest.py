@@ -1,0 +1,83 @@
+"""The manifest: one row per image the study uses, the contract between stages.
+
+Columns: image_id, photo_id, group, file, view, view_params, split.
+- `group`: images of one real scene; relevance is "same group".
+- `split`: train (FSR-GAN / ISR training only), query, or database. Train and the
+  evaluation splits never share a group.
+"""
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+import pandas as pd
+
+COLUMNS = ["image_id", "photo_id", "group", "file", "view", "view_params", "split"]
+SPLITS = ("train", "query", "database")
+
+
+class ManifestError(ValueError):
+    pass
+
+
+def check(manifest: pd.DataFrame) -> pd.DataFrame:
+    """Raise ManifestError unless the manifest is well formed and leakage-free."""
+    missing = [c for c in COLUMNS if c not in manifest.columns]
+    if missing:
+        raise ManifestError(f"manifest lacks columns {missing}")
+    if manifest["image_id"].duplicated().any():
+        dup = manifest.loc[manifest["image_id"].duplicated(), "image_id"].tolist()[:5]
+        raise ManifestError(f"duplicate image ids, e.g. {dup}")
+    bad = sorted(set(manifest["split"]) - set(SPLITS))
+    if bad:
+        raise ManifestError(f"unknown split values {bad}; expected {SPLITS}")
+    train_groups = set(manifest.loc[manifest["split"] == "train", "group"])
+    eval_groups = set(manifest.loc[manifest["split"] != "train", "group"])
+    shared = sorted(train_groups & eval_groups)
+    if shared:
+        raise ManifestError(f"groups in both train and evaluation splits: {shared[:5]}")
+    return manifest
+
+
+def stable_order(keys, seed: int) -> list:
+    """Keys sorted by a seeded hash: a shuffle that does not depend on input order."""
+    return sorted(keys, key=lambda k: hashlib.sha256(f"{seed}:{k}".encode()).hexdigest())
+
+
+def split_groups(groups: pd.Series, seed: int, test_fraction: float,
+                 multi_photo_groups_to_test: bool = True) -> dict[str, str]:
+    """Map each group to 'train' or 'test'.
+
+    Groups holding several real photos of one scene are the only real-viewpoint
+    evaluation the demo set has, so they go to test when asked; the single-photo groups
+    are split by `test_fraction` in a seeded, order-independent way.
+    """
+    sizes = groups.value_counts()
+    multi = [g for g in sizes.index if sizes[g] > 1] if multi_photo_groups_to_test else []
+    single = stable_order([g for g in sizes.index if g not in multi], seed)
+    n_test = int(round(test_fraction * len(single)))
+    assignment = {g: "test" for g in multi}
+    assignment.update({g: ("test" if i < n_test else "train") for i, g in enumerate(single)})
+    if "train" not in assignment.values():
+        raise ManifestError("no group left for training: lower test_fraction or use more photos")
+    if "test" not in assignment.values():
+        raise ManifestError("no group left for evaluation: raise test_fraction or use more photos")
+    return assignment
+
+
+def select_photos(photos: pd.DataFrame, max_photos: int | None, seed: int) -> pd.DataFrame:
+    """At most `max_photos` photos, taking whole groups in a seeded order (tiny configs)."""
+    if not max_photos or max_photos >= len(photos):
+        return photos
+    keep, count = [], 0
+    for group in stable_order(photos["group"].unique(), seed):
+        size = int((photos["group"] == group).sum())
+        if count + size > max_photos:
+            continue
+        keep.append(group)
+        count += size
+    return photos[photos["group"].isin(keep)]
+
+
+def image_ids(manifest: pd.DataFrame) -> np.ndarray:
+    return manifest["image_id"].to_numpy()

@@ -1,0 +1,189 @@
+"""One function per stage of the workflow: read inputs, compute, write outputs atomically.
+
+Notebooks call these and show what they return; tests call them directly.
+"""
+from __future__ import annotations
+
+import contextlib
+import platform
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import torch
+
+from . import (analysis, backbones, degrade, demo_set, evaluation, features, images,
+               protocols, storage, training)
+from .atomic import atomic_path, save_csv, save_json, save_npy
+
+HR = 1  # factor of the high-resolution input
+SR_METHODS = ("fsrgan",)
+
+
+def read_manifest(path) -> pd.DataFrame:
+    return pd.read_csv(path, keep_default_na=False, dtype={"view_params": str})
+
+
+# -- prepare ---------------------------------------------------------------------------
+def prepare(photos_csv, manifest_csv, bad_csv, *, seed: int, views_per_photo: int,
+            train_views_per_photo: int, test_fraction: float, max_photos=None,
+            bad_images: str = "skip"):
+    manifest, bad = demo_set.prepare(photos_csv, seed, views_per_photo,
+                                     train_views_per_photo, test_fraction, max_photos,
+                                     bad_images)
+    save_csv(bad_csv, bad)
+    save_csv(manifest_csv, manifest)
+    return manifest, bad
+
+
+# -- degrade ---------------------------------------------------------------------------
+def degrade_images(manifest_csv, images_dir, *, input_size: int, factors) -> dict:
+    """Write the HR input stack (f1) and one LR stack per factor, all (N, S, S, 3)."""
+    manifest = read_manifest(manifest_csv)
+    images_dir = Path(images_dir)
+    n, shape = len(manifest), (len(manifest), input_size, input_size, 3)
+    all_factors = [HR] + [f for f in factors if f != HR]
+    with contextlib.ExitStack() as stack:
+        outs = {}
+        for f in all_factors:
+            tmp = stack.enter_context(atomic_path(storage.stack_path(images_dir, f)))
+            outs[f] = np.lib.format.open_memmap(tmp, mode="w+", dtype=np.uint8, shape=shape)
+        photo, photo_file = None, None
+        for i, row in enumerate(manifest.itertuples()):
+            if row.file != photo_file:
+                photo, photo_file = images.load_rgb(row.file), row.file
+            hr = degrade.hr_input(photo, row.view_params, input_size)
+            for f in all_factors:
+                outs[f][i] = degrade.lr_input(hr, f)
+        for array in outs.values():
+            array.flush()
+        del outs
+    storage.write_ids(images_dir / "ids.txt", manifest["image_id"])
+    return {"n_images": n, "input_size": input_size,
+            "low_sizes": {f: degrade.low_size(input_size, f) for f in all_factors}}
+
+
+# -- features --------------------------------------------------------------------------
+def extract_features(images_dir, features_dir, *, factors, source: str, poolings,
+                     gem_p: float, batch_size: int, device: str, precision: str,
+                     pretrained: bool = True) -> dict:
+    """HR ('hr_f1') and LR ('lr_f<k>') descriptors of every image, per backbone."""
+    dev = features.pick_device(device)
+    model = backbones.build(source, poolings, gem_p, pretrained)
+    names = dict(zip(model.poolings, backbones.descriptor_names(source, model.poolings)))
+    timings = {}
+    for f in [HR] + [f for f in factors if f != HR]:
+        stack = storage.load(storage.stack_path(images_dir, f))
+        start = time.perf_counter()
+        out = features.extract(model, stack, batch_size, dev, precision, desc=f"f{f}")
+        timings[f"f{f}"] = round(time.perf_counter() - start, 2)
+        method = "hr" if f == HR else "lr"
+        for pooling, array in out.items():
+            save_npy(storage.feature_path(features_dir, names[pooling], method, f), array)
+    ids = storage.read_ids(Path(images_dir) / "ids.txt")
+    storage.write_ids(Path(features_dir) / "ids.txt", ids)
+    meta = {"source": source, "backbones": list(names.values()), "device": str(dev),
+            "precision": precision, "batch_size": batch_size, "n_images": len(ids),
+            "seconds_per_factor": timings, "torch": torch.__version__,
+            "cpu": platform.processor() or platform.machine(),
+            "gpu": torch.cuda.get_device_name(0) if dev.type == "cuda" else None}
+    save_json(Path(features_dir) / "meta.json", meta)
+    return meta
+
+
+def load_features(features_dir, backbone: str, method: str, factor: int) -> np.ndarray:
+    return np.load(storage.feature_path(features_dir, backbone, method, factor))
+
+
+# -- train -----------------------------------------------------------------------------
+def train_fsrgan(manifest_csv, features_dir, models_dir, loss_csv, *, backbones_: list,
+                 factors, cfg: training.FSRGANConfig, device: str = "auto") -> pd.DataFrame:
+    """Train one FSR-GAN per backbone on the train split, all factors mixed."""
+    manifest = read_manifest(manifest_csv)
+    train_rows = np.where(manifest["split"].to_numpy() == "train")[0]
+    dev = features.pick_device(device)
+    logs = []
+    for backbone in backbones_:
+        hr = load_features(features_dir, backbone, "hr", HR)
+        lr = {f: load_features(features_dir, backbone, "lr", f) for f in factors}
+        x, y, _ = training.make_pairs(lr, hr, train_rows)
+        start = time.perf_counter()
+        gen, critic, log = training.train(x, y, cfg, dev)
+        seconds = time.perf_counter() - start
+        training.save_checkpoint(Path(models_dir) / f"fsrgan_{backbone}.pt", gen, critic,
+                                 cfg, {"backbone": backbone, "factors": list(factors),
+                                       "n_pairs": len(x), "train_seconds": seconds})
+        log.insert(0, "backbone", backbone)
+        logs.append(log)
+    table = pd.concat(logs, ignore_index=True)
+    save_csv(loss_csv, table)
+    return table
+
+
+def apply_fsrgan(features_dir, models_dir, *, backbones_: list, factors,
+                 device: str = "auto") -> dict:
+    """SR features ('fsrgan_f<k>') of every image's LR features, per backbone."""
+    dev = features.pick_device(device)
+    shapes = {}
+    for backbone in backbones_:
+        gen = training.load_generator(Path(models_dir) / f"fsrgan_{backbone}.pt", dev)
+        for f in factors:
+            sr = training.apply(gen, load_features(features_dir, backbone, "lr", f), dev)
+            save_npy(storage.feature_path(features_dir, backbone, "fsrgan", f), sr)
+            shapes[f"{backbone}/f{f}"] = sr.shape
+    return shapes
+
+
+# -- analysis --------------------------------------------------------------------------
+def analyse_distances(manifest_csv, features_dir, distance_csv, per_image_csv, *,
+                      backbones_: list, factors, methods=("lr",) + SR_METHODS,
+                      seed: int = 0) -> pd.DataFrame:
+    manifest = read_manifest(manifest_csv)
+    held_out = np.where(manifest["split"].to_numpy() != "train")[0]
+    ids = manifest["image_id"].to_numpy()[held_out]
+    groups = manifest["group"].to_numpy()[held_out]
+    frames = []
+    for backbone in backbones_:
+        hr = load_features(features_dir, backbone, "hr", HR)[held_out]
+        others = {(m, f): load_features(features_dir, backbone, m, f)[held_out]
+                  for m in methods for f in factors}
+        frames.append(analysis.per_image_distances(hr, others, ids, backbone))
+        frames.append(analysis.reference_rows(hr, groups, backbone, seed))
+    per_image = pd.concat(frames, ignore_index=True)
+    table = analysis.summarise(per_image)
+    save_csv(per_image_csv, per_image)
+    save_csv(distance_csv, table)
+    return table
+
+
+# -- retrieval -------------------------------------------------------------------------
+RETRIEVAL_COLUMNS = ["dataset", "protocol", "backbone", "method", "factor", "mAP",
+                     "n_queries"]
+
+
+def evaluate_retrieval(manifest_csv, features_dir, retrieval_csv, *, dataset: str,
+                       backbones_: list, factors, protocol_names,
+                       methods=("lr",) + SR_METHODS) -> pd.DataFrame:
+    """mAP of queries (HR, and each method at each factor) against the HR database."""
+    manifest = read_manifest(manifest_csv)
+    db_rows = protocols.database_rows(manifest)
+    rows = []
+    for name in protocol_names:
+        protocol = protocols.build(manifest, name)
+        if len(protocol.query_rows) == 0:
+            continue
+        for backbone in backbones_:
+            database = load_features(features_dir, backbone, "hr", HR)[db_rows]
+            runs = [("hr", HR)] + [(m, f) for m in methods for f in factors]
+            for method, factor in runs:
+                queries = load_features(features_dir, backbone, method, factor)
+                ranks = evaluation.rank(queries[protocol.query_rows], database)
+                m_ap, aps = evaluation.mean_average_precision(ranks, protocol.positives,
+                                                              protocol.junk)
+                rows.append({"dataset": dataset, "protocol": name, "backbone": backbone,
+                             "method": method, "factor": factor, "mAP": m_ap,
+                             "n_queries": int((~np.isnan(aps)).sum())})
+    table = pd.DataFrame(rows, columns=RETRIEVAL_COLUMNS)
+    save_csv(retrieval_csv, table)
+    return table

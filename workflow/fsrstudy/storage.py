@@ -1,0 +1,33 @@
+"""Where each stage keeps its arrays, so that every stage names files the same way.
+
+Image stacks:   <images>/f<factor>.npy   (N, S, S, 3) uint8; f1 is the HR input
+Features:       <features>/<backbone>/<method>_f<factor>.npy  (N, D) float32
+Row order of every array = the manifest's row order (ids.txt beside them).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from .atomic import save_text
+
+
+def stack_path(images_dir, factor: int) -> Path:
+    return Path(images_dir) / f"f{factor}.npy"
+
+
+def feature_path(features_dir, backbone: str, method: str, factor: int) -> Path:
+    return Path(features_dir) / backbone / f"{method}_f{factor}.npy"
+
+
+def write_ids(path, ids) -> None:
+    save_text(path, "\n".join(ids) + "\n")
+
+
+def read_ids(path) -> np.ndarray:
+    return np.array(Path(path).read_text().split())
+
+
+def load(path, mmap: bool = True) -> np.ndarray:
+    return np.load(path, mmap_mode="r" if mmap else None)

@@ -1,0 +1,116 @@
+"""Training FSR-GAN on (LR feature, HR feature) pairs of the train split.
+
+Every factor is mixed into one training set, as in the paper: one generator serves all
+down-scaling ratios. Each batch: `critic_steps` WGAN critic updates (weights clipped to
+[-clip, clip], as in WGAN), then one generator update with the focal loss.
+"""
+from __future__ import annotations
+
+import random
+from dataclasses import asdict, dataclass
+
+import numpy as np
+import pandas as pd
+import torch
+
+from . import fsrgan
+
+
+@dataclass
+class FSRGANConfig:
+    epochs: int = 6
+    batch_size: int = 64
+    lr: float = 8e-4
+    focal_r: float = 2.0
+    adversarial_weight: float = 1.0
+    keep_prob: float = 0.7
+    leaky_slope: float = 0.2
+    residual: bool = False
+    critic_steps: int = 1
+    critic_clip: float = 0.01
+    seed: int = 0
+
+
+def seed_everything(seed: int) -> None:
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+    torch.use_deterministic_algorithms(True, warn_only=True)
+
+
+def make_pairs(lr_by_factor: dict[int, np.ndarray], hr: np.ndarray, rows: np.ndarray):
+    """Stack (LR, HR, factor) over every factor for the images at `rows`."""
+    lr = np.concatenate([lr_by_factor[f][rows] for f in sorted(lr_by_factor)])
+    target = np.concatenate([hr[rows] for _ in lr_by_factor])
+    factor = np.concatenate([np.full(len(rows), f) for f in sorted(lr_by_factor)])
+    return lr.astype(np.float32), target.astype(np.float32), factor
+
+
+def train(lr_feats: np.ndarray, hr_feats: np.ndarray, cfg: FSRGANConfig,
+          device: torch.device | str = "cpu", log_every: int = 1):
+    """Train G and D; return (generator, critic, loss log as a DataFrame)."""
+    seed_everything(cfg.seed)
+    device = torch.device(device)
+    dim = lr_feats.shape[1]
+    gen = fsrgan.Generator(dim, cfg.keep_prob, cfg.leaky_slope, cfg.residual).to(device)
+    critic = fsrgan.Critic(dim, cfg.leaky_slope).to(device)
+    opt_g = torch.optim.Adam(gen.parameters(), lr=cfg.lr)
+    opt_d = torch.optim.Adam(critic.parameters(), lr=cfg.lr)
+    x_all = torch.from_numpy(lr_feats).to(device)
+    y_all = torch.from_numpy(hr_feats).to(device)
+    shuffler = torch.Generator().manual_seed(cfg.seed)
+    log, step = [], 0
+    for epoch in range(cfg.epochs):
+        order = torch.randperm(len(x_all), generator=shuffler).to(device)
+        for start in range(0, len(order), cfg.batch_size):
+            idx = order[start:start + cfg.batch_size]
+            x, y = x_all[idx], y_all[idx]
+            gen.train()
+            for _ in range(cfg.critic_steps):
+                with torch.no_grad():
+                    sr = gen(x)
+                loss_d = fsrgan.critic_loss(critic(sr), critic(y))
+                opt_d.zero_grad(set_to_none=True)
+                loss_d.backward()
+                opt_d.step()
+                with torch.no_grad():
+                    for p in critic.parameters():
+                        p.clamp_(-cfg.critic_clip, cfg.critic_clip)
+            sr = gen(x)
+            loss_g, adv, dist = fsrgan.generator_loss(critic(sr), sr, y, cfg.focal_r,
+                                                      cfg.adversarial_weight)
+            opt_g.zero_grad(set_to_none=True)
+            loss_g.backward()
+            opt_g.step()
+            if step % log_every == 0:
+                log.append({"epoch": epoch, "step": step, "loss_critic": loss_d.item(),
+                            "loss_generator": loss_g.item(), "adversarial": adv.item(),
+                            "distance": dist.item()})
+            step += 1
+    return gen.eval(), critic.eval(), pd.DataFrame(log)
+
+
+@torch.no_grad()
+def apply(gen: fsrgan.Generator, feats: np.ndarray, device: torch.device | str = "cpu",
+          batch_size: int = 1024) -> np.ndarray:
+    """Super-resolve features with a trained generator (eval mode: no dropout)."""
+    gen = gen.to(device).eval()
+    out = [gen(torch.from_numpy(feats[i:i + batch_size]).to(device)).cpu().numpy()
+           for i in range(0, len(feats), batch_size)]
+    return np.concatenate(out).astype(np.float32)
+
+
+def save_checkpoint(path, gen, critic, cfg: FSRGANConfig, extra: dict) -> None:
+    from .atomic import atomic_path
+    with atomic_path(path) as tmp:
+        torch.save({"generator": gen.state_dict(), "critic": critic.state_dict(),
+                    "config": asdict(cfg), "dim": gen.dim, **extra}, tmp)
+
+
+def load_generator(path, device="cpu") -> fsrgan.Generator:
+    ckpt = torch.load(path, map_location=device, weights_only=True)
+    cfg = ckpt["config"]
+    gen = fsrgan.Generator(ckpt["dim"], cfg["keep_prob"], cfg["leaky_slope"],
+                           cfg.get("residual", False))
+    gen.load_state_dict(ckpt["generator"])
+    return gen.eval()

@@ -1,0 +1,46 @@
+# Helpers shared by every rule: paths of the run, the notebook command, parameters.
+import json
+import shlex
+import sys
+
+from snakemake.settings.types import DeploymentMethod
+
+from fsrstudy import backbones as _backbones
+from fsrstudy.figures import FIGURES
+
+RUN = config["run"]
+OUT = f"{config['results_dir']}/{RUN}"
+FACTORS = config["degrade"]["factors"]
+ALL_FACTORS = [1] + FACTORS
+BACKBONES = _backbones.descriptor_names(config["features"]["source"],
+                                        config["features"]["poolings"])
+FIGURE_NAMES = sorted(FIGURES)
+STAGES = ["01_prepare", "02_degrade", "03_features", "04_train", "05_apply",
+          "06_analysis", "07_retrieval"]
+
+# Under --use-conda the rule's environment provides `python`; otherwise use the Python
+# that runs Snakemake (the project's venv), whatever PATH says.
+USE_CONDA = DeploymentMethod.CONDA in workflow.deployment_settings.deployment_method
+PYTHON = "python" if USE_CONDA else sys.executable
+ENV = "../../envs/study.yaml"
+
+
+def notebook_html(stage):
+    return f"{OUT}/notebooks/{stage}.html"
+
+
+def notebook_log(stage):
+    return f"{OUT}/notebooks/{stage}.ipynb"
+
+
+def as_param(values):
+    """Stage parameters as one shell-quoted JSON argument for the notebook runner."""
+    return shlex.quote(json.dumps(values))
+
+
+# PYTHONPATH makes the package importable in any environment (venv or conda).
+NOTEBOOK_CMD = (
+    "PYTHONPATH=workflow${{PYTHONPATH:+:$PYTHONPATH}} {PYTHON} -m fsrstudy.notebook_runner "
+    "{params.notebook} {log.notebook} {output.html} --params {params.values} "
+    "> {log.stderr} 2>&1"
+)

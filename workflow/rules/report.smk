@@ -1,0 +1,47 @@
+# Figures (each drawn from one table alone) and the index of executed notebooks.
+
+
+def figure_table(wildcards):
+    return f"{OUT}/tables/{FIGURES[wildcards.name].table}"
+
+
+rule figure:
+    input:
+        table=figure_table,
+    output:
+        png=report(f"{OUT}/figures/{{name}}.png", caption="../report/figure.rst",
+                   category="Figures"),
+    log:
+        f"{OUT}/logs/figure_{{name}}.log",
+    params:
+        caption=lambda wc: FIGURES[wc.name].caption,
+    wildcard_constraints:
+        name="|".join(FIGURE_NAMES),
+    threads: 1
+    resources:
+        mem_mb=1000,
+    conda:
+        ENV
+    shell:
+        "PYTHONPATH=workflow${{PYTHONPATH:+:$PYTHONPATH}} {PYTHON} -m fsrstudy.figures "
+        "{wildcards.name} {input.table} {output.png} > {log} 2>&1"
+
+
+rule notebook_index:
+    input:
+        html=[notebook_html(stage) for stage in STAGES],
+    output:
+        index=report(f"{OUT}/notebooks/index.html", category="Executed notebooks",
+                     caption="../report/notebooks.rst"),
+    log:
+        f"{OUT}/logs/notebook_index.log",
+    params:
+        run=RUN,
+    threads: 1
+    resources:
+        mem_mb=500,
+    conda:
+        ENV
+    shell:
+        "PYTHONPATH=workflow${{PYTHONPATH:+:$PYTHONPATH}} {PYTHON} -m fsrstudy.notebook_index "
+        "{params.run} {output.index} {input.html} > {log} 2>&1"
