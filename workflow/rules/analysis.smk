@@ -19,6 +19,7 @@ rule analysis:
         notebook=notebook_log("06_analysis"),
         stderr=f"{OUT}/logs/06_analysis.log",
     params:
+        python=PYTHON,
         notebook="notebooks/06_analysis.py",
         values=lambda wc, input, output: as_param({
             "manifest_csv": input.manifest, "features_dir": f"{OUT}/features",
@@ -43,6 +44,7 @@ rule retrieval:
         notebook=notebook_log("07_retrieval"),
         stderr=f"{OUT}/logs/07_retrieval.log",
     params:
+        python=PYTHON,
         notebook="notebooks/07_retrieval.py",
         values=lambda wc, input, output: as_param({
             "manifest_csv": input.manifest, "features_dir": f"{OUT}/features",

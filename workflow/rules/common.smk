@@ -33,6 +33,15 @@ def notebook_log(stage):
     return f"{OUT}/notebooks/{stage}.ipynb"
 
 
+def feature_files(method, factors):
+    return expand(f"{OUT}/features/{{backbone}}/{method}_f{{factor}}.npy",
+                  backbone=BACKBONES, factor=factors)
+
+
+def figure_table(wildcards):
+    return f"{OUT}/tables/{FIGURES[wildcards.name].table}"
+
+
 def as_param(values):
     """Stage parameters as one shell-quoted JSON argument for the notebook runner."""
     return shlex.quote(json.dumps(values))
@@ -40,7 +49,7 @@ def as_param(values):
 
 # PYTHONPATH makes the package importable in any environment (venv or conda).
 NOTEBOOK_CMD = (
-    "PYTHONPATH=workflow${{PYTHONPATH:+:$PYTHONPATH}} {PYTHON} -m fsrstudy.notebook_runner "
+    "PYTHONPATH=workflow${{PYTHONPATH:+:$PYTHONPATH}} {params.python} -m fsrstudy.notebook_runner "
     "{params.notebook} {log.notebook} {output.html} --params {params.values} "
     "> {log.stderr} 2>&1"
 )

@@ -12,6 +12,7 @@ rule prepare:
         notebook=notebook_log("01_prepare"),
         stderr=f"{OUT}/logs/01_prepare.log",
     params:
+        python=PYTHON,
         notebook="notebooks/01_prepare.py",
         values=lambda wc, input, output: as_param({
             "photos_csv": input.photos, "manifest_csv": output.manifest,
@@ -39,6 +40,7 @@ rule degrade:
         notebook=notebook_log("02_degrade"),
         stderr=f"{OUT}/logs/02_degrade.log",
     params:
+        python=PYTHON,
         notebook="notebooks/02_degrade.py",
         values=lambda wc, input: as_param({
             "manifest_csv": input.manifest, "images_dir": f"{OUT}/images",

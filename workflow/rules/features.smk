@@ -1,11 +1,6 @@
 # Stage 3: VGG16 descriptors of HR and every low-resolution copy.
 
 
-def feature_files(method, factors):
-    return expand(f"{OUT}/features/{{backbone}}/{method}_f{{factor}}.npy",
-                  backbone=BACKBONES, factor=factors)
-
-
 rule features:
     input:
         stacks=rules.degrade.output.stacks,
@@ -20,6 +15,7 @@ rule features:
         notebook=notebook_log("03_features"),
         stderr=f"{OUT}/logs/03_features.log",
     params:
+        python=PYTHON,
         notebook="notebooks/03_features.py",
         values=lambda wc, threads: as_param({
             "images_dir": f"{OUT}/images", "features_dir": f"{OUT}/features",

@@ -1,10 +1,6 @@
 # Figures (each drawn from one table alone) and the index of executed notebooks.
 
 
-def figure_table(wildcards):
-    return f"{OUT}/tables/{FIGURES[wildcards.name].table}"
-
-
 rule figure:
     input:
         table=figure_table,
@@ -14,6 +10,7 @@ rule figure:
     log:
         f"{OUT}/logs/figure_{{name}}.log",
     params:
+        python=PYTHON,
         caption=lambda wc: FIGURES[wc.name].caption,
     wildcard_constraints:
         name="|".join(FIGURE_NAMES),
@@ -23,7 +20,7 @@ rule figure:
     conda:
         ENV
     shell:
-        "PYTHONPATH=workflow${{PYTHONPATH:+:$PYTHONPATH}} {PYTHON} -m fsrstudy.figures "
+        "PYTHONPATH=workflow${{PYTHONPATH:+:$PYTHONPATH}} {params.python} -m fsrstudy.figures "
         "{wildcards.name} {input.table} {output.png} > {log} 2>&1"
 
 
@@ -36,6 +33,7 @@ rule notebook_index:
     log:
         f"{OUT}/logs/notebook_index.log",
     params:
+        python=PYTHON,
         run=RUN,
     threads: 1
     resources:
@@ -43,5 +41,5 @@ rule notebook_index:
     conda:
         ENV
     shell:
-        "PYTHONPATH=workflow${{PYTHONPATH:+:$PYTHONPATH}} {PYTHON} -m fsrstudy.notebook_index "
+        "PYTHONPATH=workflow${{PYTHONPATH:+:$PYTHONPATH}} {params.python} -m fsrstudy.notebook_index "
         "{params.run} {output.index} {input.html} > {log} 2>&1"

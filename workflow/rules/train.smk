@@ -14,6 +14,7 @@ rule train_fsrgan:
         notebook=notebook_log("04_train"),
         stderr=f"{OUT}/logs/04_train.log",
     params:
+        python=PYTHON,
         notebook="notebooks/04_train.py",
         values=lambda wc, input, output, threads: as_param({
             "manifest_csv": input.manifest, "features_dir": f"{OUT}/features",
@@ -40,6 +41,7 @@ rule apply_fsrgan:
         notebook=notebook_log("05_apply"),
         stderr=f"{OUT}/logs/05_apply.log",
     params:
+        python=PYTHON,
         notebook="notebooks/05_apply.py",
         values=as_param({
             "features_dir": f"{OUT}/features", "models_dir": f"{OUT}/models",

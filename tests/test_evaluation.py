@@ -1,0 +1,45 @@
+"""Oxford-style AP, checked against values computed by hand."""
+import numpy as np
+import pytest
+
+from fsrstudy import evaluation
+
+
+def test_perfect_ranking_has_ap_one():
+    assert evaluation.average_precision([3, 1, 0, 2], positives=[3, 1]) == pytest.approx(1.0)
+
+
+def test_trapezoid_rule_by_hand():
+    # positives at ranks 0 and 2: (1+1)/2 + (1/2 + 2/3)/2, over 2 positives
+    ap = evaluation.average_precision([5, 7, 6], positives=[5, 6])
+    assert ap == pytest.approx((1.0 + (0.5 + 2 / 3) / 2) / 2)
+
+
+def test_first_positive_late():
+    # one positive at rank 3: p0 = 0/3, p1 = 1/4 -> AP = 1/8
+    assert evaluation.average_precision([0, 1, 2, 3], positives=[3]) == pytest.approx(0.125)
+
+
+def test_junk_is_removed_from_the_ranking():
+    with_junk = evaluation.average_precision([9, 5, 8, 7, 6], positives=[5, 6], junk=[9, 8])
+    assert with_junk == pytest.approx(evaluation.average_precision([5, 7, 6], [5, 6]))
+
+
+def test_differs_from_the_step_rule():
+    # scikit-learn's step rule would give (1 + 2/3)/2 = 0.8333 here
+    assert evaluation.average_precision([5, 7, 6], [5, 6]) == pytest.approx(0.7916666, abs=1e-6)
+
+
+def test_query_without_positives_is_skipped_in_map():
+    ranks = np.array([[0, 1, 2], [2, 1, 0]])
+    m_ap, aps = evaluation.mean_average_precision(ranks, [[0], []])
+    assert m_ap == pytest.approx(1.0)
+    assert np.isnan(aps[1])
+    with pytest.raises(ValueError):
+        evaluation.average_precision([0, 1], positives=[])
+
+
+def test_rank_by_cosine_similarity():
+    database = np.array([[1.0, 0.0], [0.0, 1.0], [0.7, 0.7]])
+    ranks = evaluation.rank(np.array([[2.0, 0.1]]), database)
+    assert ranks.tolist() == [[0, 2, 1]]
