@@ -17,8 +17,10 @@ SNAKEMAKE = [sys.executable, "-m", "snakemake", "--cores", "2", "--configfile",
 pytestmark = pytest.mark.e2e
 
 
-def snakemake(*args, results_dir, check=True):
-    cmd = SNAKEMAKE + ["--config", f"results_dir={results_dir}", *args]
+def snakemake(*args, results_dir, config=(), check=True):
+    # --configfile and --config take every following word: targets and flags go first
+    cmd = SNAKEMAKE[:3] + [*args] + SNAKEMAKE[3:] + ["--config", f"results_dir={results_dir}",
+                                                    *config]
     return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=check)
 
 
@@ -76,7 +78,7 @@ def test_lint_passes():
 
 
 def test_invalid_config_stops_before_any_job(tmp_path):
-    proc = snakemake("--config", "seed=-1", results_dir=tmp_path, check=False)
+    proc = snakemake(results_dir=tmp_path, config=["seed=-1"], check=False)
     assert proc.returncode != 0
     assert "seed" in proc.stderr and "-1" in proc.stderr
     assert not (tmp_path / "tiny").exists()
