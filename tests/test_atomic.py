@@ -20,3 +20,12 @@ def test_successful_write_replaces(tmp_path):
     atomic.save_npy(target, np.arange(4))
     np.testing.assert_array_equal(np.load(target), np.arange(4))
     assert [p.name for p in target.parent.iterdir()] == ["a.npy"]
+
+
+def test_outputs_get_the_usual_permissions(tmp_path):
+    import os
+    target = tmp_path / "t.csv"
+    atomic.save_text(target, "x")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~umask
