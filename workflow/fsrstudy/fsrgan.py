@@ -4,6 +4,11 @@ Both networks see a feature as a 64 x 64 x 1 "image" (4096 values). For a featur
 other than 4096 (e.g. 512-d conv5 descriptors), a learned linear layer lifts it to 4096
 first, and the generator's last layer outputs that size. Leaky ReLU everywhere.
 
+Residual (an option, not in the paper): the generator predicts F_SR - F_LR, its output
+layer initialised to zero so that training starts from F_SR = F_LR. On a small training
+set the paper's generator, which must rebuild the whole feature, does not generalise to
+unseen scenes; the residual form only has to learn the correction.
+
 Dropout: the paper says "dropout 70%". It was written in TensorFlow, whose dropout
 took the KEEP probability, and dropping 70% of the only input to the output layer of a
 regressor is drastic, so the default is keep_prob = 0.7 (drop 0.3). It is a parameter.
@@ -48,6 +53,9 @@ class Generator(nn.Module):
         self.convs = nn.Sequential(*layers)
         self.dropout = nn.Dropout(1 - keep_prob)
         self.out = nn.Linear(8 * 8 * 128, dim)
+        if residual:
+            nn.init.zeros_(self.out.weight)
+            nn.init.zeros_(self.out.bias)
 
     def forward(self, f_lr: torch.Tensor) -> torch.Tensor:
         x = self.lift(f_lr).view(-1, 1, SIDE, SIDE)
