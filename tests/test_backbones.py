@@ -67,3 +67,18 @@ def test_real_weights_retrieve_crops_that_random_weights_cannot():
                                  queries, database)
     assert real >= 0.8
     assert random <= real - 0.3
+
+
+def test_torchvision_fc7_is_4096_d():
+    model = backbones.build("torchvision_vgg16", pretrained=False)
+    out = model(torch.zeros(2, 224, 224, 3, dtype=torch.uint8))
+    assert list(out) == ["fc7"] and out["fc7"].shape == (2, 4096)
+    assert (out["fc7"] >= 0).all()  # after fc7's ReLU
+
+
+def test_failed_download_of_torchvision_weights_is_explained(monkeypatch):
+    def offline(**kwargs):
+        raise OSError("network unreachable")
+    monkeypatch.setattr(backbones.torchvision.models, "vgg16", offline)
+    with pytest.raises(backbones.WeightsUnavailable, match="offline_vgg16"):
+        backbones.build("torchvision_vgg16")
