@@ -42,6 +42,18 @@ def test_every_stage_leaves_its_notebook_and_outputs(clean_run):
         assert (clean_run / "figures" / f"{name}.png").stat().st_size > 1000
 
 
+def test_notebooks_show_their_figures(clean_run):
+    import nbformat
+
+    def images(stage):
+        notebook = nbformat.read(clean_run / "notebooks" / f"{stage}.ipynb", as_version=4)
+        return sum("image/png" in output.get("data", {})
+                   for cell in notebook.cells for output in cell.get("outputs", []))
+
+    assert images("04_train") >= 1 and images("06_analysis") >= 2
+    assert images("07_retrieval") >= 1
+
+
 def test_tables_have_the_documented_columns(clean_run):
     distance = pd.read_csv(clean_run / "tables/distance.csv")
     assert list(distance.columns) == ["backbone", "method", "factor", "mean_distance",

@@ -10,14 +10,11 @@ import sys
 from dataclasses import dataclass
 from typing import Callable
 
-import matplotlib
+import matplotlib.pyplot as plt
+import pandas as pd
+import seaborn as sns
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-import seaborn as sns  # noqa: E402
-
-from .atomic import atomic_path  # noqa: E402
+from .atomic import atomic_path
 
 REFERENCE_METHODS = ("hr_same_group", "hr_other_group")
 
@@ -148,6 +145,7 @@ def main(argv=None) -> None:
     parser.add_argument("table")
     parser.add_argument("out")
     args = parser.parse_args(argv)
+    plt.switch_backend("Agg")  # a file, no screen; notebooks keep their inline backend
     render(args.name, args.table, args.out)
 
 
