@@ -10,6 +10,7 @@ EVAL_INPUT = dict(
 
 rule analysis:
     input:
+        notebook="notebooks/06_analysis.py",
         **EVAL_INPUT,
     output:
         distance=f"{OUT}/tables/distance.csv",
@@ -20,7 +21,6 @@ rule analysis:
         stderr=f"{OUT}/logs/06_analysis.log",
     params:
         python=PYTHON,
-        notebook="notebooks/06_analysis.py",
         values=lambda wc, input, output: as_param({
             "manifest_csv": input.manifest, "features_dir": f"{OUT}/features",
             "distance_csv": output.distance, "per_image_csv": output.per_image,
@@ -36,6 +36,7 @@ rule analysis:
 
 rule retrieval:
     input:
+        notebook="notebooks/07_retrieval.py",
         **EVAL_INPUT,
     output:
         retrieval=f"{OUT}/tables/retrieval.csv",
@@ -45,7 +46,6 @@ rule retrieval:
         stderr=f"{OUT}/logs/07_retrieval.log",
     params:
         python=PYTHON,
-        notebook="notebooks/07_retrieval.py",
         values=lambda wc, input, output: as_param({
             "manifest_csv": input.manifest, "features_dir": f"{OUT}/features",
             "retrieval_csv": output.retrieval, "dataset": config["dataset"]["name"],

@@ -50,6 +50,6 @@ def as_param(values):
 # PYTHONPATH makes the package importable in any environment (venv or conda).
 NOTEBOOK_CMD = (
     "PYTHONPATH=workflow${{PYTHONPATH:+:$PYTHONPATH}} {params.python} -m fsrstudy.notebook_runner "
-    "{params.notebook} {log.notebook} {output.html} --params {params.values} "
+    "{input.notebook} {log.notebook} {output.html} --params {params.values} "
     "> {log.stderr} 2>&1"
 )

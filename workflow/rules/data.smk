@@ -3,6 +3,7 @@
 
 rule prepare:
     input:
+        notebook="notebooks/01_prepare.py",
         photos=config["dataset"]["photos_csv"],
     output:
         manifest=f"{OUT}/manifest.csv",
@@ -13,7 +14,6 @@ rule prepare:
         stderr=f"{OUT}/logs/01_prepare.log",
     params:
         python=PYTHON,
-        notebook="notebooks/01_prepare.py",
         values=lambda wc, input, output: as_param({
             "photos_csv": input.photos, "manifest_csv": output.manifest,
             "bad_csv": output.bad, "seed": config["seed"],
@@ -31,6 +31,7 @@ rule prepare:
 
 rule degrade:
     input:
+        notebook="notebooks/02_degrade.py",
         manifest=rules.prepare.output.manifest,
     output:
         stacks=expand(f"{OUT}/images/f{{factor}}.npy", factor=ALL_FACTORS),
@@ -41,7 +42,6 @@ rule degrade:
         stderr=f"{OUT}/logs/02_degrade.log",
     params:
         python=PYTHON,
-        notebook="notebooks/02_degrade.py",
         values=lambda wc, input: as_param({
             "manifest_csv": input.manifest, "images_dir": f"{OUT}/images",
             "input_size": config["degrade"]["input_size"], "factors": FACTORS}),

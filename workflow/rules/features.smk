@@ -3,6 +3,7 @@
 
 rule features:
     input:
+        notebook="notebooks/03_features.py",
         stacks=rules.degrade.output.stacks,
         ids=rules.degrade.output.ids,
     output:
@@ -16,7 +17,6 @@ rule features:
         stderr=f"{OUT}/logs/03_features.log",
     params:
         python=PYTHON,
-        notebook="notebooks/03_features.py",
         values=lambda wc, threads: as_param({
             "images_dir": f"{OUT}/images", "features_dir": f"{OUT}/features",
             "factors": FACTORS, "threads": threads, **config["features"]}),

@@ -3,6 +3,7 @@
 
 rule train_fsrgan:
     input:
+        notebook="notebooks/04_train.py",
         manifest=rules.prepare.output.manifest,
         hr=rules.features.output.hr,
         lr=rules.features.output.lr,
@@ -15,7 +16,6 @@ rule train_fsrgan:
         stderr=f"{OUT}/logs/04_train.log",
     params:
         python=PYTHON,
-        notebook="notebooks/04_train.py",
         values=lambda wc, input, output, threads: as_param({
             "manifest_csv": input.manifest, "features_dir": f"{OUT}/features",
             "models_dir": f"{OUT}/models", "loss_csv": output.loss,
@@ -32,6 +32,7 @@ rule train_fsrgan:
 
 rule apply_fsrgan:
     input:
+        notebook="notebooks/05_apply.py",
         models=rules.train_fsrgan.output.models,
         lr=rules.features.output.lr,
     output:
@@ -42,7 +43,6 @@ rule apply_fsrgan:
         stderr=f"{OUT}/logs/05_apply.log",
     params:
         python=PYTHON,
-        notebook="notebooks/05_apply.py",
         values=as_param({
             "features_dir": f"{OUT}/features", "models_dir": f"{OUT}/models",
             "backbones": BACKBONES, "factors": FACTORS,
