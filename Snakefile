@@ -28,6 +28,7 @@ include: "workflow/rules/common.smk"
 include: "workflow/rules/data.smk"
 include: "workflow/rules/features.smk"
 include: "workflow/rules/train.smk"
+include: "workflow/rules/isr.smk"
 include: "workflow/rules/analysis.smk"
 include: "workflow/rules/report.smk"
 

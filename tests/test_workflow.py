@@ -34,11 +34,12 @@ def clean_run(tmp_path_factory):
 
 def test_every_stage_leaves_its_notebook_and_outputs(clean_run):
     for stage in ["01_prepare", "02_degrade", "03_features", "04_train", "05_apply",
-                  "06_analysis", "07_retrieval"]:
+                  "06_isr_train", "07_isr_restore", "08_isr_features", "09_analysis",
+                  "10_retrieval"]:
         assert (clean_run / "notebooks" / f"{stage}.ipynb").stat().st_size > 0
         assert (clean_run / "notebooks" / f"{stage}.html").stat().st_size > 0
     for name in ["distance_vs_factor", "variance_vs_factor", "distance_distribution",
-                 "map_vs_factor", "training_curve"]:
+                 "map_vs_factor", "training_curve", "isr_quality", "isr_training_curve"]:
         assert (clean_run / "figures" / f"{name}.png").stat().st_size > 1000
 
 
@@ -50,20 +51,26 @@ def test_notebooks_show_their_figures(clean_run):
         return sum("image/png" in output.get("data", {})
                    for cell in notebook.cells for output in cell.get("outputs", []))
 
-    assert images("04_train") >= 1 and images("06_analysis") >= 2
-    assert images("07_retrieval") >= 1
+    assert images("04_train") >= 1 and images("09_analysis") >= 2
+    assert images("10_retrieval") >= 1 and images("07_isr_restore") >= 1
 
 
 def test_tables_have_the_documented_columns(clean_run):
     distance = pd.read_csv(clean_run / "tables/distance.csv")
     assert list(distance.columns) == ["backbone", "method", "factor", "mean_distance",
                                       "variance", "n"]
-    assert set(distance["method"]) == {"lr", "fsrgan", "hr_same_group", "hr_other_group"}
+    assert set(distance["method"]) == {"lr", "fsrgan", "srcnn", "vdsr", "hr_same_group",
+                                       "hr_other_group"}
     assert set(distance.loc[distance.method == "lr", "factor"]) == {4, 16}
     retrieval = pd.read_csv(clean_run / "tables/retrieval.csv")
     assert list(retrieval.columns) == ["dataset", "protocol", "backbone", "method", "factor",
                                        "mAP", "n_queries"]
     assert retrieval["mAP"].between(0, 1).all()
+    assert set(retrieval["method"]) == {"hr", "lr", "fsrgan", "srcnn", "vdsr"}
+    quality = pd.read_csv(clean_run / "tables/isr_quality.csv")
+    assert set(quality["method"]) == {"bicubic", "srcnn", "vdsr"}
+    cost = pd.read_csv(clean_run / "tables/isr_cost.csv")
+    assert list(cost["model"]) == ["srcnn_f4", "srcnn_f16", "vdsr"]
     # LR features drift further from HR as the factor grows (paper, observation 1)
     lr = distance[distance.method == "lr"].set_index("factor")["mean_distance"]
     assert lr[4] < lr[16]

@@ -103,6 +103,28 @@ def training_curve(log: pd.DataFrame):
     return grid.figure
 
 
+def isr_quality(table: pd.DataFrame):
+    long = table.melt(id_vars=["method", "factor"], value_vars=["psnr", "ssim"],
+                      var_name="metric", value_name="value")
+    grid = sns.relplot(long, x="factor", y="value", hue="method", col="metric", kind="line",
+                       marker="o", facet_kws={"sharey": False}, height=3.6, aspect=1.2)
+    for ax in grid.axes.flat:
+        _factor_axis(ax, sorted(table["factor"].unique()))
+    grid.axes.flat[0].set_ylabel("PSNR (dB, Y)")
+    grid.axes.flat[1].set_ylabel("SSIM (Y)")
+    return grid.figure
+
+
+def isr_training_curve(log: pd.DataFrame):
+    fig, ax = plt.subplots(figsize=(6, 4), constrained_layout=True)
+    smooth = log.assign(loss=log.groupby("model")["loss"].transform(
+        lambda s: s.rolling(10, min_periods=1).mean()))
+    sns.lineplot(smooth, x="step", y="loss", hue="model", ax=ax)
+    ax.set_yscale("log")
+    ax.set_ylabel("MSE on Y patches (rolling mean of 10)")
+    return fig
+
+
 @dataclass(frozen=True)
 class Figure:
     table: str                      # file name under results/<run>/tables/
@@ -127,6 +149,12 @@ FIGURES = {
     "training_curve": Figure("fsrgan_loss.csv", training_curve,
         "FSR-GAN training: focal distance term, adversarial term -E[D(F_SR)] and "
         "critic loss per step."),
+    "isr_quality": Figure("isr_quality.csv", isr_quality,
+        "PSNR and SSIM (luminance, borders shaved) of SRCNN, VDSR and bicubic restorations "
+        "of the held-out images, per down-scaling ratio."),
+    "isr_training_curve": Figure("isr_loss.csv", isr_training_curve,
+        "Training loss of the image super-resolution models (SRCNN per factor, VDSR for "
+        "all factors)."),
 }
 
 

@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 import torch
 
-from . import (analysis, backbones, degrade, demo_set, evaluation, features, images,
-               protocols, storage, training)
+from . import (analysis, backbones, degrade, demo_set, evaluation, features, images, isr,
+               isr_training, protocols, storage, training)
 from .atomic import atomic_path, save_csv, save_json, save_npy
 
 HR = 1  # factor of the high-resolution input
@@ -187,3 +187,104 @@ def evaluate_retrieval(manifest_csv, features_dir, retrieval_csv, *, dataset: st
     table = pd.DataFrame(rows, columns=RETRIEVAL_COLUMNS)
     save_csv(retrieval_csv, table)
     return table
+
+
+# -- image super-resolution baselines --------------------------------------------------
+def held_out_rows(manifest: pd.DataFrame) -> np.ndarray:
+    """Rows restored by ISR and evaluated: every image outside the train split."""
+    return np.where(manifest["split"].to_numpy() != "train")[0]
+
+
+def isr_model_name(method: str, factor: int) -> str:
+    """SRCNN: one model per factor (as in its paper); VDSR: one for all factors."""
+    return f"{method}_f{factor}" if method == "srcnn" else method
+
+
+def train_isr(manifest_csv, images_dir, models_dir, loss_csv, cost_csv, *, factors,
+              methods: dict, seed: int = 0, device: str = "auto",
+              precision: str = "fp32") -> pd.DataFrame:
+    """Train every ISR model on Y patches of the train split; log losses and cost."""
+    manifest = read_manifest(manifest_csv)
+    rows = np.where(manifest["split"].to_numpy() == "train")[0]
+    dev = features.pick_device(device)
+    hr_y = isr_training.luminance(storage.load(storage.stack_path(images_dir, HR)), rows)
+    lr_y = {f: isr_training.luminance(storage.load(storage.stack_path(images_dir, f)), rows)
+            for f in factors}
+    logs, costs = [], []
+    for method, options in methods.items():
+        cfg = isr_training.ISRConfig(seed=seed, **options)
+        groups = [[f] for f in factors] if method == "srcnn" else [list(factors)]
+        for group in groups:
+            name = isr_model_name(method, group[0])
+            start = time.perf_counter()
+            model, log = isr_training.train(isr.MODELS[method](),
+                                            [(lr_y[f], hr_y) for f in group], cfg, dev,
+                                            precision)
+            seconds = time.perf_counter() - start
+            isr_training.save(Path(models_dir) / f"{name}.pt", model, method, cfg,
+                              {"factors": group})
+            log.insert(0, "model", name)
+            log.insert(0, "method", method)
+            logs.append(log)
+            costs.append({"method": method, "model": name, "factors": " ".join(map(str, group)),
+                          "steps": cfg.steps, "patches": cfg.steps * cfg.batch_size,
+                          "train_seconds": round(seconds, 1), "device": str(dev),
+                          "precision": precision})
+    table = pd.concat(logs, ignore_index=True)
+    save_csv(loss_csv, table)
+    save_csv(cost_csv, pd.DataFrame(costs))
+    return pd.DataFrame(costs)
+
+
+def restore_isr(manifest_csv, images_dir, models_dir, quality_csv, *, factors,
+                methods, device: str = "auto", precision: str = "fp32") -> pd.DataFrame:
+    """Restore the held-out LR images with each ISR method; PSNR/SSIM against HR.
+
+    Writes images/<method>_f<k>.npy holding the held-out rows only, in manifest order.
+    """
+    manifest = read_manifest(manifest_csv)
+    rows = held_out_rows(manifest)
+    dev = features.pick_device(device)
+    hr = storage.load(storage.stack_path(images_dir, HR))[rows]
+    hr_y = isr.rgb_to_ycbcr(hr)[..., 0]
+    quality = []
+    for f in factors:
+        lr = np.asarray(storage.load(storage.stack_path(images_dir, f))[rows])
+        shave = int(round(degrade.linear_scale(f)))
+        candidates = {"bicubic": lr}
+        for method in methods:
+            model = isr_training.load(Path(models_dir) / f"{isr_model_name(method, f)}.pt", dev)
+            candidates[method] = isr_training.restore(model, lr, dev, precision=precision)
+            save_npy(Path(images_dir) / f"{method}_f{f}.npy", candidates[method])
+        for method, images_ in candidates.items():
+            out_y = isr.rgb_to_ycbcr(images_)[..., 0]
+            psnrs = [isr.psnr(a, b, shave) for a, b in zip(hr_y, out_y)]
+            ssims = [isr.ssim(a, b, shave) for a, b in zip(hr_y, out_y)]
+            quality.append({"method": method, "factor": f, "scale": shave,
+                            "psnr": float(np.mean(psnrs)), "ssim": float(np.mean(ssims)),
+                            "n": len(rows)})
+    table = pd.DataFrame(quality)
+    save_csv(quality_csv, table)
+    return table
+
+
+def extract_isr_features(manifest_csv, images_dir, features_dir, *, factors, methods,
+                         source: str, poolings, gem_p: float, batch_size: int, device: str,
+                         precision: str) -> dict:
+    """Features of the restored images, as (N, D) arrays in manifest order; the rows of
+    the train split (never restored) are NaN."""
+    manifest = read_manifest(manifest_csv)
+    rows = held_out_rows(manifest)
+    dev = features.pick_device(device)
+    model = backbones.build(source, poolings, gem_p)
+    names = dict(zip(model.poolings, backbones.descriptor_names(source, model.poolings)))
+    for method in methods:
+        for f in factors:
+            stack = storage.load(Path(images_dir) / f"{method}_f{f}.npy")
+            out = features.extract(model, stack, batch_size, dev, precision,
+                                   desc=f"{method} f{f}")
+            for pooling, array in out.items():
+                full = np.full((len(manifest), array.shape[1]), np.nan, np.float32)
+                full[rows] = array
+                save_npy(storage.feature_path(features_dir, names[pooling], method, f), full)
+    return {"methods": list(methods), "rows": len(rows), "device": str(dev)}

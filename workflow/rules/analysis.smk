@@ -1,30 +1,32 @@
-# Stages 6-7: the distance analysis and retrieval, each into one table.
+# Stages 9-10: the distance analysis and retrieval, each into one table.
 
 EVAL_INPUT = dict(
     manifest=rules.prepare.output.manifest,
     hr=rules.features.output.hr,
     lr=rules.features.output.lr,
     sr=rules.apply_fsrgan.output.sr,
+    isr=rules.isr_features.output.features if ISR_METHODS else [],
 )
 
 
 rule analysis:
     input:
-        notebook="notebooks/06_analysis.py",
+        notebook="notebooks/09_analysis.py",
         **EVAL_INPUT,
     output:
         distance=f"{OUT}/tables/distance.csv",
         per_image=f"{OUT}/tables/distance_per_image.csv",
-        html=report(notebook_html("06_analysis"), category="Executed notebooks"),
+        html=report(notebook_html("09_analysis"), category="Executed notebooks"),
     log:
-        notebook=notebook_log("06_analysis"),
-        stderr=f"{OUT}/logs/06_analysis.log",
+        notebook=notebook_log("09_analysis"),
+        stderr=f"{OUT}/logs/09_analysis.log",
     params:
         python=PYTHON,
         values=lambda wc, input, output: as_param({
             "manifest_csv": input.manifest, "features_dir": f"{OUT}/features",
             "distance_csv": output.distance, "per_image_csv": output.per_image,
-            "backbones": BACKBONES, "factors": FACTORS, "seed": config["seed"]}),
+            "backbones": BACKBONES, "factors": FACTORS, "methods": EVAL_METHODS,
+            "seed": config["seed"]}),
     threads: 1
     resources:
         mem_mb=2000,
@@ -36,20 +38,20 @@ rule analysis:
 
 rule retrieval:
     input:
-        notebook="notebooks/07_retrieval.py",
+        notebook="notebooks/10_retrieval.py",
         **EVAL_INPUT,
     output:
         retrieval=f"{OUT}/tables/retrieval.csv",
-        html=report(notebook_html("07_retrieval"), category="Executed notebooks"),
+        html=report(notebook_html("10_retrieval"), category="Executed notebooks"),
     log:
-        notebook=notebook_log("07_retrieval"),
-        stderr=f"{OUT}/logs/07_retrieval.log",
+        notebook=notebook_log("10_retrieval"),
+        stderr=f"{OUT}/logs/10_retrieval.log",
     params:
         python=PYTHON,
         values=lambda wc, input, output: as_param({
             "manifest_csv": input.manifest, "features_dir": f"{OUT}/features",
             "retrieval_csv": output.retrieval, "dataset": config["dataset"]["name"],
-            "backbones": BACKBONES, "factors": FACTORS,
+            "backbones": BACKBONES, "factors": FACTORS, "methods": EVAL_METHODS,
             "protocols": config["retrieval"]["protocols"]}),
     threads: 1
     resources:

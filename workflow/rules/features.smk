@@ -7,8 +7,8 @@ rule features:
         stacks=rules.degrade.output.stacks,
         ids=rules.degrade.output.ids,
     output:
-        hr=feature_files("hr", [1]),
-        lr=feature_files("lr", FACTORS),
+        hr=feature_files(["hr"], [1]),
+        lr=feature_files(["lr"], FACTORS),
         meta=f"{OUT}/features/meta.json",
         ids=f"{OUT}/features/ids.txt",
         html=report(notebook_html("03_features"), category="Executed notebooks"),

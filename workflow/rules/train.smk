@@ -36,7 +36,7 @@ rule apply_fsrgan:
         models=rules.train_fsrgan.output.models,
         lr=rules.features.output.lr,
     output:
-        sr=feature_files("fsrgan", FACTORS),
+        sr=feature_files(["fsrgan"], FACTORS),
         html=report(notebook_html("05_apply"), category="Executed notebooks"),
     log:
         notebook=notebook_log("05_apply"),

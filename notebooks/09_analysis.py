@@ -1,7 +1,8 @@
 # %% [markdown]
-# # 06 · Analysis: distance of low-resolution and super-resolved features to HR
+# # 09 · Analysis: distance of low-resolution and super-resolved features to HR
 #
-# The paper's Intro analysis on held-out images: per factor, the mean Euclidean
+# The paper's Intro analysis on held-out images: per factor and method (LR features,
+# FSR-GAN, features of SRCNN/VDSR-restored images), the mean Euclidean
 # distance to the image's HR feature and its variance. References: HR features of
 # different images of one group (the paper's "similar images") and of other groups.
 
@@ -12,13 +13,15 @@ distance_csv = "results/demo/tables/distance.csv"
 per_image_csv = "results/demo/tables/distance_per_image.csv"
 backbones = ["vgg16_conv5_gem", "vgg16_conv5_mac"]
 factors = [4, 9, 16, 64]
+methods = ["lr", "fsrgan"]
 seed = 0
 
 # %%
 from fsrstudy import figures, pipeline
 
 table = pipeline.analyse_distances(manifest_csv, features_dir, distance_csv, per_image_csv,
-                                   backbones_=backbones, factors=factors, seed=seed)
+                                   backbones_=backbones, factors=factors, methods=methods,
+                                   seed=seed)
 table
 
 # %%

@@ -1,0 +1,118 @@
+"""Training and applying the ISR baselines on the study's own images.
+
+Training pairs are aligned patches of the luminance of the train split's HR inputs
+(images/f1.npy) and of their low-resolution copies (images/f<k>.npy: downscaled then
+bicubic-upscaled, exactly what the retrieval queries are), for every factor. SRCNN gets
+one model per factor, as in its paper; VDSR one model for all factors.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+import pandas as pd
+import torch
+
+from . import isr
+from .features import autocast
+from .training import seed_everything
+
+
+@dataclass
+class ISRConfig:
+    steps: int = 300
+    batch_size: int = 32
+    patch: int = 33
+    lr: float = 1e-4
+    optimizer: str = "adam"         # adam (SRCNN) or sgd (VDSR, with clipping)
+    momentum: float = 0.9
+    weight_decay: float = 0.0
+    clip_theta: float = 0.0         # VDSR's adjustable clipping: grads in +-theta/lr
+    lr_decay_every: int = 0         # steps; 0 = constant
+    seed: int = 0
+    extra: dict = field(default_factory=dict)
+
+
+def luminance(stack: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Y channel in [0, 1] of the images at `rows`: (n, H, W) float32."""
+    return (isr.rgb_to_ycbcr(stack[rows])[..., 0] / 255.0).astype(np.float32)
+
+
+def sample_patches(lr_y: np.ndarray, hr_y: np.ndarray, n: int, patch: int,
+                   rng: np.random.Generator):
+    """n aligned random patches (n, 1, p, p) from images (N, H, W)."""
+    count, height, width = hr_y.shape
+    idx = rng.integers(0, count, n)
+    ys = rng.integers(0, height - patch + 1, n)
+    xs = rng.integers(0, width - patch + 1, n)
+    lr = np.stack([lr_y[i, y:y + patch, x:x + patch] for i, y, x in zip(idx, ys, xs)])
+    hr = np.stack([hr_y[i, y:y + patch, x:x + patch] for i, y, x in zip(idx, ys, xs)])
+    return torch.from_numpy(lr[:, None]), torch.from_numpy(hr[:, None])
+
+
+def train(model: torch.nn.Module, pairs: list[tuple[np.ndarray, np.ndarray]],
+          cfg: ISRConfig, device="cpu", precision: str = "fp32"):
+    """Train on patches drawn evenly from each (LR Y, HR Y) image set of `pairs`.
+
+    `precision` 'bf16' runs forward passes under bf16 autocast (mixed precision).
+    Returns (model, log DataFrame with step, loss)."""
+    seed_everything(cfg.seed)
+    rng = np.random.default_rng(cfg.seed)
+    device = torch.device(device)
+    model = model.to(device).to(memory_format=torch.channels_last).train()
+    if cfg.optimizer == "sgd":
+        opt = torch.optim.SGD(model.parameters(), lr=cfg.lr, momentum=cfg.momentum,
+                              weight_decay=cfg.weight_decay)
+    else:
+        opt = torch.optim.Adam(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
+    per_set = max(1, cfg.batch_size // len(pairs))
+    log = []
+    for step in range(cfg.steps):
+        if cfg.lr_decay_every and step and step % cfg.lr_decay_every == 0:
+            for group in opt.param_groups:
+                group["lr"] *= 0.1
+        batches = [sample_patches(lr, hr, per_set, cfg.patch, rng) for lr, hr in pairs]
+        x = torch.cat([b[0] for b in batches]).to(device)
+        y = torch.cat([b[1] for b in batches]).to(device)
+        with autocast(device, precision):
+            out = model(x.contiguous(memory_format=torch.channels_last))
+        loss = torch.nn.functional.mse_loss(out.float(), y)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        if cfg.clip_theta:
+            limit = cfg.clip_theta / opt.param_groups[0]["lr"]
+            torch.nn.utils.clip_grad_value_(model.parameters(), limit)
+        opt.step()
+        log.append({"step": step, "loss": loss.item()})
+    return model.eval(), pd.DataFrame(log)
+
+
+@torch.no_grad()
+def restore(model: torch.nn.Module, lr_rgb: np.ndarray, device="cpu",
+            batch_size: int = 8, precision: str = "fp32") -> np.ndarray:
+    """Restore (N, H, W, 3) uint8 bicubic-upscaled images: Y by the model, CbCr kept."""
+    device = torch.device(device)
+    model = model.to(device).to(memory_format=torch.channels_last).eval()
+    out = np.empty_like(lr_rgb)
+    for start in range(0, len(lr_rgb), batch_size):
+        ycbcr = isr.rgb_to_ycbcr(lr_rgb[start:start + batch_size])
+        y = torch.from_numpy((ycbcr[..., 0] / 255.0).astype(np.float32))[:, None].to(device)
+        with autocast(device, precision):
+            restored = model(y.contiguous(memory_format=torch.channels_last))
+        ycbcr[..., 0] = restored[:, 0].float().clamp(0, 1).cpu().numpy() * 255.0
+        out[start:start + batch_size] = isr.ycbcr_to_rgb(ycbcr)
+    return out
+
+
+def save(path, model: torch.nn.Module, name: str, cfg: ISRConfig, extra: dict) -> None:
+    from .atomic import atomic_path
+    with atomic_path(path) as tmp:
+        torch.save({"name": name, "state": model.state_dict(), "config": asdict(cfg), **extra},
+                   tmp)
+
+
+def load(path, device="cpu") -> torch.nn.Module:
+    ckpt = torch.load(path, map_location=device, weights_only=True)
+    model = isr.MODELS[ckpt["name"]]()
+    model.load_state_dict(ckpt["state"])
+    return model.eval()

@@ -1,0 +1,89 @@
+# Stages 6-8: image super-resolution baselines (SRCNN, VDSR): train, restore, features.
+
+
+rule isr_train:
+    input:
+        notebook="notebooks/06_isr_train.py",
+        manifest=rules.prepare.output.manifest,
+        stacks=rules.degrade.output.stacks,
+    output:
+        models=ISR_MODEL_FILES,
+        loss=f"{OUT}/tables/isr_loss.csv",
+        cost=f"{OUT}/tables/isr_cost.csv",
+        html=report(notebook_html("06_isr_train"), category="Executed notebooks"),
+    log:
+        notebook=notebook_log("06_isr_train"),
+        stderr=f"{OUT}/logs/06_isr_train.log",
+    params:
+        python=PYTHON,
+        values=lambda wc, input, output, threads: as_param({
+            "manifest_csv": input.manifest, "images_dir": f"{OUT}/images",
+            "models_dir": f"{OUT}/models", "loss_csv": output.loss,
+            "cost_csv": output.cost, "factors": FACTORS,
+            "methods": {m: config["isr"][m] for m in ISR_METHODS},
+            "seed": config["seed"], "device": config["isr"]["device"],
+            "precision": config["isr"]["precision"], "threads": threads}),
+    threads: config["threads"]
+    resources:
+        mem_mb=4000,
+    conda:
+        ENV
+    shell:
+        NOTEBOOK_CMD
+
+
+rule isr_restore:
+    input:
+        notebook="notebooks/07_isr_restore.py",
+        manifest=rules.prepare.output.manifest,
+        stacks=rules.degrade.output.stacks,
+        models=rules.isr_train.output.models,
+    output:
+        restored=expand(f"{OUT}/images/{{method}}_f{{factor}}.npy", method=ISR_METHODS,
+                        factor=FACTORS),
+        quality=f"{OUT}/tables/isr_quality.csv",
+        html=report(notebook_html("07_isr_restore"), category="Executed notebooks"),
+    log:
+        notebook=notebook_log("07_isr_restore"),
+        stderr=f"{OUT}/logs/07_isr_restore.log",
+    params:
+        python=PYTHON,
+        values=lambda wc, input, output, threads: as_param({
+            "manifest_csv": input.manifest, "images_dir": f"{OUT}/images",
+            "models_dir": f"{OUT}/models", "quality_csv": output.quality,
+            "factors": FACTORS, "methods": ISR_METHODS,
+            "device": config["isr"]["device"], "precision": config["isr"]["precision"],
+            "threads": threads}),
+    threads: config["threads"]
+    resources:
+        mem_mb=4000,
+    conda:
+        ENV
+    shell:
+        NOTEBOOK_CMD
+
+
+rule isr_features:
+    input:
+        notebook="notebooks/08_isr_features.py",
+        manifest=rules.prepare.output.manifest,
+        restored=rules.isr_restore.output.restored,
+    output:
+        features=feature_files(ISR_METHODS, FACTORS),
+        html=report(notebook_html("08_isr_features"), category="Executed notebooks"),
+    log:
+        notebook=notebook_log("08_isr_features"),
+        stderr=f"{OUT}/logs/08_isr_features.log",
+    params:
+        python=PYTHON,
+        values=lambda wc, input, threads: as_param({
+            "manifest_csv": input.manifest, "images_dir": f"{OUT}/images",
+            "features_dir": f"{OUT}/features", "factors": FACTORS,
+            "methods": ISR_METHODS, "threads": threads, **config["features"]}),
+    threads: config["threads"]
+    resources:
+        mem_mb=4000,
+    conda:
+        ENV
+    shell:
+        NOTEBOOK_CMD
