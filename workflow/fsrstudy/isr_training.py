@@ -50,16 +50,18 @@ def sample_patches(lr_y: np.ndarray, hr_y: np.ndarray, n: int, patch: int,
     return torch.from_numpy(lr[:, None]), torch.from_numpy(hr[:, None])
 
 
-def train(model: torch.nn.Module, pairs: list[tuple[np.ndarray, np.ndarray]],
-          cfg: ISRConfig, device="cpu", precision: str = "fp32"):
-    """Train on patches drawn evenly from each (LR Y, HR Y) image set of `pairs`.
+def train(name: str, pairs: list[tuple[np.ndarray, np.ndarray]], cfg: ISRConfig,
+          device="cpu", precision: str = "fp32"):
+    """Train a new `name` model ('srcnn' or 'vdsr') on patches drawn evenly from each
+    (LR Y, HR Y) image set of `pairs`. The model is built after seeding, so its
+    initial weights depend on the seed alone. `precision` 'bf16' runs forward passes
+    under bf16 autocast (mixed precision).
 
-    `precision` 'bf16' runs forward passes under bf16 autocast (mixed precision).
     Returns (model, log DataFrame with step, loss)."""
     seed_everything(cfg.seed)
     rng = np.random.default_rng(cfg.seed)
     device = torch.device(device)
-    model = model.to(device).to(memory_format=torch.channels_last).train()
+    model = isr.MODELS[name]().to(device).to(memory_format=torch.channels_last).train()
     if cfg.optimizer == "sgd":
         opt = torch.optim.SGD(model.parameters(), lr=cfg.lr, momentum=cfg.momentum,
                               weight_decay=cfg.weight_decay)

@@ -217,9 +217,8 @@ def train_isr(manifest_csv, images_dir, models_dir, loss_csv, cost_csv, *, facto
         for group in groups:
             name = isr_model_name(method, group[0])
             start = time.perf_counter()
-            model, log = isr_training.train(isr.MODELS[method](),
-                                            [(lr_y[f], hr_y) for f in group], cfg, dev,
-                                            precision)
+            model, log = isr_training.train(method, [(lr_y[f], hr_y) for f in group], cfg,
+                                            dev, precision)
             seconds = time.perf_counter() - start
             isr_training.save(Path(models_dir) / f"{name}.pt", model, method, cfg,
                               {"factors": group})
