@@ -65,13 +65,18 @@ def degrade_images(manifest_csv, images_dir, *, input_size: int, factors) -> dic
 
 
 # -- features --------------------------------------------------------------------------
+def _extractor(source: str, poolings, gem_p: float, pretrained: bool = True):
+    """The extractor and, per output it returns, the backbone name used in tables."""
+    model = backbones.build(source, poolings, gem_p, pretrained)
+    return model, dict(zip(model.poolings, backbones.descriptor_names(source, model.poolings)))
+
+
 def extract_features(images_dir, features_dir, *, factors, source: str, poolings,
                      gem_p: float, batch_size: int, device: str, precision: str,
                      pretrained: bool = True) -> dict:
     """HR ('hr_f1') and LR ('lr_f<k>') descriptors of every image, per backbone."""
     dev = features.pick_device(device)
-    model = backbones.build(source, poolings, gem_p, pretrained)
-    names = dict(zip(model.poolings, backbones.descriptor_names(source, model.poolings)))
+    model, names = _extractor(source, poolings, gem_p, pretrained)
     timings = {}
     for f in [HR] + [f for f in factors if f != HR]:
         stack = storage.load(storage.stack_path(images_dir, f))
@@ -275,8 +280,7 @@ def extract_isr_features(manifest_csv, images_dir, features_dir, *, factors, met
     manifest = read_manifest(manifest_csv)
     rows = held_out_rows(manifest)
     dev = features.pick_device(device)
-    model = backbones.build(source, poolings, gem_p)
-    names = dict(zip(model.poolings, backbones.descriptor_names(source, model.poolings)))
+    model, names = _extractor(source, poolings, gem_p)
     for method in methods:
         for f in factors:
             stack = storage.load(Path(images_dir) / f"{method}_f{f}.npy")
