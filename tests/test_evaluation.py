@@ -43,3 +43,24 @@ def test_rank_by_cosine_similarity():
     database = np.array([[1.0, 0.0], [0.0, 1.0], [0.7, 0.7]])
     ranks = evaluation.rank(np.array([[2.0, 0.1]]), database)
     assert ranks.tolist() == [[0, 2, 1]]
+
+
+def test_precision_at_k_revisitop_convention():
+    # positives at 1-based ranks 1 and 3 after removing junk item 9
+    ranking = [4, 9, 8, 5, 0, 1, 2]
+    p1, p5, p10 = evaluation.precision_at_k(ranking, positives=[4, 5], junk=[9])
+    assert p1 == 1.0
+    assert p5 == pytest.approx(2 / 3) and p10 == pytest.approx(2 / 3)  # k capped at rank 3
+    assert evaluation.precision_at_k([0, 1, 2, 3], [3], ks=(1, 2))[0] == 0.0
+
+
+def test_revisited_protocols():
+    gnd = {"easy": [1, 2], "hard": [3], "junk": [7]}
+    assert evaluation.revisited_protocol(gnd, "easy") == ([1, 2], [7, 3])
+    assert evaluation.revisited_protocol(gnd, "medium") == ([1, 2, 3], [7])
+    assert evaluation.revisited_protocol(gnd, "hard") == ([3], [7, 1, 2])
+    with pytest.raises(ValueError):
+        evaluation.revisited_protocol(gnd, "extreme")
+    # hard protocol: an easy image ranked first is junk, not a miss
+    positives, junk = evaluation.revisited_protocol(gnd, "hard")
+    assert evaluation.average_precision([1, 3, 0], positives, junk) == pytest.approx(1.0)

@@ -43,3 +43,36 @@ def mean_average_precision(ranks: np.ndarray, positives: list, junk: list | None
             aps[q] = average_precision(ranks[q], pos, jnk)
     valid = ~np.isnan(aps)
     return (float(aps[valid].mean()) if valid.any() else float("nan")), aps
+
+
+def precision_at_k(ranking, positives, junk=(), ks=(1, 5, 10)) -> list[float]:
+    """Precision at k as revisitop reports it (mP@k): junk removed from the ranking,
+    and k capped at the rank of the last positive, so a query whose positives are all
+    retrieved early is not penalised for having fewer than k of them."""
+    positives = set(int(i) for i in positives)
+    junk = set(int(i) for i in junk)
+    kept = [int(i) for i in ranking if int(i) not in junk]
+    ranks = np.array([r + 1 for r, i in enumerate(kept) if i in positives])  # 1-based
+    if len(ranks) == 0:
+        raise ValueError("a query with no positives has no precision (skip it)")
+    out = []
+    for k in ks:
+        k_capped = min(int(ranks.max()), k)
+        out.append(float((ranks <= k_capped).sum() / k_capped))
+    return out
+
+
+REVISITED_MODES = ("easy", "medium", "hard")
+
+
+def revisited_protocol(gnd: dict, mode: str) -> tuple[list, list]:
+    """(positives, junk) of one ROxford/RParis query for a revisited protocol:
+    easy: easy vs junk+hard; medium: easy+hard vs junk; hard: hard vs junk+easy."""
+    easy, hard, junk = list(gnd["easy"]), list(gnd["hard"]), list(gnd["junk"])
+    if mode == "easy":
+        return easy, junk + hard
+    if mode == "medium":
+        return easy + hard, junk
+    if mode == "hard":
+        return hard, junk + easy
+    raise ValueError(f"unknown revisited protocol {mode!r}; choose from {REVISITED_MODES}")
