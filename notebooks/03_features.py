@@ -10,12 +10,9 @@
 images_dir = "results/demo/images"
 features_dir = "results/demo/features"
 factors = [4, 9, 16, 64]
-source = "offline_vgg16"
-poolings = ["gem", "mac"]
-gem_p = 3.0
-batch_size = 16
-device = "auto"
-precision = "bf16"
+# the config's `features` section: source, poolings, gem_p, batch_size, device, precision
+extractor = {"source": "offline_vgg16", "poolings": ["gem", "mac"], "gem_p": 3.0,
+             "batch_size": 16, "device": "auto", "precision": "bf16"}
 threads = 2
 
 # %%
@@ -24,7 +21,5 @@ import torch
 from fsrstudy import pipeline
 
 torch.set_num_threads(threads)
-meta = pipeline.extract_features(
-    images_dir, features_dir, factors=factors, source=source, poolings=poolings,
-    gem_p=gem_p, batch_size=batch_size, device=device, precision=precision)
+meta = pipeline.extract_features(images_dir, features_dir, factors=factors, **extractor)
 meta

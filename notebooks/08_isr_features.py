@@ -10,12 +10,8 @@ images_dir = "results/demo/images"
 features_dir = "results/demo/features"
 factors = [4, 9, 16, 64]
 methods = ["srcnn", "vdsr"]
-source = "offline_vgg16"
-poolings = ["gem", "mac"]
-gem_p = 3.0
-batch_size = 16
-device = "auto"
-precision = "bf16"
+extractor = {"source": "offline_vgg16", "poolings": ["gem", "mac"], "gem_p": 3.0,
+             "batch_size": 16, "device": "auto", "precision": "bf16"}  # as stage 03
 threads = 2
 
 # %%
@@ -25,6 +21,4 @@ from fsrstudy import pipeline
 
 torch.set_num_threads(threads)
 pipeline.extract_isr_features(manifest_csv, images_dir, features_dir, factors=factors,
-                              methods=methods, source=source, poolings=poolings,
-                              gem_p=gem_p, batch_size=batch_size, device=device,
-                              precision=precision)
+                              methods=methods, **extractor)

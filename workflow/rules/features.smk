@@ -19,7 +19,7 @@ rule features:
         python=PYTHON,
         values=lambda wc, threads: as_param({
             "images_dir": f"{OUT}/images", "features_dir": f"{OUT}/features",
-            "factors": FACTORS, "threads": threads, **config["features"]}),
+            "factors": FACTORS, "threads": threads, "extractor": config["features"]}),
     threads: config["threads"]
     resources:
         mem_mb=6000,

@@ -79,7 +79,7 @@ rule isr_features:
         values=lambda wc, input, threads: as_param({
             "manifest_csv": input.manifest, "images_dir": f"{OUT}/images",
             "features_dir": f"{OUT}/features", "factors": FACTORS,
-            "methods": ISR_METHODS, "threads": threads, **config["features"]}),
+            "methods": ISR_METHODS, "threads": threads, "extractor": config["features"]}),
     threads: config["threads"]
     resources:
         mem_mb=4000,
