@@ -6,7 +6,8 @@
 # queries (`hr`) are the upper bound. Cosine ranking; Oxford-style AP (junk removed,
 # trapezoid rule). Protocols: `synthetic_views` (positives: every view of the query's
 # group) and `real_views` (positives: other real photos of the scene only; the query
-# photo's own views are junk).
+# photo's own views are junk). mP@1/5/10 beside mAP, in revisitop's convention (junk
+# removed, k capped at the rank of the last positive).
 
 # %% tags=["parameters"]
 manifest_csv = "results/demo/manifest.csv"

@@ -64,3 +64,10 @@ def test_revisited_protocols():
     # hard protocol: an easy image ranked first is junk, not a miss
     positives, junk = evaluation.revisited_protocol(gnd, "hard")
     assert evaluation.average_precision([1, 3, 0], positives, junk) == pytest.approx(1.0)
+
+
+def test_mean_precision_at_k_skips_queries_without_positives():
+    ranks = np.array([[0, 1, 2], [2, 1, 0], [0, 1, 2]])
+    m = evaluation.mean_precision_at_k(ranks, [[0], [0], []], ks=(1, 3))
+    # query 0: P@1 = 1; query 1: positive at rank 3 -> P@1 = 0, P@3 = 1/3
+    assert m == pytest.approx([0.5, (1 + 1 / 3) / 2])

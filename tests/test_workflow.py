@@ -64,7 +64,7 @@ def test_tables_have_the_documented_columns(clean_run):
     assert set(distance.loc[distance.method == "lr", "factor"]) == {4, 16}
     retrieval = pd.read_csv(clean_run / "tables/retrieval.csv")
     assert list(retrieval.columns) == ["dataset", "protocol", "backbone", "method", "factor",
-                                       "mAP", "n_queries"]
+                                       "mAP", "n_queries", "mP@1", "mP@5", "mP@10"]
     assert retrieval["mAP"].between(0, 1).all()
     assert set(retrieval["method"]) == {"hr", "lr", "fsrgan", "srcnn", "vdsr"}
     quality = pd.read_csv(clean_run / "tables/isr_quality.csv")

@@ -62,6 +62,15 @@ def precision_at_k(ranking, positives, junk=(), ks=(1, 5, 10)) -> list[float]:
     return out
 
 
+def mean_precision_at_k(ranks: np.ndarray, positives: list, junk: list | None = None,
+                        ks=(1, 5, 10)) -> list[float]:
+    """mP@k over queries that have positives (same skipping rule as mAP)."""
+    junk = junk or [()] * len(positives)
+    values = [precision_at_k(ranks[q], pos, jnk, ks)
+              for q, (pos, jnk) in enumerate(zip(positives, junk)) if len(pos)]
+    return np.mean(values, axis=0).tolist() if values else [float("nan")] * len(ks)
+
+
 REVISITED_MODES = ("easy", "medium", "hard")
 
 

@@ -163,8 +163,9 @@ def analyse_distances(manifest_csv, features_dir, distance_csv, per_image_csv, *
 
 
 # -- retrieval -------------------------------------------------------------------------
+PRECISION_KS = (1, 5, 10)
 RETRIEVAL_COLUMNS = ["dataset", "protocol", "backbone", "method", "factor", "mAP",
-                     "n_queries"]
+                     "n_queries"] + [f"mP@{k}" for k in PRECISION_KS]
 
 
 def evaluate_retrieval(manifest_csv, features_dir, retrieval_csv, *, dataset: str,
@@ -186,9 +187,12 @@ def evaluate_retrieval(manifest_csv, features_dir, retrieval_csv, *, dataset: st
                 ranks = evaluation.rank(queries[protocol.query_rows], database)
                 m_ap, aps = evaluation.mean_average_precision(ranks, protocol.positives,
                                                               protocol.junk)
+                m_pk = evaluation.mean_precision_at_k(ranks, protocol.positives,
+                                                      protocol.junk, PRECISION_KS)
                 rows.append({"dataset": dataset, "protocol": name, "backbone": backbone,
                              "method": method, "factor": factor, "mAP": m_ap,
-                             "n_queries": int((~np.isnan(aps)).sum())})
+                             "n_queries": int((~np.isnan(aps)).sum()),
+                             **{f"mP@{k}": v for k, v in zip(PRECISION_KS, m_pk)}})
     table = pd.DataFrame(rows, columns=RETRIEVAL_COLUMNS)
     save_csv(retrieval_csv, table)
     return table
