@@ -7,7 +7,7 @@ one model per factor, as in its paper; VDSR one model for all factors.
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 
 import numpy as np
 import pandas as pd
@@ -30,7 +30,6 @@ class ISRConfig:
     clip_theta: float = 0.0         # VDSR's adjustable clipping: grads in +-theta/lr
     lr_decay_every: int = 0         # steps; 0 = constant
     seed: int = 0
-    extra: dict = field(default_factory=dict)
 
 
 def luminance(stack: np.ndarray, rows: np.ndarray) -> np.ndarray:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 
-import numpy as np
 import pandas as pd
 
 COLUMNS = ["image_id", "photo_id", "group", "file", "view", "view_params", "split"]
@@ -77,7 +76,3 @@ def select_photos(photos: pd.DataFrame, max_photos: int | None, seed: int) -> pd
         keep.append(group)
         count += size
     return photos[photos["group"].isin(keep)]
-
-
-def image_ids(manifest: pd.DataFrame) -> np.ndarray:
-    return manifest["image_id"].to_numpy()
