@@ -1,34 +1,46 @@
 # %% [markdown]
-# # 01 · Prepare: the embedded photo set as a manifest
+# # 01 · Prepare: the run's datasets as one manifest, with their ground truth
 #
-# Real photographs from registry packages (see `data/demo/photos.csv` for each photo's
-# source and licence). Each photo yields views: view 0 is the photo (a query when the
-# photo is held out), the others are seeded synthetic views (crop, perspective,
-# rotation, photometric change, JPEG). Train and evaluation photos never share a group.
+# Each dataset of the config becomes manifest rows (image, dataset, group, split
+# query/database/train, and whether it trains FSR-GAN and the ISR models) plus the
+# relevance of every protocol, by image id, in `ground_truth.json`.
+# - demo: real photographs from registry packages (sources and licences in
+#   `data/demo/photos.csv`); view 0 of a held-out photo is the query, the other views
+#   are seeded synthetic views; train and evaluation photos never share a group.
+# - oxford5k / paris6k: queries cropped to their boxes, original and revisited
+#   (Easy/Medium/Hard) protocols; holidays: first image of a group is the query.
+# - csv: a user's folder of images with a CSV (image, group, role, optional box).
+#
+# Unreadable images are listed by name below (and in `bad_images.csv`) and left out.
 
 # %% tags=["parameters"]
-photos_csv = "data/demo/photos.csv"
+datasets = [{"kind": "demo"}]
+data_dir = "data/external"
 manifest_csv = "results/demo/manifest.csv"
 bad_csv = "results/demo/bad_images.csv"
+ground_truth_json = "results/demo/ground_truth.json"
 seed = 0
-views_per_photo = 5
-train_views_per_photo = 9
-test_fraction = 0.4
-max_photos = None
-bad_images = "skip"
 
 # %%
 from fsrstudy import pipeline
 
-manifest, bad = pipeline.prepare(
-    photos_csv, manifest_csv, bad_csv, seed=seed, views_per_photo=views_per_photo,
-    train_views_per_photo=train_views_per_photo, test_fraction=test_fraction,
-    max_photos=max_photos, bad_images=bad_images)
-manifest.groupby("split").agg(images=("image_id", "count"), photos=("photo_id", "nunique"),
-                              groups=("group", "nunique"))
+manifest, bad, query_sets = pipeline.prepare(datasets, data_dir, manifest_csv, bad_csv,
+                                             ground_truth_json, seed=seed)
+manifest.groupby(["dataset", "split", "train"]).agg(
+    images=("image_id", "count"), photos=("photo_id", "nunique"), groups=("group", "nunique"))
 
 # %% [markdown]
-# Images left out because they could not be read (listed by name, also in `bad_images.csv`):
+# Protocols: queries, and mean positives and junk per query.
+
+# %%
+import pandas as pd
+
+pd.DataFrame([{"dataset": s.dataset, "protocol": s.protocol, "queries": len(s.queries),
+               "positives": sum(map(len, s.positives)) / max(1, len(s.queries)),
+               "junk": sum(map(len, s.junk)) / max(1, len(s.queries))} for s in query_sets])
+
+# %% [markdown]
+# Images left out because they could not be read:
 
 # %%
 bad

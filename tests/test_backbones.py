@@ -69,11 +69,24 @@ def test_real_weights_retrieve_crops_that_random_weights_cannot():
     assert random <= real - 0.3
 
 
-def test_torchvision_fc7_is_4096_d():
-    model = backbones.build("torchvision_vgg16", pretrained=False)
-    out = model(torch.zeros(2, 224, 224, 3, dtype=torch.uint8))
-    assert list(out) == ["fc7"] and out["fc7"].shape == (2, 4096)
+def test_torchvision_gives_fc7_and_conv5_from_one_pass():
+    torch.manual_seed(0)
+    model = backbones.build("torchvision_vgg16", ["fc7", "gem", "mac"], pretrained=False)
+    images = torch.randint(0, 255, (2, 64, 64, 3), dtype=torch.uint8)
+    with torch.no_grad():
+        out = model(images)
+        x = (images.permute(0, 3, 1, 2).float() / 255 - model.mean) / model.std
+        maps = model.conv5(x)
+    assert list(out) == ["fc7", "gem", "mac"] and out["fc7"].shape == (2, 4096)
     assert (out["fc7"] >= 0).all()  # after fc7's ReLU
+    assert out["gem"].shape == out["mac"].shape == (2, 512)
+    # conv5 maps are 4x4 at 64 px (pool5 not applied); MAC is their spatial max
+    assert maps.shape[-2:] == (4, 4)
+    torch.testing.assert_close(out["mac"], maps.amax(dim=(2, 3)))
+    assert backbones.descriptor_names("torchvision_vgg16", ["fc7", "gem"]) == \
+        ["vgg16_fc7", "vgg16_conv5_gem"]
+    with pytest.raises(ValueError, match="fc7 needs"):
+        backbones.descriptor_names("offline_vgg16", ["fc7"])
 
 
 def test_failed_download_of_torchvision_weights_is_explained(monkeypatch):

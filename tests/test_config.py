@@ -36,4 +36,4 @@ def test_unknown_key_is_rejected():
 
 def test_bad_choice_is_rejected():
     with pytest.raises(config.ConfigError, match="'sometimes'"):
-        config.validate(yaml.safe_load("dataset: {bad_images: sometimes}"))
+        config.validate(yaml.safe_load("datasets: [{kind: demo, bad_images: sometimes}]"))

@@ -34,11 +34,17 @@ def test_manifest_splits_are_disjoint_by_group_and_deterministic():
 
 
 def test_leakage_is_refused():
-    frame = pd.DataFrame({"image_id": ["a", "b"], "photo_id": ["p", "q"], "group": ["g", "g"],
-                          "file": ["x", "y"], "view": [0, 0], "view_params": ["", ""],
-                          "split": ["train", "query"]})
+    frame = pd.DataFrame({"image_id": ["a", "b"], "dataset": "d", "photo_id": ["p", "q"],
+                          "group": ["g", "g"], "file": ["x", "y"], "view": [0, 0],
+                          "view_params": ["", ""], "split": ["train", "query"],
+                          "train": [1, 0]})
     with pytest.raises(manifest.ManifestError, match="both train and evaluation"):
         manifest.check(frame)
+    manifest.check(frame, group_disjoint=False)  # the paper's splits share landmarks
+    # ...but a query's own photo never trains, whatever the split
+    frame.loc[0, "photo_id"] = "q"
+    with pytest.raises(manifest.ManifestError, match="query photos used for training"):
+        manifest.check(frame, group_disjoint=False)
 
 
 def _photo_set(tmp_path):

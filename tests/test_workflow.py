@@ -57,8 +57,8 @@ def test_notebooks_show_their_figures(clean_run):
 
 def test_tables_have_the_documented_columns(clean_run):
     distance = pd.read_csv(clean_run / "tables/distance.csv")
-    assert list(distance.columns) == ["backbone", "method", "factor", "mean_distance",
-                                      "variance", "n"]
+    assert list(distance.columns) == ["dataset", "backbone", "method", "factor",
+                                      "mean_distance", "variance", "n"]
     assert set(distance["method"]) == {"lr", "fsrgan", "srcnn", "vdsr", "hr_same_group",
                                        "hr_other_group"}
     assert set(distance.loc[distance.method == "lr", "factor"]) == {4, 16}
@@ -121,3 +121,42 @@ def test_killed_run_resumes_to_the_same_tables(clean_run, tmp_path):
     for table in ["distance.csv", "retrieval.csv"]:
         pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "tiny/tables" / table),
                                       pd.read_csv(clean_run / "tables" / table))
+
+
+def test_paper_layouts_download_and_run_with_models_of_another_run(clean_run, tmp_path):
+    """config/paper.yaml's path on a small scale: Oxford- and Holidays-layout archives
+    served from 127.0.0.1, downloaded (one without a checksum: warned), unpacked and
+    evaluated with the FSR-GAN and ISR models of the tiny run (no training here)."""
+    import paper_fixtures as pf
+    import yaml
+
+    from fsrstudy import download
+
+    served = tmp_path / "served"
+    built = {**pf.build_oxford(served)["files"], **pf.build_holidays(served)["files"]}
+    with pf.serve_directory(served) as base:
+        downloads = {name: {"urls": [f"{base}/gone/{name}", f"{base}/{name}"],
+                            "sha256": download.sha256_of(path)}
+                     for name, path in built.items()}
+        downloads["jpg2.tar.gz"]["sha256"] = None
+        config = yaml.safe_load((ROOT / "config/tiny.yaml").read_text())
+        config.update(run="paperlike", data_dir=str(tmp_path / "data"), downloads=downloads,
+                      pretrained_models=str(clean_run / "models"),
+                      datasets=[{"kind": "oxford5k", "use": "evaluate"},
+                                {"kind": "holidays", "use": "evaluate"}])
+        (tmp_path / "paperlike.yaml").write_text(yaml.safe_dump(config))
+        cmd = [sys.executable, "-m", "snakemake", "--cores", "2", "--configfile",
+               str(tmp_path / "paperlike.yaml"), "--config", f"results_dir={tmp_path}"]
+        proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "NO CHECKSUM configured for jpg2.tar.gz" in proc.stdout + proc.stderr
+    run = tmp_path / "paperlike"
+    assert not (run / "models").exists()  # nothing trained: the tiny run's models served
+    retrieval = pd.read_csv(run / "tables/retrieval.csv")
+    protocols = set(zip(retrieval.dataset, retrieval.protocol))
+    assert protocols == {("oxford5k", "original"), ("oxford5k", "revisited_easy"),
+                         ("oxford5k", "revisited_medium"), ("oxford5k", "revisited_hard"),
+                         ("holidays", "holidays")}
+    assert set(retrieval.method) == {"hr", "lr", "fsrgan", "srcnn", "vdsr"}
+    distance = pd.read_csv(run / "tables/distance.csv")
+    assert set(distance.dataset) == {"oxford5k", "holidays"}

@@ -12,17 +12,18 @@ import itertools
 import numpy as np
 import pandas as pd
 
-DISTANCE_COLUMNS = ["backbone", "method", "factor", "mean_distance", "variance", "n"]
+KEYS = ["dataset", "backbone", "method", "factor"]
+DISTANCE_COLUMNS = KEYS + ["mean_distance", "variance", "n"]
 
 
 def per_image_distances(hr: np.ndarray, others: dict[tuple[str, int], np.ndarray],
-                        ids: np.ndarray, backbone: str) -> pd.DataFrame:
+                        ids: np.ndarray, backbone: str, dataset: str) -> pd.DataFrame:
     """One row per (method, factor, image): ||F_method - F_HR||_2."""
     frames = []
     for (method, factor), feats in others.items():
         frames.append(pd.DataFrame({
-            "backbone": backbone, "method": method, "factor": factor, "image_id": ids,
-            "distance": np.linalg.norm(feats - hr, axis=1)}))
+            "dataset": dataset, "backbone": backbone, "method": method, "factor": factor,
+            "image_id": ids, "distance": np.linalg.norm(feats - hr, axis=1)}))
     return pd.concat(frames, ignore_index=True)
 
 
@@ -30,8 +31,16 @@ def pair_distances(hr: np.ndarray, groups: np.ndarray, same_group: bool,
                    max_pairs: int = 20000, seed: int = 0) -> np.ndarray:
     """HR-HR distances over pairs of distinct images, within or across groups."""
     if same_group:
-        pairs = [p for g in np.unique(groups)
-                 for p in itertools.combinations(np.where(groups == g)[0], 2)]
+        members = [np.where(groups == g)[0] for g in np.unique(groups)]
+        if sum(len(m) * (len(m) - 1) // 2 for m in members) > 4 * max_pairs:
+            # large groups (a benchmark's landmarks): sample pairs, never list them all
+            rng = np.random.default_rng(seed)
+            a = rng.integers(0, len(hr), size=8 * max_pairs)
+            b = rng.integers(0, len(hr), size=8 * max_pairs)
+            keep = (groups[a] == groups[b]) & (a != b)
+            pairs = list(zip(a[keep], b[keep]))
+        else:
+            pairs = [p for m in members for p in itertools.combinations(m, 2)]
     else:
         rng = np.random.default_rng(seed)
         a = rng.integers(0, len(hr), size=max_pairs)
@@ -47,20 +56,22 @@ def pair_distances(hr: np.ndarray, groups: np.ndarray, same_group: bool,
     return np.linalg.norm(hr[a] - hr[b], axis=1)
 
 
-def reference_rows(hr: np.ndarray, groups: np.ndarray, backbone: str,
+def reference_rows(hr: np.ndarray, groups: np.ndarray, backbone: str, dataset: str,
                    seed: int = 0) -> pd.DataFrame:
     """HR references at factor 1: same-group ('hr_same_group') and other-group pairs."""
     frames = []
     for method, same in (("hr_same_group", True), ("hr_other_group", False)):
         frames.append(pd.DataFrame({
-            "backbone": backbone, "method": method, "factor": 1, "image_id": "",
+            "dataset": dataset, "backbone": backbone, "method": method, "factor": 1,
+            "image_id": "",
             "distance": pair_distances(hr, groups, same, seed=seed)}))
     return pd.concat(frames, ignore_index=True)
 
 
 def summarise(per_image: pd.DataFrame) -> pd.DataFrame:
-    """Mean distance, its (population) variance and n per backbone, method, factor."""
-    grouped = per_image.groupby(["backbone", "method", "factor"], sort=True)["distance"]
+    """Mean distance, its (population) variance and n per dataset, backbone, method and
+    factor."""
+    grouped = per_image.groupby(KEYS, sort=True)["distance"]
     table = grouped.agg(mean_distance="mean", variance=lambda d: float(np.var(d)),
                         n="count").reset_index()
     return table[DISTANCE_COLUMNS]

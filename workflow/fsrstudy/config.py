@@ -12,6 +12,8 @@ from pathlib import Path
 import jsonschema
 import yaml
 
+from . import backbones, dataset_kinds, fetch
+
 SCHEMA_PATH = Path(__file__).resolve().parents[1] / "schemas" / "config.schema.yaml"
 
 
@@ -46,13 +48,55 @@ def validate(config: dict, schema: dict | None = None) -> dict:
     schema = schema or load_schema()
     config = copy.deepcopy(config)
     _fill_defaults(config, schema)
+    config["downloads"] = expand_download_templates(config.get("downloads") or {})
     validator = jsonschema.Draft202012Validator(schema)
     errors = sorted(validator.iter_errors(config), key=lambda e: list(e.absolute_path))
     if errors:
         lines = [f"config key '{_key_path(e)}' has bad value {e.instance!r}: {e.message}"
                  for e in errors]
         raise ConfigError("invalid configuration:\n  " + "\n  ".join(lines))
+    try:
+        config["datasets"] = dataset_kinds.normalise(config["datasets"])
+        backbones.descriptor_names(config["features"]["source"], config["features"]["poolings"])
+    except (dataset_kinds.DatasetConfigError, ValueError) as error:
+        raise ConfigError(f"invalid configuration:\n  {error}") from None
+    needed = [n for names in dataset_kinds.needed_downloads(config["datasets"]).values()
+              for n in names] + distractor_downloads(config)
+    missing = fetch.missing_downloads(config["downloads"], needed)
+    if missing:
+        raise ConfigError("invalid configuration:\n  no URL for " + ", ".join(missing)
+                          + ": add them under 'downloads:' (config/paper.yaml has the "
+                          "known mirrors)")
     return config
+
+
+TEMPLATE = "{i}"
+
+
+def expand_download_templates(downloads: dict, count: int = fetch.REVISITOP1M_ARCHIVES) -> dict:
+    """A key holding '{i}' (revisitop1m.{i}.tar.gz) stands for i = 1..count, in its name
+    and URLs; its sha256 must then be null (each archive has its own)."""
+    out = {}
+    for name, spec in downloads.items():
+        if TEMPLATE not in name:
+            out[name] = spec
+            continue
+        if isinstance(spec, dict) and spec.get("sha256"):
+            raise ConfigError(f"downloads.{name}: a template cannot pin one sha256; list "
+                              "the archives one by one to pin theirs")
+        for i in range(1, count + 1):
+            urls = spec.get("urls", []) if isinstance(spec, dict) else spec
+            out.setdefault(name.replace(TEMPLATE, str(i)),
+                           {"urls": [u.replace(TEMPLATE, str(i)) for u in urls],
+                            "sha256": None})
+    return out
+
+
+def distractor_downloads(config: dict) -> list[str]:
+    options = config["distractors"]
+    if not options["revisitop1m"]:
+        return []
+    return fetch.downloads_of("revisitop1m", options["revisitop1m_archives"])
 
 
 def load(path: str | Path) -> dict:

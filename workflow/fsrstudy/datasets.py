@@ -1,7 +1,7 @@
 """Readers of the paper's data sets' ground truth (Oxford5K, Paris6K, Holidays).
 
 Pure functions from the distributed files to plain Python structures; turning them into
-the study's manifest is the next step (issue 4). Downloaded pickles are read with the
+the study's manifest is paper_sets' job. Downloaded pickles are read with the
 restricted unpickler, never with pickle.load.
 """
 from __future__ import annotations
@@ -42,23 +42,25 @@ def read_revisited_gnd(path) -> dict:
     return gnd
 
 
-_QUERY_LINE = re.compile(r"^oxc1_(\S+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s*$")
+# Oxford's query lines name the image 'oxc1_<name>', Paris's just '<name>'
+_QUERY_LINE = re.compile(r"^(?:oxc1_)?(\S+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s*$")
 
 
 def read_original_gt(gt_dir) -> list[dict]:
     """The original Oxford/Paris protocol (gt_files_170407 / paris_120310): per query
-    `<q>_query.txt` ('oxc1_<image> x1 y1 x2 y2') and `<q>_{good,ok,junk}.txt`.
+    `<q>_query.txt` ('oxc1_<image> x1 y1 x2 y2' or, Paris, '<image> x1 ...') and
+    `<q>_{good,ok,junk}.txt`, anywhere under gt_dir.
     Returns, sorted by query name: name, image, bbx, positives (good + ok), junk."""
     gt_dir = Path(gt_dir)
     queries = []
-    for query_file in sorted(gt_dir.glob("*_query.txt")):
+    for query_file in sorted(gt_dir.rglob("*_query.txt")):
         name = query_file.name[: -len("_query.txt")]
         match = _QUERY_LINE.match(query_file.read_text().strip().splitlines()[0])
         if not match:
             raise GroundTruthError(f"{query_file}: cannot read 'oxc1_<image> x1 y1 x2 y2'")
         lists = {}
         for kind in ("good", "ok", "junk"):
-            path = gt_dir / f"{name}_{kind}.txt"
+            path = query_file.with_name(f"{name}_{kind}.txt")
             if not path.is_file():
                 raise GroundTruthError(f"{path} is missing")
             lists[kind] = path.read_text().split()

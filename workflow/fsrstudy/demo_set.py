@@ -38,7 +38,8 @@ def find_bad_photos(photos: pd.DataFrame, root: Path) -> pd.DataFrame:
 def prepare(photos_csv: str | Path, seed: int, views_per_photo: int,
             train_views_per_photo: int, test_fraction: float,
             max_photos: int | None = None, bad_images: str = "skip",
-            multi_photo_groups_to_test: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
+            multi_photo_groups_to_test: bool = True,
+            dataset: str = "demo") -> tuple[pd.DataFrame, pd.DataFrame]:
     """Return (manifest, bad images). `bad_images` is 'skip' (list and leave out) or
     'fail' (raise, naming every bad file)."""
     photos_csv = Path(photos_csv)
@@ -59,9 +60,10 @@ def prepare(photos_csv: str | Path, seed: int, views_per_photo: int,
         for view, params in enumerate(views.draw_views(seed, photo.photo_id, n_views)):
             split = "train" if is_train else ("query" if view == 0 else "database")
             rows.append({
-                "image_id": f"{photo.photo_id}__v{view}", "photo_id": photo.photo_id,
+                "image_id": f"{photo.photo_id}__v{view}", "dataset": dataset,
+                "photo_id": photo.photo_id,
                 "group": photo.group, "file": str(root / photo.file),
                 "view": view, "view_params": json.dumps(params) if params else "",
-                "split": split,
+                "split": split, "train": int(is_train),
             })
     return mf.check(pd.DataFrame(rows, columns=mf.COLUMNS)), bad

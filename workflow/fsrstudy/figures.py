@@ -31,18 +31,22 @@ def _factor_axis(ax, factors):
     ax.set_xlabel("down-scaling ratio (area)")
 
 
-def _by_backbone(table: pd.DataFrame):
+def _by_dataset_and_backbone(table: pd.DataFrame):
+    """One row of panels per dataset, one column per backbone."""
+    datasets = sorted(table["dataset"].unique())
     backbones = sorted(table["backbone"].unique())
-    fig, axes = plt.subplots(1, len(backbones), figsize=(5 * len(backbones), 4),
+    fig, axes = plt.subplots(len(datasets), len(backbones),
+                             figsize=(5 * len(backbones), 4 * len(datasets)),
                              squeeze=False, constrained_layout=True)
-    return fig, zip(backbones, axes[0])
+    return fig, [((d, b), axes[i][j]) for i, d in enumerate(datasets)
+                 for j, b in enumerate(backbones)]
 
 
 def distance_vs_factor(table: pd.DataFrame, value: str = "mean_distance",
                        ylabel: str = "mean distance to HR feature"):
-    fig, panels = _by_backbone(table)
-    for backbone, ax in panels:
-        sub = table[table["backbone"] == backbone]
+    fig, panels = _by_dataset_and_backbone(table)
+    for (dataset, backbone), ax in panels:
+        sub = table[(table["dataset"] == dataset) & (table["backbone"] == backbone)]
         curves = sub[~sub["method"].isin(REFERENCE_METHODS)]
         sns.lineplot(curves, x="factor", y=value, hue="method", marker="o", ax=ax)
         for method, style in zip(REFERENCE_METHODS, ("--", ":")):
@@ -51,7 +55,7 @@ def distance_vs_factor(table: pd.DataFrame, value: str = "mean_distance",
                 ax.axhline(ref[value].iloc[0], color="grey", ls=style,
                            label=f"{method} (HR pairs)")
         _factor_axis(ax, sorted(curves["factor"].unique()))
-        ax.set_title(backbone)
+        ax.set_title(f"{dataset} / {backbone}")
         ax.set_ylabel(ylabel)
         ax.legend(fontsize=8)
     return fig
@@ -64,8 +68,9 @@ def variance_vs_factor(table: pd.DataFrame):
 def distance_distribution(per_image: pd.DataFrame):
     data = per_image[~per_image["method"].isin(REFERENCE_METHODS)].copy()
     data["ratio"] = data["factor"].map(factor_label)
+    data["panel"] = data["dataset"] + " / " + data["backbone"]
     order = [factor_label(f) for f in sorted(data["factor"].unique())]
-    grid = sns.catplot(data, x="ratio", y="distance", hue="method", col="backbone",
+    grid = sns.catplot(data, x="ratio", y="distance", hue="method", col="panel", col_wrap=2,
                        kind="violin", order=order, cut=0, inner="quart", height=4,
                        aspect=1.2)
     grid.set_axis_labels("down-scaling ratio (area)", "distance to HR feature")
@@ -73,6 +78,7 @@ def distance_distribution(per_image: pd.DataFrame):
 
 
 def map_vs_factor(table: pd.DataFrame):
+    table = table.assign(protocol=table["dataset"] + " " + table["protocol"])
     protocols = sorted(table["protocol"].unique())
     backbones = sorted(table["backbone"].unique())
     fig, axes = plt.subplots(len(protocols), len(backbones),

@@ -26,13 +26,15 @@ def check_image(path: str | Path) -> str | None:
     return None
 
 
-def load_rgb(path: str | Path) -> Image.Image:
-    """Open an image upright (EXIF orientation applied) as RGB; BadImage names the file."""
+def load_rgb(path: str | Path, exif: bool = True) -> Image.Image:
+    """Open an image as RGB; BadImage names the file. `exif`: apply the EXIF orientation
+    (upright photos); False keeps the stored pixels, the frame in which the Oxford/Paris
+    query boxes are given and what the benchmarks' reference code reads."""
     reason = check_image(path)
     if reason:
         raise BadImage(f"{path}: {reason}")
     with Image.open(path) as im:
-        return ImageOps.exif_transpose(im).convert("RGB")
+        return (ImageOps.exif_transpose(im) if exif else im).convert("RGB")
 
 
 def to_array(image: Image.Image) -> np.ndarray:

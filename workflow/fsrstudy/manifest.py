@@ -1,17 +1,22 @@
 """The manifest: one row per image the study uses, the contract between stages.
 
-Columns: image_id, photo_id, group, file, view, view_params, split.
-- `group`: images of one real scene; relevance is "same group".
-- `split`: train (FSR-GAN / ISR training only), query, or database. Train and the
-  evaluation splits never share a group.
+Columns: image_id, dataset, photo_id, group, file, view, view_params, split, train.
+- `photo_id`: the image file a row is rendered from (a query crop and the full image
+  share it); `group`: images of one real scene or landmark.
+- `split`: query, database, or train (training only, never searched).
+- `train`: 1 if the row's (LR, HR) pair trains FSR-GAN and the ISR models. A database
+  image may train (the paper's splits do this); a query never does, nor does any other
+  row of a query's photo.
 """
 from __future__ import annotations
 
 import hashlib
 
+import numpy as np
 import pandas as pd
 
-COLUMNS = ["image_id", "photo_id", "group", "file", "view", "view_params", "split"]
+COLUMNS = ["image_id", "dataset", "photo_id", "group", "file", "view", "view_params",
+           "split", "train"]
 SPLITS = ("train", "query", "database")
 
 
@@ -19,8 +24,9 @@ class ManifestError(ValueError):
     pass
 
 
-def check(manifest: pd.DataFrame) -> pd.DataFrame:
-    """Raise ManifestError unless the manifest is well formed and leakage-free."""
+def check(manifest: pd.DataFrame, group_disjoint: bool = True) -> pd.DataFrame:
+    """Raise ManifestError unless the manifest is well formed and leakage-free: no query
+    photo trains, and (group_disjoint) no group has both training and evaluation rows."""
     missing = [c for c in COLUMNS if c not in manifest.columns]
     if missing:
         raise ManifestError(f"manifest lacks columns {missing}")
@@ -30,12 +36,30 @@ def check(manifest: pd.DataFrame) -> pd.DataFrame:
     bad = sorted(set(manifest["split"]) - set(SPLITS))
     if bad:
         raise ManifestError(f"unknown split values {bad}; expected {SPLITS}")
-    train_groups = set(manifest.loc[manifest["split"] == "train", "group"])
-    eval_groups = set(manifest.loc[manifest["split"] != "train", "group"])
-    shared = sorted(train_groups & eval_groups)
-    if shared:
-        raise ManifestError(f"groups in both train and evaluation splits: {shared[:5]}")
+    trains = manifest["train"].astype(bool)
+    if (~trains & (manifest["split"] == "train")).any():
+        raise ManifestError("rows with split 'train' must have train = 1")
+    train_photos = set(manifest.loc[trains, "photo_id"])
+    query_photos = set(manifest.loc[manifest["split"] == "query", "photo_id"])
+    leaked = sorted(train_photos & query_photos)
+    if leaked:
+        raise ManifestError(f"query photos used for training: {leaked[:5]}")
+    if group_disjoint:
+        shared = sorted(set(manifest.loc[trains, "group"])
+                        & set(manifest.loc[~trains, "group"]))
+        if shared:
+            raise ManifestError(f"groups in both train and evaluation splits: {shared[:5]}")
     return manifest
+
+
+def train_rows(manifest: pd.DataFrame) -> np.ndarray:
+    """Rows whose (LR, HR) pairs train FSR-GAN and the ISR models."""
+    return np.where(manifest["train"].astype(bool).to_numpy())[0]
+
+
+def held_out_rows(manifest: pd.DataFrame) -> np.ndarray:
+    """Rows never trained on: the distance analysis and ISR restoration use these."""
+    return np.where(~manifest["train"].astype(bool).to_numpy())[0]
 
 
 def stable_order(keys, seed: int) -> list:

@@ -13,8 +13,9 @@ import numpy as np
 import pandas as pd
 import torch
 
-from . import (analysis, backbones, degrade, demo_set, evaluation, features, images, isr,
-               isr_training, protocols, storage, training)
+from . import manifest as mf
+from . import (analysis, backbones, dataset_kinds, degrade, evaluation, features, images, isr,
+               groundtruth, isr_training, storage, training, views)
 from .atomic import atomic_path, save_csv, save_json, save_npy
 
 HR = 1  # factor of the high-resolution input
@@ -26,15 +27,15 @@ def read_manifest(path) -> pd.DataFrame:
 
 
 # -- prepare ---------------------------------------------------------------------------
-def prepare(photos_csv, manifest_csv, bad_csv, *, seed: int, views_per_photo: int,
-            train_views_per_photo: int, test_fraction: float, max_photos=None,
-            bad_images: str = "skip"):
-    manifest, bad = demo_set.prepare(photos_csv, seed, views_per_photo,
-                                     train_views_per_photo, test_fraction, max_photos,
-                                     bad_images)
+def prepare(datasets, data_dir, manifest_csv, bad_csv, ground_truth_json, *, seed: int):
+    """Every configured dataset as one manifest, its unusable images and the ground
+    truth of every protocol."""
+    manifest, bad, query_sets = dataset_kinds.build_all(datasets, data_dir, seed)
+    mf.check(manifest, group_disjoint=False)  # each dataset checked its own groups
     save_csv(bad_csv, bad)
+    groundtruth.save(ground_truth_json, query_sets)
     save_csv(manifest_csv, manifest)
-    return manifest, bad
+    return manifest, bad, query_sets
 
 
 # -- degrade ---------------------------------------------------------------------------
@@ -52,7 +53,8 @@ def degrade_images(manifest_csv, images_dir, *, input_size: int, factors) -> dic
         photo, photo_file = None, None
         for i, row in enumerate(manifest.itertuples()):
             if row.file != photo_file:
-                photo, photo_file = images.load_rgb(row.file), row.file
+                exif = views.parse(row.view_params).get("exif", True)
+                photo, photo_file = images.load_rgb(row.file, exif), row.file
             hr = degrade.hr_input(photo, row.view_params, input_size)
             for f in all_factors:
                 outs[f][i] = degrade.lr_input(hr, f)
@@ -106,7 +108,7 @@ def train_fsrgan(manifest_csv, features_dir, models_dir, loss_csv, *, backbones_
                  factors, cfg: training.FSRGANConfig, device: str = "auto") -> pd.DataFrame:
     """Train one FSR-GAN per backbone on the train split, all factors mixed."""
     manifest = read_manifest(manifest_csv)
-    train_rows = np.where(manifest["split"].to_numpy() == "train")[0]
+    train_rows = mf.train_rows(manifest)
     dev = features.pick_device(device)
     logs = []
     for backbone in backbones_:
@@ -132,9 +134,11 @@ def apply_fsrgan(features_dir, models_dir, *, backbones_: list, factors,
     dev = features.pick_device(device)
     shapes = {}
     for backbone in backbones_:
-        gen = training.load_generator(Path(models_dir) / f"fsrgan_{backbone}.pt", dev)
+        lr = {f: load_features(features_dir, backbone, "lr", f) for f in factors}
+        gen = training.load_generator(Path(models_dir) / f"fsrgan_{backbone}.pt", dev,
+                                      backbone, lr[factors[0]].shape[1])
         for f in factors:
-            sr = training.apply(gen, load_features(features_dir, backbone, "lr", f), dev)
+            sr = training.apply(gen, lr[f], dev)
             save_npy(storage.feature_path(features_dir, backbone, "fsrgan", f), sr)
             shapes[f"{backbone}/f{f}"] = sr.shape
     return shapes
@@ -145,16 +149,18 @@ def analyse_distances(manifest_csv, features_dir, distance_csv, per_image_csv, *
                       backbones_: list, factors, methods=("lr",) + SR_METHODS,
                       seed: int = 0) -> pd.DataFrame:
     manifest = read_manifest(manifest_csv)
-    held_out = np.where(manifest["split"].to_numpy() != "train")[0]
-    ids = manifest["image_id"].to_numpy()[held_out]
-    groups = manifest["group"].to_numpy()[held_out]
+    held_out = mf.held_out_rows(manifest)
     frames = []
-    for backbone in backbones_:
-        hr = load_features(features_dir, backbone, "hr", HR)[held_out]
-        others = {(m, f): load_features(features_dir, backbone, m, f)[held_out]
-                  for m in methods for f in factors}
-        frames.append(analysis.per_image_distances(hr, others, ids, backbone))
-        frames.append(analysis.reference_rows(hr, groups, backbone, seed))
+    for dataset in manifest["dataset"].iloc[held_out].unique():
+        rows = held_out[manifest["dataset"].to_numpy()[held_out] == dataset]
+        ids = manifest["image_id"].to_numpy()[rows]
+        groups = manifest["group"].to_numpy()[rows]
+        for backbone in backbones_:
+            hr = load_features(features_dir, backbone, "hr", HR)[rows]
+            others = {(m, f): load_features(features_dir, backbone, m, f)[rows]
+                      for m in methods for f in factors}
+            frames.append(analysis.per_image_distances(hr, others, ids, backbone, dataset))
+            frames.append(analysis.reference_rows(hr, groups, backbone, dataset, seed))
     per_image = pd.concat(frames, ignore_index=True)
     table = analysis.summarise(per_image)
     save_csv(per_image_csv, per_image)
@@ -168,19 +174,21 @@ RETRIEVAL_COLUMNS = ["dataset", "protocol", "backbone", "method", "factor", "mAP
                      "n_queries"] + [f"mP@{k}" for k in PRECISION_KS]
 
 
-def evaluate_retrieval(manifest_csv, features_dir, retrieval_csv, *, dataset: str,
-                       backbones_: list, factors, protocol_names,
+def evaluate_retrieval(manifest_csv, ground_truth_json, features_dir, retrieval_csv, *,
+                       backbones_: list, factors, protocol_names=None,
                        methods=("lr",) + SR_METHODS) -> pd.DataFrame:
-    """mAP of queries (HR, and each method at each factor) against the HR database."""
+    """mAP and mP@k of queries (HR, and each method at each factor) against the HR
+    database of their dataset, for every protocol in the ground truth (or those named)."""
     manifest = read_manifest(manifest_csv)
-    db_rows = protocols.database_rows(manifest)
     rows = []
-    for name in protocol_names:
-        protocol = protocols.build(manifest, name)
+    for query_set in groundtruth.load(ground_truth_json):
+        if protocol_names and query_set.protocol not in protocol_names:
+            continue
+        protocol = groundtruth.resolve(manifest, query_set)
         if len(protocol.query_rows) == 0:
             continue
         for backbone in backbones_:
-            database = load_features(features_dir, backbone, "hr", HR)[db_rows]
+            database = load_features(features_dir, backbone, "hr", HR)[protocol.database_rows]
             runs = [("hr", HR)] + [(m, f) for m in methods for f in factors]
             for method, factor in runs:
                 queries = load_features(features_dir, backbone, method, factor)
@@ -189,9 +197,9 @@ def evaluate_retrieval(manifest_csv, features_dir, retrieval_csv, *, dataset: st
                                                               protocol.junk)
                 m_pk = evaluation.mean_precision_at_k(ranks, protocol.positives,
                                                       protocol.junk, PRECISION_KS)
-                rows.append({"dataset": dataset, "protocol": name, "backbone": backbone,
-                             "method": method, "factor": factor, "mAP": m_ap,
-                             "n_queries": int((~np.isnan(aps)).sum()),
+                rows.append({"dataset": query_set.dataset, "protocol": query_set.protocol,
+                             "backbone": backbone, "method": method, "factor": factor,
+                             "mAP": m_ap, "n_queries": int((~np.isnan(aps)).sum()),
                              **{f"mP@{k}": v for k, v in zip(PRECISION_KS, m_pk)}})
     table = pd.DataFrame(rows, columns=RETRIEVAL_COLUMNS)
     save_csv(retrieval_csv, table)
@@ -199,11 +207,6 @@ def evaluate_retrieval(manifest_csv, features_dir, retrieval_csv, *, dataset: st
 
 
 # -- image super-resolution baselines --------------------------------------------------
-def held_out_rows(manifest: pd.DataFrame) -> np.ndarray:
-    """Rows restored by ISR and evaluated: every image outside the train split."""
-    return np.where(manifest["split"].to_numpy() != "train")[0]
-
-
 def isr_model_name(method: str, factor: int) -> str:
     """SRCNN: one model per factor (as in its paper); VDSR: one for all factors."""
     return f"{method}_f{factor}" if method == "srcnn" else method
@@ -214,7 +217,7 @@ def train_isr(manifest_csv, images_dir, models_dir, loss_csv, cost_csv, *, facto
               precision: str = "fp32") -> pd.DataFrame:
     """Train every ISR model on Y patches of the train split; log losses and cost."""
     manifest = read_manifest(manifest_csv)
-    rows = np.where(manifest["split"].to_numpy() == "train")[0]
+    rows = mf.train_rows(manifest)
     dev = features.pick_device(device)
     hr_y = isr_training.luminance(storage.load(storage.stack_path(images_dir, HR)), rows)
     lr_y = {f: isr_training.luminance(storage.load(storage.stack_path(images_dir, f)), rows)
@@ -251,7 +254,7 @@ def restore_isr(manifest_csv, images_dir, models_dir, quality_csv, *, factors,
     Writes images/<method>_f<k>.npy holding the held-out rows only, in manifest order.
     """
     manifest = read_manifest(manifest_csv)
-    rows = held_out_rows(manifest)
+    rows = mf.held_out_rows(manifest)
     dev = features.pick_device(device)
     hr = storage.load(storage.stack_path(images_dir, HR))[rows]
     hr_y = isr.rgb_to_ycbcr(hr)[..., 0]
@@ -280,9 +283,9 @@ def extract_isr_features(manifest_csv, images_dir, features_dir, *, factors, met
                          source: str, poolings, gem_p: float, batch_size: int, device: str,
                          precision: str) -> dict:
     """Features of the restored images, as (N, D) arrays in manifest order; the rows of
-    the train split (never restored) are NaN."""
+    the training rows (never restored) are NaN."""
     manifest = read_manifest(manifest_csv)
-    rows = held_out_rows(manifest)
+    rows = mf.held_out_rows(manifest)
     dev = features.pick_device(device)
     model, names = _extractor(source, poolings, gem_p)
     for method in methods:

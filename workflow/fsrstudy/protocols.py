@@ -8,43 +8,49 @@
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-import numpy as np
 import pandas as pd
+
+from .groundtruth import QuerySet
 
 PROTOCOLS = ("synthetic_views", "real_views")
 
 
-@dataclass
-class Protocol:
-    name: str
-    query_rows: np.ndarray        # rows of the manifest used as queries
-    positives: list               # per query: database positions (into database_rows)
-    junk: list
-
-
-def build(manifest: pd.DataFrame, name: str) -> Protocol:
+def build(manifest: pd.DataFrame, name: str, dataset: str = "demo") -> QuerySet:
     queries = manifest[manifest["split"] == "query"]
-    database = manifest[manifest["split"] == "database"].reset_index()
+    database = manifest[manifest["split"] == "database"]
     photos_per_group = manifest.groupby("group")["photo_id"].nunique()
-    rows, positives, junk = [], [], []
-    for row, query in queries.iterrows():
-        same_group = database["group"] == query["group"]
-        same_photo = database["photo_id"] == query["photo_id"]
+    ids = database["image_id"].to_numpy()
+    query_set = QuerySet(dataset, name)
+    for query in queries.itertuples():
+        same_group = (database["group"] == query.group).to_numpy()
+        same_photo = (database["photo_id"] == query.photo_id).to_numpy()
         if name == "synthetic_views":
-            pos, jnk = np.where(same_group)[0], np.array([], int)
+            positives, junk = ids[same_group], ids[:0]
         elif name == "real_views":
-            if photos_per_group[query["group"]] < 2:
+            if photos_per_group[query.group] < 2:
                 continue
-            pos, jnk = np.where(same_group & ~same_photo)[0], np.where(same_photo)[0]
+            positives, junk = ids[same_group & ~same_photo], ids[same_photo]
         else:
             raise ValueError(f"unknown protocol {name!r}; choose from {PROTOCOLS}")
-        rows.append(manifest.index.get_loc(row))
-        positives.append(pos)
-        junk.append(jnk)
-    return Protocol(name, np.array(rows, dtype=int), positives, junk)
+        query_set.add(query.image_id, positives.tolist(), junk.tolist())
+    return query_set
 
 
-def database_rows(manifest: pd.DataFrame) -> np.ndarray:
-    return np.where(manifest["split"].to_numpy() == "database")[0]
+def build_all(manifest: pd.DataFrame, dataset: str = "demo") -> list[QuerySet]:
+    return [build(manifest, name, dataset) for name in PROTOCOLS]
+
+
+def group_relevance(manifest: pd.DataFrame, dataset: str, protocol: str) -> QuerySet:
+    """Positives = database images of the query's group; junk = database copies of the
+    query's own photo (the query is removed from its ranking). Used for user sets."""
+    database = manifest[manifest["split"] == "database"]
+    ids = database["image_id"].to_numpy()
+    query_set = QuerySet(dataset, protocol)
+    for query in manifest[manifest["split"] == "query"].itertuples():
+        same_photo = (database["photo_id"] == query.photo_id).to_numpy()
+        same_group = (database["group"] == query.group).to_numpy()
+        query_set.add(query.image_id, ids[same_group & ~same_photo].tolist(),
+                      ids[same_photo].tolist())
+    return query_set
+
+

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import asdict, dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -107,8 +108,23 @@ def save_checkpoint(path, gen, critic, cfg: FSRGANConfig, extra: dict) -> None:
                     "config": asdict(cfg), "dim": gen.dim, **extra}, tmp)
 
 
-def load_generator(path, device="cpu") -> fsrgan.Generator:
+class IncompatibleCheckpoint(ValueError):
+    """A checkpoint (e.g. from another run) that does not fit the features at hand."""
+
+
+def load_generator(path, device="cpu", backbone: str | None = None,
+                   dim: int | None = None) -> fsrgan.Generator:
+    """The generator of a checkpoint; with `backbone`/`dim`, checked to fit them (a model
+    trained in another run must come from the same descriptor)."""
+    if not Path(path).is_file():
+        raise FileNotFoundError(f"no FSR-GAN checkpoint at {path}")
     ckpt = torch.load(path, map_location=device, weights_only=True)
+    if backbone is not None and ckpt.get("backbone") != backbone:
+        raise IncompatibleCheckpoint(f"{path} was trained on {ckpt.get('backbone')} "
+                                     f"features, not {backbone}")
+    if dim is not None and ckpt["dim"] != dim:
+        raise IncompatibleCheckpoint(f"{path} maps {ckpt['dim']}-d features; these are "
+                                     f"{dim}-d")
     cfg = ckpt["config"]
     gen = fsrgan.Generator(ckpt["dim"], cfg["keep_prob"], cfg["leaky_slope"],
                            cfg.get("residual", False))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import math
 
 import numpy as np
 from PIL import Image, ImageEnhance
@@ -56,12 +57,41 @@ def _perspective_coeffs(src, dst):
     return np.linalg.solve(a, b).tolist()
 
 
+def parse(params: dict | str | None) -> dict:
+    """View parameters as stored in the manifest (JSON text, '' for none) as a dict."""
+    if isinstance(params, str):
+        return json.loads(params) if params else {}
+    return params or {}
+
+
+# Rotations that make a stored image upright, as exact pixel transposes (no resampling).
+_UPRIGHT = {90: Image.Transpose.ROTATE_90, 180: Image.Transpose.ROTATE_180,
+            270: Image.Transpose.ROTATE_270}
+
+
+def render_real(image: Image.Image, params: dict) -> Image.Image:
+    """A benchmark image as its protocol asks: `box` (x1, y1, x2, y2 in stored pixels,
+    the query region, widened to whole pixels), then `rotate` (degrees anticlockwise)."""
+    if params.get("box"):
+        x1, y1, x2, y2 = params["box"]
+        width, height = image.size
+        box = (max(0, math.floor(x1)), max(0, math.floor(y1)),
+               min(width, math.ceil(x2)), min(height, math.ceil(y2)))
+        if box[2] <= box[0] or box[3] <= box[1]:
+            raise ValueError(f"box {params['box']} is empty inside a {width}x{height} image")
+        image = image.crop(box)
+    if params.get("rotate"):
+        image = image.transpose(_UPRIGHT[params["rotate"]])
+    return image
+
+
 def render_view(image: Image.Image, params: dict | str | None) -> Image.Image:
     """Apply recorded view parameters to an RGB image."""
-    if isinstance(params, str):
-        params = json.loads(params) if params else None
+    params = parse(params)
     if not params:
         return image
+    if "crop" not in params:  # a benchmark image, not a synthetic view
+        return render_real(image, params)
     width, height = image.size
     x, y, w, h = params["crop"]
     box = (round(x * width), round(y * height), round((x + w) * width), round((y + h) * height))

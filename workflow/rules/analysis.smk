@@ -2,6 +2,7 @@
 
 EVAL_INPUT = dict(
     manifest=rules.prepare.output.manifest,
+    ground_truth=rules.prepare.output.ground_truth,
     hr=rules.features.output.hr,
     lr=rules.features.output.lr,
     sr=rules.apply_fsrgan.output.sr,
@@ -50,7 +51,7 @@ rule retrieval:
         python=PYTHON,
         values=lambda wc, input, output: as_param({
             "manifest_csv": input.manifest, "features_dir": f"{OUT}/features",
-            "retrieval_csv": output.retrieval, "dataset": config["dataset"]["name"],
+            "retrieval_csv": output.retrieval, "ground_truth_json": input.ground_truth,
             "backbones": BACKBONES, "factors": FACTORS, "methods": EVAL_METHODS,
             "protocols": config["retrieval"]["protocols"]}),
     threads: 1

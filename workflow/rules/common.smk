@@ -1,15 +1,33 @@
 # Helpers shared by every rule: paths of the run, the notebook command, parameters.
 import json
+import re
 import shlex
 import sys
 
 from snakemake.settings.types import DeploymentMethod
 
 from fsrstudy import backbones as _backbones
+from fsrstudy import config as _config
+from fsrstudy import dataset_kinds as _kinds
+from fsrstudy import fetch as _fetch
 from fsrstudy.figures import FIGURES
 
 RUN = config["run"]
 OUT = f"{config['results_dir']}/{RUN}"
+DATA = config["data_dir"]
+# downloaded kinds -> the files their unpack step reads; the inputs of `prepare`
+UNPACKED = _kinds.needed_downloads(config["datasets"])
+if config["distractors"]["revisitop1m"]:
+    UNPACKED["revisitop1m"] = _config.distractor_downloads(config)
+ALL_DOWNLOADS = sorted({name for names in UNPACKED.values() for name in names})
+UNPACKED_MARKERS = {kind: str(_fetch.unpacked_marker(DATA, kind)) for kind in UNPACKED}
+DATASET_INPUTS = [m for kind, m in UNPACKED_MARKERS.items() if kind != "revisitop1m"] + [
+    path for entry in config["datasets"] for key in ("photos_csv", "csv", "rotation_list")
+    if (path := entry.get(key))]
+# Models of another run, evaluated here without training (config: pretrained_models);
+# training rules always write this run's models/, so another run's are never overwritten
+PRETRAINED = config["pretrained_models"]
+MODELS = PRETRAINED or f"{OUT}/models"
 FACTORS = config["degrade"]["factors"]
 ALL_FACTORS = [1] + FACTORS
 BACKBONES = _backbones.descriptor_names(config["features"]["source"],
@@ -17,14 +35,23 @@ BACKBONES = _backbones.descriptor_names(config["features"]["source"],
 ISR_METHODS = config["isr"]["methods"]
 EVAL_METHODS = ["lr", "fsrgan"] + ISR_METHODS
 ISR_FIGURES = {"isr_quality", "isr_training_curve"}
-FIGURE_NAMES = sorted(n for n in FIGURES if ISR_METHODS or n not in ISR_FIGURES)
-STAGES = ["01_prepare", "02_degrade", "03_features", "04_train", "05_apply"]
-STAGES += ["06_isr_train", "07_isr_restore", "08_isr_features"] if ISR_METHODS else []
+TRAINING_FIGURES = {"training_curve", "isr_training_curve"}  # drawn by the training run
+FIGURE_NAMES = sorted(n for n in FIGURES if (ISR_METHODS or n not in ISR_FIGURES)
+                      and not (PRETRAINED and n in TRAINING_FIGURES))
+STAGES = ["01_prepare", "02_degrade", "03_features"]
+STAGES += [] if PRETRAINED else ["04_train"]
+STAGES += ["05_apply"]
+STAGES += ([] if PRETRAINED else ["06_isr_train"]) if ISR_METHODS else []
+STAGES += ["07_isr_restore", "08_isr_features"] if ISR_METHODS else []
 STAGES += ["09_analysis", "10_retrieval"]
 # SRCNN: one model per factor (its paper); VDSR: one model for every factor
-ISR_MODEL_FILES = [f"{OUT}/models/{m}_f{f}.pt" for m in ISR_METHODS if m == "srcnn"
-                   for f in FACTORS] + [f"{OUT}/models/{m}.pt" for m in ISR_METHODS
-                                        if m != "srcnn"]
+def isr_model_files(models_dir):
+    return [f"{models_dir}/{m}_f{f}.pt" for m in ISR_METHODS if m == "srcnn"
+            for f in FACTORS] + [f"{models_dir}/{m}.pt" for m in ISR_METHODS if m != "srcnn"]
+
+
+def fsrgan_model_files(models_dir):
+    return expand(f"{models_dir}/fsrgan_{{backbone}}.pt", backbone=BACKBONES)
 
 # Under --use-conda the rule's environment provides `python`; otherwise use the Python
 # that runs Snakemake (the project's venv), whatever PATH says.

@@ -1,13 +1,61 @@
-# Stages 1-2: the data set as a manifest, then HR inputs and low-resolution copies.
+# Stages 0-2: downloads (paper datasets only), the datasets as one manifest with its
+# ground truth, then HR inputs and low-resolution copies.
+
+
+rule download:
+    output:
+        f"{DATA}/downloads/{{file}}",
+    log:
+        f"{DATA}/logs/download_{{file}}.log",
+    params:
+        python=PYTHON,
+        spec=lambda wc: as_param(config["downloads"][wc.file]),
+    wildcard_constraints:
+        file="|".join(re.escape(name) for name in ALL_DOWNLOADS) or "NO_DOWNLOADS",
+    retries: 1
+    threads: 1
+    resources:
+        mem_mb=500,
+        downloads=1,
+    conda:
+        ENV
+    shell:
+        # tee: progress and a missing-checksum warning reach the console, not only the log
+        "PYTHONPATH=workflow${{PYTHONPATH:+:$PYTHONPATH}} {params.python} -m fsrstudy.fetch "
+        "download {wildcards.file} {output} --spec {params.spec} 2>&1 | tee {log}"
+
+
+rule unpack:
+    input:
+        lambda wc: [f"{DATA}/downloads/{name}" for name in UNPACKED[wc.kind]],
+    output:
+        f"{DATA}/{{kind}}/unpacked.json",
+    log:
+        f"{DATA}/logs/unpack_{{kind}}.log",
+    params:
+        python=PYTHON,
+        data_dir=lambda wc, output: Path(output[0]).parents[1],
+        archives=config["distractors"]["revisitop1m_archives"],
+    wildcard_constraints:
+        kind="|".join(UNPACKED) or "NO_DATASETS",
+    threads: 1
+    resources:
+        mem_mb=1000,
+    conda:
+        ENV
+    shell:
+        "PYTHONPATH=workflow${{PYTHONPATH:+:$PYTHONPATH}} {params.python} -m fsrstudy.fetch "
+        "unpack {wildcards.kind} {params.data_dir} --archives {params.archives} > {log} 2>&1"
 
 
 rule prepare:
     input:
         notebook="notebooks/01_prepare.py",
-        photos=config["dataset"]["photos_csv"],
+        data=DATASET_INPUTS,
     output:
         manifest=f"{OUT}/manifest.csv",
         bad=f"{OUT}/bad_images.csv",
+        ground_truth=f"{OUT}/ground_truth.json",
         html=report(notebook_html("01_prepare"), category="Executed notebooks"),
     log:
         notebook=notebook_log("01_prepare"),
@@ -15,14 +63,12 @@ rule prepare:
     params:
         python=PYTHON,
         values=lambda wc, input, output: as_param({
-            "photos_csv": input.photos, "manifest_csv": output.manifest,
-            "bad_csv": output.bad, "seed": config["seed"],
-            **{k: config["dataset"][k] for k in (
-                "views_per_photo", "train_views_per_photo", "test_fraction",
-                "max_photos", "bad_images")}}),
+            "datasets": config["datasets"], "data_dir": DATA,
+            "manifest_csv": output.manifest, "bad_csv": output.bad,
+            "ground_truth_json": output.ground_truth, "seed": config["seed"]}),
     threads: 1
     resources:
-        mem_mb=1000,
+        mem_mb=4000,
     conda:
         ENV
     shell:

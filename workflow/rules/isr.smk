@@ -7,7 +7,7 @@ rule isr_train:
         manifest=rules.prepare.output.manifest,
         stacks=rules.degrade.output.stacks,
     output:
-        models=ISR_MODEL_FILES,
+        models=isr_model_files(f"{OUT}/models"),
         loss=f"{OUT}/tables/isr_loss.csv",
         cost=f"{OUT}/tables/isr_cost.csv",
         html=report(notebook_html("06_isr_train"), category="Executed notebooks"),
@@ -37,7 +37,7 @@ rule isr_restore:
         notebook="notebooks/07_isr_restore.py",
         manifest=rules.prepare.output.manifest,
         stacks=rules.degrade.output.stacks,
-        models=rules.isr_train.output.models,
+        models=isr_model_files(MODELS),
     output:
         restored=expand(f"{OUT}/images/{{method}}_f{{factor}}.npy", method=ISR_METHODS,
                         factor=FACTORS),
@@ -50,7 +50,7 @@ rule isr_restore:
         python=PYTHON,
         values=lambda wc, input, output, threads: as_param({
             "manifest_csv": input.manifest, "images_dir": f"{OUT}/images",
-            "models_dir": f"{OUT}/models", "quality_csv": output.quality,
+            "models_dir": MODELS, "quality_csv": output.quality,
             "factors": FACTORS, "methods": ISR_METHODS,
             "device": config["isr"]["device"], "precision": config["isr"]["precision"],
             "threads": threads}),

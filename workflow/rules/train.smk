@@ -8,7 +8,7 @@ rule train_fsrgan:
         hr=rules.features.output.hr,
         lr=rules.features.output.lr,
     output:
-        models=expand(f"{OUT}/models/fsrgan_{{backbone}}.pt", backbone=BACKBONES),
+        models=fsrgan_model_files(f"{OUT}/models"),
         loss=f"{OUT}/tables/fsrgan_loss.csv",
         html=report(notebook_html("04_train"), category="Executed notebooks"),
     log:
@@ -33,7 +33,7 @@ rule train_fsrgan:
 rule apply_fsrgan:
     input:
         notebook="notebooks/05_apply.py",
-        models=rules.train_fsrgan.output.models,
+        models=fsrgan_model_files(MODELS),
         lr=rules.features.output.lr,
     output:
         sr=feature_files(["fsrgan"], FACTORS),
@@ -44,7 +44,7 @@ rule apply_fsrgan:
     params:
         python=PYTHON,
         values=as_param({
-            "features_dir": f"{OUT}/features", "models_dir": f"{OUT}/models",
+            "features_dir": f"{OUT}/features", "models_dir": MODELS,
             "backbones": BACKBONES, "factors": FACTORS,
             "device": config["fsrgan"]["device"]}),
     threads: 1
