@@ -38,6 +38,7 @@ rule all:
     input:
         figures=expand(f"{OUT}/figures/{{name}}.png", name=FIGURE_NAMES),
         index=f"{OUT}/notebooks/index.html",
+        config=f"{OUT}/config.yaml",
         # fetched behind their own switch; searched by the large-scale stage
         distractors=[unpacked for kind, unpacked in UNPACKED_MARKERS.items()
                      if kind == "revisitop1m"],

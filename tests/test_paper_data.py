@@ -226,3 +226,17 @@ def test_user_csv_refuses_leakage(tmp_path):
                                     "a1.jpg,A,train\n")
     with pytest.raises(user_set.UserSetError, match="query photos used for training"):
         user_set.build("mine", folder / "set.csv")
+
+
+def test_a_file_placed_by_hand_is_verified_before_unpacking(tmp_path):
+    built = pf.build_holidays(tmp_path / "served")
+    for name, path in built["files"].items():  # a dead link's workaround: copy by hand
+        target = fetch.download_path(tmp_path, name)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(path.read_bytes())
+    good = {n: download.sha256_of(p) for n, p in built["files"].items()}
+    with pytest.raises(download.ChecksumMismatch, match="jpg1.tar.gz"):
+        fetch.unpack("holidays", tmp_path, checksums={**good, "jpg1.tar.gz": "0" * 64})
+    assert not fetch.unpacked_marker(tmp_path, "holidays").exists()
+    fetch.unpack("holidays", tmp_path, checksums=good)
+    assert fetch.unpacked_marker(tmp_path, "holidays").exists()

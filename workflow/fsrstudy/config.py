@@ -102,3 +102,16 @@ def distractor_downloads(config: dict) -> list[str]:
 def load(path: str | Path) -> dict:
     with open(path) as f:
         return validate(yaml.safe_load(f) or {})
+
+
+def write(config: dict, path) -> None:
+    """The validated configuration of a run, beside its tables (which split, which
+    weights, which seed made them)."""
+    from .atomic import save_text
+    save_text(path, yaml.safe_dump(config, sort_keys=False))
+
+
+if __name__ == "__main__":  # python -m fsrstudy.config CONFIG_JSON OUT_YAML
+    import json
+    import sys
+    write(json.loads(sys.argv[1]), sys.argv[2])

@@ -79,9 +79,20 @@ def missing_downloads(downloads: dict, names) -> list[str]:
     return [n for n in names if not (downloads.get(n) or {}).get("urls")]
 
 
-def unpack(kind: str, data_dir, archives: int = REVISITOP1M_ARCHIVES) -> dict:
-    """Extract the kind's archives safely into its layout; the marker is written last."""
+def verify(path, sha256: str | None) -> None:
+    """A file placed by hand (a dead link's workaround) is checked like a download."""
+    if sha256 and download.sha256_of(path) != sha256:
+        raise download.ChecksumMismatch(f"{path} has sha256 {download.sha256_of(path)}, "
+                                         f"expected {sha256}: delete it and fetch it again")
+
+
+def unpack(kind: str, data_dir, archives: int = REVISITOP1M_ARCHIVES,
+           checksums: dict | None = None) -> dict:
+    """Extract the kind's archives safely into its layout; the marker is written last.
+    `checksums` (file -> sha256 or None) re-verifies every file first."""
     spec, where = files_of(kind, archives), layout(data_dir, kind, archives)
+    for name in downloads_of(kind, archives):
+        verify(download_path(data_dir, name), (checksums or {}).get(name))
     done = {}
     for part in ("images", "gt"):
         for name in spec[part]:
@@ -105,6 +116,7 @@ def main(argv=None) -> None:
     put.add_argument("kind", choices=sorted(DATASET_FILES) + ["revisitop1m"])
     put.add_argument("data_dir")
     put.add_argument("--archives", type=int, default=REVISITOP1M_ARCHIVES)
+    put.add_argument("--checksums", default="{}", help='JSON: {"file": "sha256" or null}')
     args = parser.parse_args(argv)
     if args.command == "download":
         spec = json.loads(args.spec)
@@ -115,7 +127,7 @@ def main(argv=None) -> None:
                                  retries=args.retries)
         print(f"{args.file}: {path.stat().st_size} bytes, sha256 {download.sha256_of(path)}")
     else:
-        done = unpack(args.kind, args.data_dir, args.archives)
+        done = unpack(args.kind, args.data_dir, args.archives, json.loads(args.checksums))
         for name, info in done.items():
             print(f"{name}: {info['members']} members into {info['into']}")
 

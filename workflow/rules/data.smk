@@ -36,6 +36,8 @@ rule unpack:
         python=PYTHON,
         data_dir=lambda wc, output: Path(output[0]).parents[1],
         archives=config["distractors"]["revisitop1m_archives"],
+        checksums=lambda wc: as_param({name: config["downloads"][name].get("sha256")
+                                       for name in UNPACKED[wc.kind]}),
     wildcard_constraints:
         kind="|".join(UNPACKED) or "NO_DATASETS",
     threads: 1
@@ -45,7 +47,8 @@ rule unpack:
         ENV
     shell:
         "PYTHONPATH=workflow${{PYTHONPATH:+:$PYTHONPATH}} {params.python} -m fsrstudy.fetch "
-        "unpack {wildcards.kind} {params.data_dir} --archives {params.archives} > {log} 2>&1"
+        "unpack {wildcards.kind} {params.data_dir} --archives {params.archives} "
+        "--checksums {params.checksums} > {log} 2>&1"
 
 
 rule prepare:

@@ -1,4 +1,5 @@
-# Figures (each drawn from one table alone) and the index of executed notebooks.
+# The run's config beside its tables, figures (each drawn from one table alone) and the
+# index of executed notebooks.
 
 
 rule figure:
@@ -22,6 +23,24 @@ rule figure:
     shell:
         "PYTHONPATH=workflow${{PYTHONPATH:+:$PYTHONPATH}} {params.python} -m fsrstudy.figures "
         "{wildcards.name} {input.table} {output.png} > {log} 2>&1"
+
+
+rule run_config:
+    output:
+        f"{OUT}/config.yaml",
+    log:
+        f"{OUT}/logs/run_config.log",
+    params:
+        python=PYTHON,
+        values=as_param(config),
+    threads: 1
+    resources:
+        mem_mb=500,
+    conda:
+        ENV
+    shell:
+        "PYTHONPATH=workflow${{PYTHONPATH:+:$PYTHONPATH}} {params.python} -m fsrstudy.config "
+        "{params.values} {output} > {log} 2>&1"
 
 
 rule notebook_index:
