@@ -31,6 +31,7 @@ include: "workflow/rules/features.smk"
 include: "workflow/rules/train.smk"
 include: "workflow/rules/isr.smk"
 include: "workflow/rules/analysis.smk"
+include: "workflow/rules/applications.smk"
 include: "workflow/rules/report.smk"
 
 

@@ -3,8 +3,9 @@
 #
 # Generator and WGAN critic as in the paper's tables (Leaky ReLU; a learned linear lift
 # to 4096 = 64 x 64 for other feature sizes). Loss of G: -E[D(F_SR)] + mean
-# ||F_SR - F_HR||_2^r. Adam, every factor mixed, train split only. The checkpoint
-# records the configuration and seed.
+# ||F_SR - F_HR||_2^r. Adam, every factor mixed. `training_data`: the train split
+# (method `fsrgan`) or the database's own images (`fsrgan_db`: their degraded copies,
+# no query image, no label). The checkpoint records the configuration and seed.
 
 # %% tags=["parameters"]
 manifest_csv = "results/demo/manifest.csv"
@@ -14,6 +15,7 @@ loss_csv = "results/demo/tables/fsrgan_loss.csv"
 backbones = ["vgg16_conv5_gem", "vgg16_conv5_mac"]
 factors = [4, 9, 16, 64]
 fsrgan = {}
+training_data = "train_split"
 seed = 0
 threads = 2
 
@@ -23,11 +25,11 @@ import torch
 from fsrstudy import figures, pipeline, training
 
 torch.set_num_threads(threads)
-options = {k: v for k, v in fsrgan.items() if k != "device"}
+options = {k: v for k, v in fsrgan.items() if k not in ("device", "training_data")}
 cfg = training.FSRGANConfig(seed=seed, **options)
 log = pipeline.train_fsrgan(manifest_csv, features_dir, models_dir, loss_csv,
                             backbones_=backbones, factors=factors, cfg=cfg,
-                            device=fsrgan.get("device", "auto"))
+                            device=fsrgan.get("device", "auto"), training_data=training_data)
 cfg
 
 # %%

@@ -6,10 +6,11 @@ features_dir = "results/demo/features"
 models_dir = "results/demo/models"
 backbones = ["vgg16_conv5_gem", "vgg16_conv5_mac"]
 factors = [4, 9, 16, 64]
+methods = ["fsrgan"]
 device = "auto"
 
 # %%
 from fsrstudy import pipeline
 
 pipeline.apply_fsrgan(features_dir, models_dir, backbones_=backbones, factors=factors,
-                      device=device)
+                      methods=methods, device=device)

@@ -1,9 +1,11 @@
 # %% [markdown]
 # # 10 · Retrieval: low-resolution queries against the HR database
 #
-# Queries at every factor, as LR features (`lr`), super-resolved (`fsrgan`) and from
-# SRCNN/VDSR-restored images (`srcnn`, `vdsr`); HR
-# queries (`hr`) are the upper bound. Cosine ranking; Oxford-style AP (junk removed,
+# Queries at every factor, as LR features (`lr`), super-resolved (`fsrgan`: FSR-GAN
+# trained on the train split; `fsrgan_db`: fitted on the database's own degraded images)
+# and from SRCNN/VDSR-restored images (`srcnn`, `vdsr`), all against the HR database;
+# `matched`: the LR query against the database re-extracted at the query's factor (one
+# index per factor). HR queries (`hr`) are the upper bound. Cosine ranking; Oxford-style AP (junk removed,
 # trapezoid rule), each dataset searched in its own HR database. Protocols come from
 # `ground_truth.json`: demo `synthetic_views` (positives: every view of the query's
 # group) and `real_views` (positives: other real photos of the scene only; the query
@@ -23,13 +25,23 @@ methods = ["lr", "fsrgan"]
 protocols = None  # all
 
 # %%
-from fsrstudy import figures, pipeline
+from fsrstudy import comparison, figures, pipeline, retrieval
 
-table = pipeline.evaluate_retrieval(manifest_csv, ground_truth_json, features_dir,
-                                    retrieval_csv, backbones_=backbones, factors=factors,
-                                    protocol_names=protocols, methods=methods)
+manifest = pipeline.read_manifest(manifest_csv)
+table = retrieval.evaluate(manifest, ground_truth_json, features_dir, retrieval_csv,
+                           backbones_=backbones, factors=factors, methods=methods,
+                           protocol_names=protocols)
 table.pivot_table(index=["dataset", "protocol", "backbone", "method"], columns="factor",
                   values="mAP")
 
 # %%
 figures.map_vs_factor(table);
+
+# %% [markdown]
+# ## Where FSR-GAN stands against `matched` and `fsrgan_db`
+# Computed from the table above (mAP, per dataset, protocol, backbone and factor):
+
+# %%
+verdicts = comparison.fsrgan_against(table)
+print(comparison.summary(verdicts))
+verdicts

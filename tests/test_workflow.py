@@ -33,13 +33,15 @@ def clean_run(tmp_path_factory):
 
 
 def test_every_stage_leaves_its_notebook_and_outputs(clean_run):
-    for stage in ["01_prepare", "02_degrade", "03_features", "04_train", "05_apply",
-                  "06_isr_train", "07_isr_restore", "08_isr_features", "09_analysis",
-                  "10_retrieval"]:
+    for stage in ["01_prepare", "02_degrade", "03_features", "04_train_fsrgan",
+                  "04_train_fsrgan_db", "05_apply", "06_isr_train", "07_isr_restore",
+                  "08_isr_features", "09_analysis", "10_retrieval", "12_large_scale",
+                  "13_lowbitrate", "14_focal"]:
         assert (clean_run / "notebooks" / f"{stage}.ipynb").stat().st_size > 0
         assert (clean_run / "notebooks" / f"{stage}.html").stat().st_size > 0
     for name in ["distance_vs_factor", "variance_vs_factor", "distance_distribution",
-                 "map_vs_factor", "training_curve", "isr_quality", "isr_training_curve"]:
+                 "map_vs_factor", "training_curve", "isr_quality", "isr_training_curve",
+                 "map_vs_distractors", "map_vs_bits", "focal_exponent"]:
         assert (clean_run / "figures" / f"{name}.png").stat().st_size > 1000
 
 
@@ -51,22 +53,25 @@ def test_notebooks_show_their_figures(clean_run):
         return sum("image/png" in output.get("data", {})
                    for cell in notebook.cells for output in cell.get("outputs", []))
 
-    assert images("04_train") >= 1 and images("09_analysis") >= 2
+    assert images("04_train_fsrgan") >= 1 and images("09_analysis") >= 2
     assert images("10_retrieval") >= 1 and images("07_isr_restore") >= 1
+    for stage in ["12_large_scale", "13_lowbitrate", "14_focal"]:
+        assert images(stage) >= 1
 
 
 def test_tables_have_the_documented_columns(clean_run):
     distance = pd.read_csv(clean_run / "tables/distance.csv")
     assert list(distance.columns) == ["dataset", "backbone", "method", "factor",
                                       "mean_distance", "variance", "n"]
-    assert set(distance["method"]) == {"lr", "fsrgan", "srcnn", "vdsr", "hr_same_group",
-                                       "hr_other_group"}
+    assert set(distance["method"]) == {"lr", "fsrgan", "fsrgan_db", "srcnn", "vdsr",
+                                       "hr_same_group", "hr_other_group"}
     assert set(distance.loc[distance.method == "lr", "factor"]) == {4, 16}
     retrieval = pd.read_csv(clean_run / "tables/retrieval.csv")
     assert list(retrieval.columns) == ["dataset", "protocol", "backbone", "method", "factor",
                                        "mAP", "n_queries", "mP@1", "mP@5", "mP@10"]
     assert retrieval["mAP"].between(0, 1).all()
-    assert set(retrieval["method"]) == {"hr", "lr", "fsrgan", "srcnn", "vdsr"}
+    assert set(retrieval["method"]) == {"hr", "lr", "fsrgan", "fsrgan_db", "srcnn", "vdsr",
+                                        "matched"}
     quality = pd.read_csv(clean_run / "tables/isr_quality.csv")
     assert set(quality["method"]) == {"bicubic", "srcnn", "vdsr"}
     cost = pd.read_csv(clean_run / "tables/isr_cost.csv")
@@ -74,6 +79,24 @@ def test_tables_have_the_documented_columns(clean_run):
     # LR features drift further from HR as the factor grows (paper, observation 1)
     lr = distance[distance.method == "lr"].set_index("factor")["mean_distance"]
     assert lr[4] < lr[16]
+    # large scale: no distractors = the plain retrieval table; more can only hurt an AP
+    large = pd.read_csv(clean_run / "tables/large_scale.csv")
+    assert set(large["distractors"]) == {"train_only"}
+    first = large[large.n_distractors == 0].merge(retrieval, on=["dataset", "protocol",
+                                                                 "backbone", "method",
+                                                                 "factor"])
+    assert len(first) == len(retrieval)
+    assert (first["mAP_x"] - first["mAP_y"]).abs().max() < 1e-12
+    bits = pd.read_csv(clean_run / "tables/lowbitrate.csv")
+    assert set(bits["method"]) == {"hr", "lr", "fsrgan", "fsrgan_db", "srcnn", "vdsr",
+                                   "matched"}
+    hr_bits = bits[bits.method == "hr"].groupby("quality")["bits"].mean()
+    assert hr_bits[25] < hr_bits[75]  # a higher JPEG quality sends more bits
+    # a small image costs fewer bits than the HR one at the same quality
+    assert bits[(bits.method == "lr") & (bits.factor == 16)]["bits"].max() < hr_bits[25]
+    focal = pd.read_csv(clean_run / "tables/focal.csv")
+    assert set(focal["variant"]) == {"r1", "r2", "r3", "adversarial_only", "distance_only"}
+    assert focal.groupby("variant")["seed"].nunique().min() == 3
 
 
 def test_report_and_single_figure_rebuild(clean_run):
@@ -157,6 +180,7 @@ def test_paper_layouts_download_and_run_with_models_of_another_run(clean_run, tm
     assert protocols == {("oxford5k", "original"), ("oxford5k", "revisited_easy"),
                          ("oxford5k", "revisited_medium"), ("oxford5k", "revisited_hard"),
                          ("holidays", "holidays")}
-    assert set(retrieval.method) == {"hr", "lr", "fsrgan", "srcnn", "vdsr"}
+    assert set(retrieval.method) == {"hr", "lr", "fsrgan", "fsrgan_db", "srcnn", "vdsr",
+                                     "matched"}
     distance = pd.read_csv(run / "tables/distance.csv")
     assert set(distance.dataset) == {"oxford5k", "holidays"}

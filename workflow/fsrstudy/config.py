@@ -60,6 +60,10 @@ def validate(config: dict, schema: dict | None = None) -> dict:
         backbones.descriptor_names(config["features"]["source"], config["features"]["poolings"])
     except (dataset_kinds.DatasetConfigError, ValueError) as error:
         raise ConfigError(f"invalid configuration:\n  {error}") from None
+    if (config["retrieval"]["distractors"] == "revisitop1m"
+            and not config["distractors"]["revisitop1m"]):
+        raise ConfigError("invalid configuration:\n  retrieval.distractors is revisitop1m "
+                          "but distractors.revisitop1m (fetching them) is false")
     needed = [n for names in dataset_kinds.needed_downloads(config["datasets"]).values()
               for n in names] + distractor_downloads(config)
     missing = fetch.missing_downloads(config["downloads"], needed)
@@ -90,6 +94,14 @@ def expand_download_templates(downloads: dict, count: int = fetch.REVISITOP1M_AR
                            {"urls": [u.replace(TEMPLATE, str(i)) for u in urls],
                             "sha256": None})
     return out
+
+
+def distractor_source(config: dict) -> str:
+    """Large-scale retrieval's distractors: train_only, revisitop1m or none."""
+    source = config["retrieval"]["distractors"]
+    if source == "auto":
+        return "revisitop1m" if config["distractors"]["revisitop1m"] else "train_only"
+    return source
 
 
 def distractor_downloads(config: dict) -> list[str]:

@@ -9,21 +9,32 @@ from __future__ import annotations
 import numpy as np
 
 
-def average_precision(ranking, positives, junk=()) -> float:
-    """AP of one query. `ranking`: database indices, best first (all of them)."""
+def positive_ranks(ranking, positives, junk=()) -> np.ndarray:
+    """0-based ranks of the positives once junk is removed from the ranking."""
     positives = set(int(i) for i in positives)
-    if not positives:
-        raise ValueError("a query with no positives has no AP (skip it)")
     junk = set(int(i) for i in junk)
     kept = [int(i) for i in ranking if int(i) not in junk]
-    ranks = [r for r, i in enumerate(kept) if i in positives]
-    npos = len(positives)
+    return np.array([r for r, i in enumerate(kept) if i in positives], dtype=np.int64)
+
+
+def ap_from_ranks(ranks, npos: int) -> float:
+    """The trapezoid AP from the sorted 0-based ranks of the retrieved positives; npos
+    counts every positive (one never ranked adds nothing)."""
+    if npos <= 0:
+        raise ValueError("a query with no positives has no AP (skip it)")
     ap = 0.0
-    for j, r in enumerate(ranks):
+    for j, r in enumerate(np.sort(np.asarray(ranks))):
         precision_before = 1.0 if r == 0 else j / r
         precision_after = (j + 1) / (r + 1)
         ap += (precision_before + precision_after) / 2.0
     return ap / npos
+
+
+def average_precision(ranking, positives, junk=()) -> float:
+    """AP of one query. `ranking`: database indices, best first (all of them)."""
+    if not len(positives):
+        raise ValueError("a query with no positives has no AP (skip it)")
+    return ap_from_ranks(positive_ranks(ranking, positives, junk), len(set(positives)))
 
 
 def rank(queries: np.ndarray, database: np.ndarray) -> np.ndarray:
@@ -49,12 +60,14 @@ def precision_at_k(ranking, positives, junk=(), ks=(1, 5, 10)) -> list[float]:
     """Precision at k as revisitop reports it (mP@k): junk removed from the ranking,
     and k capped at the rank of the last positive, so a query whose positives are all
     retrieved early is not penalised for having fewer than k of them."""
-    positives = set(int(i) for i in positives)
-    junk = set(int(i) for i in junk)
-    kept = [int(i) for i in ranking if int(i) not in junk]
-    ranks = np.array([r + 1 for r, i in enumerate(kept) if i in positives])  # 1-based
-    if len(ranks) == 0:
+    if not len(positives):
         raise ValueError("a query with no positives has no precision (skip it)")
+    return precision_from_ranks(positive_ranks(ranking, positives, junk), ks)
+
+
+def precision_from_ranks(ranks, ks=(1, 5, 10)) -> list[float]:
+    """P@k (revisitop's capped k) from the 0-based ranks of the positives."""
+    ranks = np.asarray(ranks) + 1  # 1-based
     out = []
     for k in ks:
         k_capped = min(int(ranks.max()), k)

@@ -131,6 +131,72 @@ def isr_training_curve(log: pd.DataFrame):
     return fig
 
 
+def _panels(table: pd.DataFrame, rows: str, cols: str, width=5.0, height=3.8):
+    """A grid of axes: one row per value of `rows`, one column per value of `cols`."""
+    row_values, col_values = sorted(table[rows].unique()), sorted(table[cols].unique())
+    fig, axes = plt.subplots(len(row_values), len(col_values),
+                             figsize=(width * len(col_values), height * len(row_values)),
+                             squeeze=False, constrained_layout=True)
+    return fig, [((r, c), axes[i][j]) for i, r in enumerate(row_values)
+                 for j, c in enumerate(col_values)]
+
+
+def _with_panel_key(table: pd.DataFrame) -> pd.DataFrame:
+    return table.assign(panel=table["dataset"] + " " + table["protocol"])
+
+
+def map_vs_distractors(table: pd.DataFrame):
+    """mAP against the number of distractors: one line per method at each factor."""
+    table = _with_panel_key(table)
+    fig, panels = _panels(table, "panel", "backbone")
+    for (panel, backbone), ax in panels:
+        sub = table[(table["panel"] == panel) & (table["backbone"] == backbone)]
+        sns.lineplot(sub, x="n_distractors", y="mAP", hue="method", style="factor",
+                     marker="o", ax=ax)
+        ax.set_xlabel("distractors added to the database")
+        ax.set_title(f"{panel} / {backbone}", fontsize=9)
+        ax.legend(fontsize=6, ncol=2)
+    return fig
+
+
+def map_vs_bits(table: pd.DataFrame):
+    """Low bit-rate search: mAP against the bits sent per query (log scale)."""
+    table = _with_panel_key(table)
+    table = table.assign(curve=[m if f == 1 else f"{m} {factor_label(f)}"
+                                for m, f in zip(table["method"], table["factor"])])
+    fig, panels = _panels(table, "panel", "backbone")
+    for (panel, backbone), ax in panels:
+        sub = table[(table["panel"] == panel) & (table["backbone"] == backbone)]
+        for curve, points in sub.groupby("curve", sort=True):
+            points = points.sort_values("bits")
+            style = "-" if curve == "hr" else ("--" if curve.startswith("lr") else ":")
+            ax.plot(points["bits"], points["mAP"], style, marker="o", ms=3, label=curve)
+        ax.set_xscale("log")
+        ax.set_xlabel("bits sent per query (JPEG bytes x 8)")
+        ax.set_ylabel("mAP")
+        ax.set_title(f"{panel} / {backbone}", fontsize=9)
+        ax.legend(fontsize=6, ncol=2)
+    return fig
+
+
+def focal_exponent(table: pd.DataFrame):
+    """Ablation: distance to HR and mAP per factor for each loss variant, mean and
+    standard deviation over seeds (error bars)."""
+    first = sorted(table["dataset"].unique())[0]
+    protocol = sorted(table.loc[table["dataset"] == first, "protocol"].unique())[0]
+    sub = table[(table["dataset"] == first) & (table["protocol"] == protocol)]
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4), constrained_layout=True)
+    for ax, value, label in ((axes[0], "mean_distance", "mean distance to HR feature"),
+                             (axes[1], "mAP", f"mAP ({first} {protocol})")):
+        sns.lineplot(sub, x="factor", y=value, hue="variant", marker="o",
+                     errorbar="sd", ax=ax)
+        _factor_axis(ax, sorted(sub["factor"].unique()))
+        ax.set_ylabel(label)
+    fig.suptitle(f"{sub['backbone'].iloc[0]}, {sub['seed'].nunique()} seeds (bars: sd)",
+                 fontsize=9)
+    return fig
+
+
 @dataclass(frozen=True)
 class Figure:
     table: str                      # file name under results/<run>/tables/
@@ -161,6 +227,17 @@ FIGURES = {
     "isr_training_curve": Figure("isr_loss.csv", isr_training_curve,
         "Training loss of the image super-resolution models (SRCNN per factor, VDSR for "
         "all factors)."),
+    "map_vs_distractors": Figure("large_scale.csv", map_vs_distractors,
+        "Large-scale retrieval: mAP as distractors join the database, per method "
+        "(colour) and down-scaling ratio (marker), exact search."),
+    "map_vs_bits": Figure("lowbitrate.csv", map_vs_bits,
+        "Low bit-rate mobile search: mAP against the bits actually sent per query "
+        "(JPEG bytes x 8). Solid: the HR image as JPEG; dashed: the small image as JPEG, "
+        "upscaled bicubically; dotted: the same with FSR-GAN, ISR or the matched "
+        "database."),
+    "focal_exponent": Figure("focal.csv", focal_exponent,
+        "FSR-GAN loss ablation: focal exponent r = 1, 2, 3, adversarial term only, "
+        "distance term only; mean over seeds with their standard deviation."),
 }
 
 

@@ -87,11 +87,13 @@ def focal_distance(f_sr: torch.Tensor, f_hr: torch.Tensor, r: float) -> torch.Te
 
 
 def generator_loss(critic_sr: torch.Tensor, f_sr: torch.Tensor, f_hr: torch.Tensor,
-                   r: float, adversarial_weight: float = 1.0):
-    """L(G) = -E[D(F_SR)] + focal distance. Returns (total, adversarial, distance)."""
+                   r: float, adversarial_weight: float = 1.0, distance_weight: float = 1.0):
+    """L(G) = -E[D(F_SR)] + focal distance, each term weighted (the paper: 1 and 1;
+    0 switches a term off for the ablation). Returns (total, adversarial, distance)."""
     adversarial = -critic_sr.mean()
     distance = focal_distance(f_sr, f_hr, r)
-    return adversarial_weight * adversarial + distance, adversarial, distance
+    total = adversarial_weight * adversarial + distance_weight * distance
+    return total, adversarial, distance
 
 
 def critic_loss(critic_sr: torch.Tensor, critic_hr: torch.Tensor) -> torch.Tensor:

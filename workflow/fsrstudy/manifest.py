@@ -100,3 +100,20 @@ def select_photos(photos: pd.DataFrame, max_photos: int | None, seed: int) -> pd
         keep.append(group)
         count += size
     return photos[photos["group"].isin(keep)]
+
+
+def database_fit_rows(manifest: pd.DataFrame) -> np.ndarray:
+    """Rows to fit FSR on the database itself: every database image except the very
+    image a query was cut from (same photo and view; no query image, no label used)."""
+    queries = manifest[manifest["split"] == "query"]
+    query_sources = set(zip(queries["photo_id"], queries["view"]))
+    is_db = manifest["split"].to_numpy() == "database"
+    source = np.array([(p, v) in query_sources
+                       for p, v in zip(manifest["photo_id"], manifest["view"])], dtype=bool)
+    return np.where(is_db & ~source)[0]
+
+
+# Which rows train an FSR model, by the config's fsrgan.training_data, and the method
+# name its features get in the tables.
+TRAINING_DATA = {"train_split": ("fsrgan", train_rows),
+                 "database": ("fsrgan_db", database_fit_rows)}

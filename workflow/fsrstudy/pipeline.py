@@ -14,7 +14,7 @@ import pandas as pd
 import torch
 
 from . import manifest as mf
-from . import (analysis, backbones, dataset_kinds, degrade, evaluation, features, images, isr,
+from . import (analysis, backbones, dataset_kinds, degrade, features, images, isr,
                groundtruth, isr_training, storage, training, views)
 from .atomic import atomic_path, save_csv, save_json, save_npy
 
@@ -105,10 +105,13 @@ def load_features(features_dir, backbone: str, method: str, factor: int) -> np.n
 
 # -- train -----------------------------------------------------------------------------
 def train_fsrgan(manifest_csv, features_dir, models_dir, loss_csv, *, backbones_: list,
-                 factors, cfg: training.FSRGANConfig, device: str = "auto") -> pd.DataFrame:
-    """Train one FSR-GAN per backbone on the train split, all factors mixed."""
+                 factors, cfg: training.FSRGANConfig, device: str = "auto",
+                 training_data: str = "train_split") -> pd.DataFrame:
+    """Train one FSR-GAN per backbone, all factors mixed, on the train split or (method
+    fsrgan_db) on the database's own images; models/<method>_<backbone>.pt."""
     manifest = read_manifest(manifest_csv)
-    train_rows = mf.train_rows(manifest)
+    method, select_rows = mf.TRAINING_DATA[training_data]
+    train_rows = select_rows(manifest)
     dev = features.pick_device(device)
     logs = []
     for backbone in backbones_:
@@ -118,8 +121,9 @@ def train_fsrgan(manifest_csv, features_dir, models_dir, loss_csv, *, backbones_
         start = time.perf_counter()
         gen, critic, log = training.train(x, y, cfg, dev)
         seconds = time.perf_counter() - start
-        training.save_checkpoint(Path(models_dir) / f"fsrgan_{backbone}.pt", gen, critic,
+        training.save_checkpoint(Path(models_dir) / f"{method}_{backbone}.pt", gen, critic,
                                  cfg, {"backbone": backbone, "factors": list(factors),
+                                       "training_data": training_data,
                                        "n_pairs": len(x), "train_seconds": seconds})
         log.insert(0, "backbone", backbone)
         logs.append(log)
@@ -129,18 +133,20 @@ def train_fsrgan(manifest_csv, features_dir, models_dir, loss_csv, *, backbones_
 
 
 def apply_fsrgan(features_dir, models_dir, *, backbones_: list, factors,
-                 device: str = "auto") -> dict:
-    """SR features ('fsrgan_f<k>') of every image's LR features, per backbone."""
+                 methods=("fsrgan",), device: str = "auto") -> dict:
+    """SR features ('<method>_f<k>') of every image's LR features, per backbone and
+    FSR model (fsrgan, fsrgan_db)."""
     dev = features.pick_device(device)
     shapes = {}
     for backbone in backbones_:
         lr = {f: load_features(features_dir, backbone, "lr", f) for f in factors}
-        gen = training.load_generator(Path(models_dir) / f"fsrgan_{backbone}.pt", dev,
-                                      backbone, lr[factors[0]].shape[1])
-        for f in factors:
-            sr = training.apply(gen, lr[f], dev)
-            save_npy(storage.feature_path(features_dir, backbone, "fsrgan", f), sr)
-            shapes[f"{backbone}/f{f}"] = sr.shape
+        for method in methods:
+            gen = training.load_generator(Path(models_dir) / f"{method}_{backbone}.pt", dev,
+                                          backbone, lr[factors[0]].shape[1])
+            for f in factors:
+                sr = training.apply(gen, lr[f], dev)
+                save_npy(storage.feature_path(features_dir, backbone, method, f), sr)
+                shapes[f"{method}/{backbone}/f{f}"] = sr.shape
     return shapes
 
 
@@ -165,44 +171,6 @@ def analyse_distances(manifest_csv, features_dir, distance_csv, per_image_csv, *
     table = analysis.summarise(per_image)
     save_csv(per_image_csv, per_image)
     save_csv(distance_csv, table)
-    return table
-
-
-# -- retrieval -------------------------------------------------------------------------
-PRECISION_KS = (1, 5, 10)
-RETRIEVAL_COLUMNS = ["dataset", "protocol", "backbone", "method", "factor", "mAP",
-                     "n_queries"] + [f"mP@{k}" for k in PRECISION_KS]
-
-
-def evaluate_retrieval(manifest_csv, ground_truth_json, features_dir, retrieval_csv, *,
-                       backbones_: list, factors, protocol_names=None,
-                       methods=("lr",) + SR_METHODS) -> pd.DataFrame:
-    """mAP and mP@k of queries (HR, and each method at each factor) against the HR
-    database of their dataset, for every protocol in the ground truth (or those named)."""
-    manifest = read_manifest(manifest_csv)
-    rows = []
-    for query_set in groundtruth.load(ground_truth_json):
-        if protocol_names and query_set.protocol not in protocol_names:
-            continue
-        protocol = groundtruth.resolve(manifest, query_set)
-        if len(protocol.query_rows) == 0:
-            continue
-        for backbone in backbones_:
-            database = load_features(features_dir, backbone, "hr", HR)[protocol.database_rows]
-            runs = [("hr", HR)] + [(m, f) for m in methods for f in factors]
-            for method, factor in runs:
-                queries = load_features(features_dir, backbone, method, factor)
-                ranks = evaluation.rank(queries[protocol.query_rows], database)
-                m_ap, aps = evaluation.mean_average_precision(ranks, protocol.positives,
-                                                              protocol.junk)
-                m_pk = evaluation.mean_precision_at_k(ranks, protocol.positives,
-                                                      protocol.junk, PRECISION_KS)
-                rows.append({"dataset": query_set.dataset, "protocol": query_set.protocol,
-                             "backbone": backbone, "method": method, "factor": factor,
-                             "mAP": m_ap, "n_queries": int((~np.isnan(aps)).sum()),
-                             **{f"mP@{k}": v for k, v in zip(PRECISION_KS, m_pk)}})
-    table = pd.DataFrame(rows, columns=RETRIEVAL_COLUMNS)
-    save_csv(retrieval_csv, table)
     return table
 
 

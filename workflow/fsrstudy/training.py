@@ -24,6 +24,7 @@ class FSRGANConfig:
     lr: float = 8e-4
     focal_r: float = 2.0
     adversarial_weight: float = 1.0
+    distance_weight: float = 1.0
     keep_prob: float = 0.7
     leaky_slope: float = 0.2
     residual: bool = False
@@ -79,7 +80,8 @@ def train(lr_feats: np.ndarray, hr_feats: np.ndarray, cfg: FSRGANConfig,
                         p.clamp_(-cfg.critic_clip, cfg.critic_clip)
             sr = gen(x)
             loss_g, adv, dist = fsrgan.generator_loss(critic(sr), sr, y, cfg.focal_r,
-                                                      cfg.adversarial_weight)
+                                                      cfg.adversarial_weight,
+                                                      cfg.distance_weight)
             opt_g.zero_grad(set_to_none=True)
             loss_g.backward()
             opt_g.step()

@@ -52,7 +52,7 @@ rule retrieval:
         values=lambda wc, input, output: as_param({
             "manifest_csv": input.manifest, "features_dir": f"{OUT}/features",
             "retrieval_csv": output.retrieval, "ground_truth_json": input.ground_truth,
-            "backbones": BACKBONES, "factors": FACTORS, "methods": EVAL_METHODS,
+            "backbones": BACKBONES, "factors": FACTORS, "methods": RETRIEVAL_METHODS,
             "protocols": config["retrieval"]["protocols"]}),
     threads: 1
     resources:

@@ -10,6 +10,7 @@ from fsrstudy import backbones as _backbones
 from fsrstudy import config as _config
 from fsrstudy import dataset_kinds as _kinds
 from fsrstudy import fetch as _fetch
+from fsrstudy import manifest as _mf
 from fsrstudy.figures import FIGURES
 
 RUN = config["run"]
@@ -33,25 +34,44 @@ ALL_FACTORS = [1] + FACTORS
 BACKBONES = _backbones.descriptor_names(config["features"]["source"],
                                         config["features"]["poolings"])
 ISR_METHODS = config["isr"]["methods"]
-EVAL_METHODS = ["lr", "fsrgan"] + ISR_METHODS
+# one FSR model per training-data option: fsrgan (train split), fsrgan_db (database)
+FSR_METHODS = [_mf.TRAINING_DATA[d][0] for d in config["fsrgan"]["training_data"]]
+FSR_TRAINING_DATA = {_mf.TRAINING_DATA[d][0]: d for d in config["fsrgan"]["training_data"]}
+EVAL_METHODS = ["lr"] + FSR_METHODS + ISR_METHODS
+# `matched`: LR queries against the database re-extracted at their factor (retrieval only)
+RETRIEVAL_METHODS = EVAL_METHODS + ["matched"]
+DISTRACTORS = _config.distractor_source(config)
+LARGE_SCALE = DISTRACTORS != "none"
+LOWBITRATE = config["lowbitrate"]["enabled"]
+# the ablation trains models: not with another run's models
+FOCAL = config["focal"]["enabled"] and not PRETRAINED
+FOCAL_BACKBONE = config["focal"]["backbone"] or BACKBONES[0]
 ISR_FIGURES = {"isr_quality", "isr_training_curve"}
 TRAINING_FIGURES = {"training_curve", "isr_training_curve"}  # drawn by the training run
+OPTIONAL_FIGURES = {"map_vs_distractors": LARGE_SCALE, "map_vs_bits": LOWBITRATE,
+                    "focal_exponent": FOCAL}
 FIGURE_NAMES = sorted(n for n in FIGURES if (ISR_METHODS or n not in ISR_FIGURES)
-                      and not (PRETRAINED and n in TRAINING_FIGURES))
+                      and not (PRETRAINED and n in TRAINING_FIGURES)
+                      and OPTIONAL_FIGURES.get(n, True))
 STAGES = ["01_prepare", "02_degrade", "03_features"]
-STAGES += [] if PRETRAINED else ["04_train"]
+STAGES += [] if PRETRAINED else [f"04_train_{m}" for m in FSR_METHODS]
 STAGES += ["05_apply"]
 STAGES += ([] if PRETRAINED else ["06_isr_train"]) if ISR_METHODS else []
 STAGES += ["07_isr_restore", "08_isr_features"] if ISR_METHODS else []
 STAGES += ["09_analysis", "10_retrieval"]
+STAGES += ["11_distractor_features"] if DISTRACTORS == "revisitop1m" else []
+STAGES += ["12_large_scale"] if LARGE_SCALE else []
+STAGES += ["13_lowbitrate"] if LOWBITRATE else []
+STAGES += ["14_focal"] if FOCAL else []
 # SRCNN: one model per factor (its paper); VDSR: one model for every factor
 def isr_model_files(models_dir):
     return [f"{models_dir}/{m}_f{f}.pt" for m in ISR_METHODS if m == "srcnn"
             for f in FACTORS] + [f"{models_dir}/{m}.pt" for m in ISR_METHODS if m != "srcnn"]
 
 
-def fsrgan_model_files(models_dir):
-    return expand(f"{models_dir}/fsrgan_{{backbone}}.pt", backbone=BACKBONES)
+def fsrgan_model_files(models_dir, methods=FSR_METHODS):
+    return expand(f"{models_dir}/{{method}}_{{backbone}}.pt", method=methods,
+                  backbone=BACKBONES)
 
 # Under --use-conda the rule's environment provides `python`; otherwise use the Python
 # that runs Snakemake (the project's venv), whatever PATH says.

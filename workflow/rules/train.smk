@@ -1,4 +1,5 @@
-# Stages 4-5: train FSR-GAN on the train split, then super-resolve every LR feature.
+# Stages 4-5: train FSR-GAN (on the train split; fsrgan_db: on the database's own images),
+# then super-resolve every LR feature.
 
 
 rule train_fsrgan:
@@ -8,19 +9,22 @@ rule train_fsrgan:
         hr=rules.features.output.hr,
         lr=rules.features.output.lr,
     output:
-        models=fsrgan_model_files(f"{OUT}/models"),
-        loss=f"{OUT}/tables/fsrgan_loss.csv",
-        html=report(notebook_html("04_train"), category="Executed notebooks"),
+        models=expand(f"{OUT}/models/{{{{method}}}}_{{backbone}}.pt", backbone=BACKBONES),
+        loss=f"{OUT}/tables/{{method}}_loss.csv",
+        html=report(notebook_html("04_train_{method}"), category="Executed notebooks"),
     log:
-        notebook=notebook_log("04_train"),
-        stderr=f"{OUT}/logs/04_train.log",
+        notebook=notebook_log("04_train_{method}"),
+        stderr=f"{OUT}/logs/04_train_{{method}}.log",
     params:
         python=PYTHON,
         values=lambda wc, input, output, threads: as_param({
             "manifest_csv": input.manifest, "features_dir": f"{OUT}/features",
             "models_dir": f"{OUT}/models", "loss_csv": output.loss,
             "backbones": BACKBONES, "factors": FACTORS, "fsrgan": config["fsrgan"],
+            "training_data": FSR_TRAINING_DATA[wc.method],
             "seed": config["seed"], "threads": threads}),
+    wildcard_constraints:
+        method="|".join(FSR_METHODS),
     threads: config["threads"]
     resources:
         mem_mb=4000,
@@ -36,7 +40,7 @@ rule apply_fsrgan:
         models=fsrgan_model_files(MODELS),
         lr=rules.features.output.lr,
     output:
-        sr=feature_files(["fsrgan"], FACTORS),
+        sr=feature_files(FSR_METHODS, FACTORS),
         html=report(notebook_html("05_apply"), category="Executed notebooks"),
     log:
         notebook=notebook_log("05_apply"),
@@ -45,7 +49,7 @@ rule apply_fsrgan:
         python=PYTHON,
         values=as_param({
             "features_dir": f"{OUT}/features", "models_dir": MODELS,
-            "backbones": BACKBONES, "factors": FACTORS,
+            "backbones": BACKBONES, "factors": FACTORS, "methods": FSR_METHODS,
             "device": config["fsrgan"]["device"]}),
     threads: 1
     resources:

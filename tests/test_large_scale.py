@@ -1,0 +1,87 @@
+"""Large-scale retrieval: counting distractors gives the same AP as ranking everything,
+and faiss's merged top-k equals a brute-force sort."""
+import numpy as np
+import pytest
+
+from fsrstudy import evaluation, large_scale
+
+
+def _data(seed=0, n_db=30, n_distractors=200, dim=16, n_queries=6):
+    rng = np.random.default_rng(seed)
+    database = rng.normal(size=(n_db, dim)).astype(np.float32)
+    distractors = rng.normal(size=(n_distractors, dim)).astype(np.float32)
+    # queries near their positives, so that distractors do move them
+    positives = [rng.choice(n_db, size=rng.integers(1, 5), replace=False) for _ in
+                 range(n_queries)]
+    queries = np.stack([database[p].mean(0) + rng.normal(scale=0.8, size=dim)
+                        for p in positives]).astype(np.float32)
+    junk = [np.setdiff1d(rng.choice(n_db, 2, replace=False), p) for p in positives]
+    positives[2] = np.array([], int)  # a query with no positive is skipped
+    return queries, database, distractors, positives, junk
+
+
+@pytest.mark.parametrize("shard", [7, 64, 1000])
+def test_counting_equals_ranking_everything(shard):
+    queries, database, distractors, positives, junk = _data()
+    rows = large_scale.evaluate(queries, database, positives, junk, distractors,
+                                sizes=[0, 13, 100, 200], shard=shard)
+    assert [r["n_distractors"] for r in rows] == [0, 13, 100, 200]
+    for row in rows:
+        n = row["n_distractors"]
+        everything = np.concatenate([database, distractors[:n]])
+        ranks = evaluation.rank(queries, everything)
+        m_ap, aps = evaluation.mean_average_precision(ranks, positives, junk)
+        m_pk = evaluation.mean_precision_at_k(ranks, positives, junk)
+        assert row["mAP"] == pytest.approx(m_ap, abs=1e-12)
+        assert [row["mP@1"], row["mP@5"], row["mP@10"]] == pytest.approx(m_pk)
+        assert row["n_queries"] == 5
+    assert rows[-1]["mAP"] < rows[0]["mAP"]  # distractors hurt
+
+
+def test_faiss_top_k_equals_a_full_sort():
+    queries, database, distractors, *_ = _data(seed=1)
+    scores, ids = large_scale.top_k(queries, database, distractors, 150, k=20, shard=40)
+    everything = large_scale.normalise(np.concatenate([database, distractors[:150]]))
+    full = large_scale.normalise(queries) @ everything.T
+    expected = np.argsort(-full, axis=1, kind="stable")[:, :20]
+    np.testing.assert_array_equal(ids, expected)
+    np.testing.assert_allclose(scores, np.take_along_axis(full, expected, 1), atol=1e-5)
+
+
+def test_distractors_are_read_in_shards_from_a_memmap(tmp_path):
+    queries, database, distractors, positives, junk = _data(seed=2)
+    path = tmp_path / "distractors.npy"
+    np.save(path, distractors)
+    mapped = np.load(path, mmap_mode="r")
+    blocks = list(large_scale.shards(mapped, 200, shard=64, boundaries=[100]))
+    assert [start for start, _ in blocks] == [0, 64, 100, 128, 192]
+    assert sum(len(b) for _, b in blocks) == 200
+    a = large_scale.evaluate(queries, database, positives, junk, mapped, [200], shard=64)
+    b = large_scale.evaluate(queries, database, positives, junk, distractors, [200])
+    assert a == b
+
+
+def test_external_distractors_stream_into_a_memmap(tmp_path):
+    import paper_fixtures as pf
+
+    from fsrstudy import backbones, distractors, fetch
+
+    built = pf.build_revisitop1m(tmp_path / "served")
+    for name, path in built["files"].items():
+        target = fetch.download_path(tmp_path, name)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(path.read_bytes())
+    fetch.unpack("revisitop1m", tmp_path, archives=2)
+    where = fetch.layout(tmp_path, "revisitop1m", 2)
+    files = distractors.listed_files(where["lists"][0], where["images"])
+    assert len(files) == len(built["images"])
+    files[1].write_bytes(b"")  # an unreadable distractor: zero row, listed
+    model = backbones.build("offline_vgg16", ["gem"], pretrained=False)
+    out = {"vgg16_conv5_gem": tmp_path / "d.npy"}
+    n = distractors.extract(files, out, model, {"gem": "vgg16_conv5_gem"}, size=32,
+                            batch_size=4, device="cpu", precision="fp32",
+                            bad_csv=tmp_path / "bad.csv")
+    array = np.load(out["vgg16_conv5_gem"], mmap_mode="r")
+    assert n == len(files) and array.shape == (len(files), 512)
+    assert not array[1].any() and np.allclose(np.linalg.norm(array[[0, 2]], axis=1), 1)
+    assert str(files[1]) in (tmp_path / "bad.csv").read_text()

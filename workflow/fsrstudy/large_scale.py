@@ -1,0 +1,112 @@
+"""Large-scale retrieval: the database plus up to a million distractors, exactly.
+
+A distractor is never a positive nor junk, so it changes a query's AP only by the
+positives it outranks: the rank of positive j becomes r_j + c_j, where r_j is its rank
+in the dataset's own database (junk removed) and c_j the number of distractors scoring
+above it. Counting c_j needs one pass over the distractors in shards read from a
+memory-mapped array: exact, and never every feature in RAM at once. The same pass
+gives the counts for every distractor-set size (the first n of the pool).
+
+Top-k lists come from a faiss exact inner-product index per shard (a GPU index when
+faiss sees a GPU), merged across shards: what a search engine would return, used for
+mP@k and checked in the tests against the counts.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from . import evaluation
+
+SHARD = 65536
+
+
+def normalise(x: np.ndarray) -> np.ndarray:
+    x = np.asarray(x, dtype=np.float32)
+    return x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)
+
+
+def shards(distractors, limit: int, shard: int = SHARD, boundaries=()):
+    """(start, normalised block) over the first `limit` rows; blocks also end at every
+    boundary, so counts can be read off at each distractor-set size."""
+    cuts = sorted({0, limit, *range(0, limit, shard), *(b for b in boundaries if b < limit)})
+    for start, stop in zip(cuts[:-1], cuts[1:]):
+        yield start, normalise(distractors[start:stop])
+
+
+def count_above(queries: np.ndarray, thresholds: list, distractors, sizes,
+                shard: int = SHARD) -> dict[int, list[np.ndarray]]:
+    """For each size n in `sizes`: per query, how many of the first n distractors score
+    strictly above each of that query's thresholds (cosine similarity)."""
+    queries = normalise(queries)
+    sizes = sorted(set(int(n) for n in sizes))
+    counts = [np.zeros(len(t), dtype=np.int64) for t in thresholds]
+    out = {}
+    if 0 in sizes:
+        out[0] = [c.copy() for c in counts]
+    for start, block in shards(distractors, max(sizes), shard, sizes):
+        scores = queries @ block.T
+        for q, t in enumerate(thresholds):
+            ordered = np.sort(scores[q])
+            counts[q] += len(ordered) - np.searchsorted(ordered, t, side="right")
+        done = start + len(block)
+        if done in sizes:
+            out[done] = [c.copy() for c in counts]
+    return out
+
+
+def _faiss_index(dim: int):
+    import faiss
+    index = faiss.IndexFlatIP(dim)
+    if hasattr(faiss, "get_num_gpus") and faiss.get_num_gpus() > 0:
+        index = faiss.index_cpu_to_all_gpus(index)
+    return index
+
+
+def top_k(queries: np.ndarray, database: np.ndarray, distractors, n_distractors: int,
+          k: int, shard: int = SHARD) -> tuple[np.ndarray, np.ndarray]:
+    """Exact top-k over database rows (ids 0..D-1) then distractors (ids D..): scores
+    and ids, best first, from faiss flat inner-product indexes merged across shards."""
+    queries = normalise(queries)
+    blocks = [(0, normalise(database))] + [(len(database) + s, b) for s, b in
+                                            shards(distractors, n_distractors, shard)]
+    best_scores = np.full((len(queries), 0), -np.inf, np.float32)
+    best_ids = np.zeros((len(queries), 0), np.int64)
+    for offset, block in blocks:
+        index = _faiss_index(block.shape[1])
+        index.add(block)
+        scores, ids = index.search(queries, min(k, len(block)))
+        best_scores = np.concatenate([best_scores, scores], axis=1)
+        best_ids = np.concatenate([best_ids, ids + offset], axis=1)
+        order = np.argsort(-best_scores, axis=1, kind="stable")[:, :k]
+        best_scores = np.take_along_axis(best_scores, order, 1)
+        best_ids = np.take_along_axis(best_ids, order, 1)
+    return best_scores, best_ids
+
+
+def evaluate(queries: np.ndarray, database: np.ndarray, positives: list, junk: list,
+             distractors, sizes, ks=(1, 5, 10), shard: int = SHARD) -> list[dict]:
+    """mAP and mP@k per distractor-set size (queries with no positive are skipped)."""
+    scores = normalise(queries) @ normalise(database).T
+    ranks = np.argsort(-scores, axis=1, kind="stable")
+    own, thresholds, keep = [], [], []
+    for q, (pos, jnk) in enumerate(zip(positives, junk)):
+        if not len(pos):
+            continue
+        keep.append(q)
+        own.append(evaluation.positive_ranks(ranks[q], pos, jnk))
+        # the scores of the positives, in the order of their ranks
+        thresholds.append(np.sort(scores[q, np.asarray(pos, dtype=int)])[::-1].copy())
+    counts = count_above(queries[keep], thresholds, distractors, sizes, shard)
+    rows = []
+    for n in sorted(counts):
+        aps, pks = [], []
+        for r, c, pos in zip(own, counts[n], (positives[q] for q in keep)):
+            shifted = r + c
+            aps.append(evaluation.ap_from_ranks(shifted, len(pos)))
+            pks.append(evaluation.precision_from_ranks(shifted, ks))
+        row = {"n_distractors": n, "mAP": float(np.mean(aps)) if aps else float("nan"),
+               "n_queries": len(aps)}
+        means = np.mean(pks, axis=0) if pks else [float("nan")] * len(ks)
+        row.update({f"mP@{k}": float(v) for k, v in zip(ks, means)})
+        rows.append(row)
+    return rows

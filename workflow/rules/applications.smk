@@ -1,0 +1,124 @@
+# Stages 11-14, the paper's applications: large-scale retrieval with distractors (their
+# features first when they come from revisitop1m), low bit-rate mobile search, and the
+# focal-exponent ablation. Each lands in one table under tables/.
+
+
+rule distractor_features:
+    input:
+        notebook="notebooks/11_distractor_features.py",
+        unpacked=UNPACKED_MARKERS.get("revisitop1m", []),
+    output:
+        features=expand(f"{OUT}/features/{{backbone}}/distractors_hr_f1.npy",
+                        backbone=BACKBONES),
+        bad=f"{OUT}/distractors_bad_images.csv",
+        html=report(notebook_html("11_distractor_features"), category="Executed notebooks"),
+    log:
+        notebook=notebook_log("11_distractor_features"),
+        stderr=f"{OUT}/logs/11_distractor_features.log",
+    params:
+        python=PYTHON,
+        values=lambda wc, output, threads: as_param({
+            "list_file": str(_fetch.layout(DATA, "revisitop1m")["lists"][0]),
+            "images_dir": str(_fetch.layout(DATA, "revisitop1m")["images"]),
+            "features_dir": f"{OUT}/features", "bad_csv": output.bad,
+            "input_size": config["degrade"]["input_size"], "extractor": config["features"],
+            "threads": threads}),
+    threads: config["threads"]
+    resources:
+        mem_mb=8000,
+    conda:
+        ENV
+    shell:
+        NOTEBOOK_CMD
+
+
+rule large_scale:
+    input:
+        notebook="notebooks/12_large_scale.py",
+        distractors=rules.distractor_features.output.features
+        if DISTRACTORS == "revisitop1m" else [],
+        **EVAL_INPUT,
+    output:
+        table=f"{OUT}/tables/large_scale.csv",
+        html=report(notebook_html("12_large_scale"), category="Executed notebooks"),
+    log:
+        notebook=notebook_log("12_large_scale"),
+        stderr=f"{OUT}/logs/12_large_scale.log",
+    params:
+        python=PYTHON,
+        values=lambda wc, input, output: as_param({
+            "manifest_csv": input.manifest, "ground_truth_json": input.ground_truth,
+            "features_dir": f"{OUT}/features", "out_csv": output.table,
+            "backbones": BACKBONES, "factors": FACTORS, "methods": RETRIEVAL_METHODS,
+            "source": DISTRACTORS, "sizes": config["retrieval"]["distractor_sizes"],
+            "protocols": config["retrieval"]["protocols"]}),
+    threads: 1
+    resources:
+        mem_mb=4000,
+    conda:
+        ENV
+    shell:
+        NOTEBOOK_CMD
+
+
+rule lowbitrate:
+    input:
+        notebook="notebooks/13_lowbitrate.py",
+        stacks=rules.degrade.output.stacks,
+        fsr_models=fsrgan_model_files(MODELS),
+        isr_models=isr_model_files(MODELS),
+        **EVAL_INPUT,
+    output:
+        table=f"{OUT}/tables/lowbitrate.csv",
+        html=report(notebook_html("13_lowbitrate"), category="Executed notebooks"),
+    log:
+        notebook=notebook_log("13_lowbitrate"),
+        stderr=f"{OUT}/logs/13_lowbitrate.log",
+    params:
+        python=PYTHON,
+        values=lambda wc, input, output, threads: as_param({
+            "manifest_csv": input.manifest, "ground_truth_json": input.ground_truth,
+            "images_dir": f"{OUT}/images", "features_dir": f"{OUT}/features",
+            "models_dir": MODELS, "out_csv": output.table, "factors": FACTORS,
+            "hr_qualities": config["lowbitrate"]["hr_qualities"],
+            "lr_qualities": config["lowbitrate"]["lr_qualities"],
+            "fsr_methods": FSR_METHODS, "isr_methods": ISR_METHODS,
+            "extractor": config["features"], "isr_precision": config["isr"]["precision"],
+            "threads": threads}),
+    threads: config["threads"]
+    resources:
+        mem_mb=4000,
+    conda:
+        ENV
+    shell:
+        NOTEBOOK_CMD
+
+
+rule focal:
+    input:
+        notebook="notebooks/14_focal.py",
+        manifest=rules.prepare.output.manifest,
+        ground_truth=rules.prepare.output.ground_truth,
+        hr=rules.features.output.hr,
+        lr=rules.features.output.lr,
+    output:
+        table=f"{OUT}/tables/focal.csv",
+        html=report(notebook_html("14_focal"), category="Executed notebooks"),
+    log:
+        notebook=notebook_log("14_focal"),
+        stderr=f"{OUT}/logs/14_focal.log",
+    params:
+        python=PYTHON,
+        values=lambda wc, input, output, threads: as_param({
+            "manifest_csv": input.manifest, "ground_truth_json": input.ground_truth,
+            "features_dir": f"{OUT}/features", "out_csv": output.table,
+            "backbone": FOCAL_BACKBONE, "factors": FACTORS, "fsrgan": config["fsrgan"],
+            "variants": config["focal"]["variants"], "seeds": config["focal"]["seeds"],
+            "threads": threads}),
+    threads: config["threads"]
+    resources:
+        mem_mb=4000,
+    conda:
+        ENV
+    shell:
+        NOTEBOOK_CMD
