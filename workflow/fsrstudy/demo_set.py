@@ -25,16 +25,6 @@ def read_photos(photos_csv: str | Path) -> pd.DataFrame:
     return photos
 
 
-def find_bad_photos(photos: pd.DataFrame, root: Path) -> pd.DataFrame:
-    """One row (file, reason) per photo that is missing, empty or undecodable."""
-    rows = []
-    for file in photos["file"]:
-        reason = images.check_image(root / file)
-        if reason:
-            rows.append({"file": str(root / file), "reason": reason})
-    return pd.DataFrame(rows, columns=["file", "reason"])
-
-
 def prepare(photos_csv: str | Path, seed: int, views_per_photo: int,
             train_views_per_photo: int, test_fraction: float,
             max_photos: int | None = None, bad_images: str = "skip",
@@ -45,10 +35,7 @@ def prepare(photos_csv: str | Path, seed: int, views_per_photo: int,
     photos_csv = Path(photos_csv)
     root = photos_csv.parent
     photos = read_photos(photos_csv)
-    bad = find_bad_photos(photos, root)
-    if len(bad) and bad_images == "fail":
-        listing = "\n  ".join(f"{r.file}: {r.reason}" for r in bad.itertuples())
-        raise images.BadImage(f"{len(bad)} unusable image(s):\n  {listing}")
+    bad = images.screen([root / f for f in photos["file"]], bad_images)
     photos = photos[~(root / photos["file"]).astype(str).isin(bad["file"])]
     photos = mf.select_photos(photos, max_photos, seed)
     assignment = mf.split_groups(photos["group"], seed, test_fraction,

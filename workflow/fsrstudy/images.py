@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 
@@ -24,6 +25,17 @@ def check_image(path: str | Path) -> str | None:
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
         return f"cannot be decoded ({error.__class__.__name__}: {error})"
     return None
+
+
+def screen(paths, policy: str = "skip") -> pd.DataFrame:
+    """One row (file, reason) per unusable file; policy 'fail' raises BadImage naming
+    every one of them instead (the config's bad_images)."""
+    bad = [{"file": str(p), "reason": r} for p in paths if (r := check_image(p))]
+    bad = pd.DataFrame(bad, columns=["file", "reason"])
+    if len(bad) and policy == "fail":
+        listing = "\n  ".join(f"{r.file}: {r.reason}" for r in bad.itertuples())
+        raise BadImage(f"{len(bad)} unusable image(s):\n  {listing}")
+    return bad
 
 
 def load_rgb(path: str | Path, exif: bool = True) -> Image.Image:

@@ -24,14 +24,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import datasets, images, manifest as mf
+from . import datasets, evaluation, images, manifest as mf
 from .groundtruth import QuerySet
 
 # the paper's evaluation images per dataset; every other image trains
 PAPER_EVAL_IMAGES = {"oxford5k": 562, "paris6k": 612, "holidays": 500}
-REVISITED = {"easy": (("easy",), ("junk", "hard")),
-             "medium": (("easy", "hard"), ("junk",)),
-             "hard": (("hard",), ("junk", "easy"))}
 _LANDMARK = re.compile(r"^(?:paris_)?(.+)_\d+$")
 
 
@@ -53,12 +50,7 @@ def index_images(folder) -> dict[str, Path]:
 
 def screen(index: dict[str, Path], bad_images: str) -> tuple[dict, pd.DataFrame]:
     """Drop unreadable images (Paris ships some), listing each; or fail, naming them."""
-    bad = [{"file": str(p), "reason": r} for p in index.values()
-           if (r := images.check_image(p))]
-    bad = pd.DataFrame(bad, columns=["file", "reason"])
-    if len(bad) and bad_images == "fail":
-        listing = "\n  ".join(f"{r.file}: {r.reason}" for r in bad.itertuples())
-        raise images.BadImage(f"{len(bad)} unusable image(s):\n  {listing}")
+    bad = images.screen(index.values(), bad_images)
     gone = set(bad["file"])
     return {k: p for k, p in index.items() if str(p) not in gone}, bad
 
@@ -97,17 +89,16 @@ def oxford_paris(dataset: str, where: dict, bad_images: str = "skip"):
 
     gnd = datasets.read_revisited_gnd(where["gnd"])
     outside = sorted(set(db_id) - set(gnd["imlist"]))  # e.g. the revisited queries
-    revisited = {p: QuerySet(dataset, f"revisited_{p}") for p in REVISITED}
+    revisited = {m: QuerySet(dataset, f"revisited_{m}") for m in evaluation.REVISITED_MODES}
     for name, entry in zip(gnd["qimlist"], gnd["gnd"]):
         if name not in index:
             continue
         rows.append(_row(dataset, name, index[name], landmark_of(name), "query",
                          {**stored, "box": [float(v) for v in entry["bbx"]]}, "__rq"))
-        by_kind = {k: [gnd["imlist"][int(i)] for i in entry[k]] for k in ("easy", "hard", "junk")}
-        for protocol, (pos_kinds, junk_kinds) in REVISITED.items():
-            positives = [n for k in pos_kinds for n in by_kind[k]]
-            junk = [n for k in junk_kinds for n in by_kind[k]] + outside
-            revisited[protocol].add(rows[-1]["image_id"], ids(positives), ids(junk))
+        names = {k: [gnd["imlist"][int(i)] for i in entry[k]] for k in ("easy", "hard", "junk")}
+        for mode, query_set in revisited.items():
+            positives, junk = evaluation.revisited_protocol(names, mode)
+            query_set.add(rows[-1]["image_id"], ids(positives), ids(junk + outside))
     sets += list(revisited.values())
     return pd.DataFrame(rows, columns=mf.COLUMNS), bad, sets
 

@@ -87,12 +87,7 @@ def read(csv_path, images_dir=None) -> tuple[pd.DataFrame, Path]:
 def build(dataset: str, csv_path, images_dir=None, bad_images: str = "skip"):
     """Rows, bad images and the query set ('groups') of a user's CSV dataset."""
     table, folder = read(csv_path, images_dir)
-    bad = [{"file": str(folder / i), "reason": r} for i in table["image"].unique()
-           if (r := images.check_image(folder / i))]
-    bad = pd.DataFrame(bad, columns=["file", "reason"])
-    if len(bad) and bad_images == "fail":
-        listing = "\n  ".join(f"{r.file}: {r.reason}" for r in bad.itertuples())
-        raise images.BadImage(f"{len(bad)} unusable image(s):\n  {listing}")
+    bad = images.screen([folder / i for i in table["image"].unique()], bad_images)
     rows = []
     for row in table.itertuples(index=False):
         if str(folder / row.image) in set(bad["file"]):

@@ -1,0 +1,66 @@
+"""Protocols end to end through the ground truth file: hand-computed mAP for Holidays
+(query left out of its ranking), Oxford-style junk, an empty-positive query, and the
+`matched` method searching the database at the query's own factor."""
+import numpy as np
+import pandas as pd
+import pytest
+
+from fsrstudy import groundtruth, retrieval, storage
+from fsrstudy.groundtruth import QuerySet
+
+
+def _manifest():
+    # database d0..d4 of dataset "h"; the query q is a copy of d0's photo
+    rows = [{"image_id": f"h/d{i}", "dataset": "h", "photo_id": f"h/d{i}", "group": "g",
+             "file": "-", "view": 0, "view_params": "", "split": "database", "train": 0}
+            for i in range(5)]
+    rows.append({**rows[0], "image_id": "h/d0__q", "split": "query"})
+    return pd.DataFrame(rows)
+
+
+def _features(tmp_path, hr_db, lr_db, hr_q, lr_q):
+    """Write hr_f1 and lr_f4 for the 6 manifest rows (5 database rows, then the query)."""
+    for method, factor, db, q in (("hr", 1, hr_db, hr_q), ("lr", 4, lr_db, lr_q)):
+        path = storage.feature_path(tmp_path, "b", method, factor)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        np.save(path, np.vstack([db, q]).astype(np.float32))
+
+
+def _direction(angle_degrees):
+    a = np.radians(angle_degrees)
+    return np.array([np.cos(a), np.sin(a)])
+
+
+def test_holidays_style_ap_and_matched_by_hand(tmp_path):
+    manifest = _manifest()
+    # HR database at angles 0 (the query's own image), 10, 20, 30, 40 degrees
+    hr_db = np.stack([_direction(a) for a in (0, 10, 20, 30, 40)])
+    # the LR database is rotated by 25 degrees: a matched LR query sees it aligned
+    lr_db = np.stack([_direction(a + 25) for a in (0, 10, 20, 30, 40)])
+    _features(tmp_path, hr_db, lr_db, hr_q=_direction(0), lr_q=_direction(25 + 21))
+    holidays = QuerySet("h", "holidays")
+    holidays.add("h/d0__q", ["h/d2", "h/d4"], ["h/d0"])       # the query left out
+    empty = QuerySet("h", "empty")
+    empty.add("h/d0__q", [], [])                               # no positive: skipped
+    groundtruth.save(tmp_path / "gt.json", [holidays, empty])
+    table = retrieval.evaluate(manifest, tmp_path / "gt.json", tmp_path, tmp_path / "r.csv",
+                               backbones_=["b"], factors=[4], methods=["lr", "matched"])
+    by = table.set_index(["protocol", "method"])
+    # hr: ranking d0 (junk), d1, d2, d3, d4 -> positives at ranks 1 and 3 after junk:
+    # AP = ((0/1 + 1/2)/2 + (1/3 + 2/4)/2) / 2
+    assert by.loc[("holidays", "hr"), "mAP"] == pytest.approx((0.25 + 5 / 12) / 2)
+    # lr query at 46 degrees against the HR database: d4 (40), d3, d2, d1, d0(junk):
+    # positives at ranks 0 and 2 -> AP = (1 + (1/2 + 2/3)/2) / 2
+    assert by.loc[("holidays", "lr"), "mAP"] == pytest.approx((1 + 7 / 12) / 2)
+    # matched: 46 degrees against the LR database at 25..65 degrees: d2 (1 degree away),
+    # d3 (9), d1 (11), d4 (19), d0 (21, junk) -> positives d2 and d4 at ranks 0 and 3:
+    # AP = (1 + (1/3 + 2/4)/2) / 2
+    assert by.loc[("holidays", "matched"), "mAP"] == pytest.approx((1 + 5 / 12) / 2)
+    assert np.isnan(by.loc[("empty", "hr"), "mAP"]) and by.loc[("empty", "hr"), "n_queries"] == 0
+
+
+def test_unknown_ids_in_the_ground_truth_are_an_error():
+    bad = QuerySet("h", "holidays")
+    bad.add("h/d0__q", ["h/nowhere"], [])
+    with pytest.raises(KeyError, match="nowhere"):
+        groundtruth.resolve(_manifest(), bad)
