@@ -5,8 +5,8 @@
 # trained on the train split; `fsrgan_db`: fitted on the database's own degraded images)
 # and from SRCNN/VDSR-restored images (`srcnn`, `vdsr`), all against the HR database;
 # `matched`: the LR query against the database re-extracted at the query's factor (one
-# index per factor). HR queries (`hr`) are the upper bound. Cosine ranking; Oxford-style AP (junk removed,
-# trapezoid rule), each dataset searched in its own HR database. Protocols come from
+# index per factor). HR queries (`hr`) are the upper bound. Cosine ranking; Oxford-style
+# AP (junk removed, trapezoid rule), each dataset searched in its own HR database. Protocols come from
 # `ground_truth.json`: demo `synthetic_views` (positives: every view of the query's
 # group) and `real_views` (positives: other real photos of the scene only; the query
 # photo's own views are junk); Oxford/Paris `original` and `revisited_easy|medium|hard`;

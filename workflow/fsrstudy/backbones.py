@@ -178,6 +178,13 @@ def build(source: str, poolings=POOLINGS, gem_p: float = 3.0,
     return model.eval()
 
 
+def build_named(source: str, poolings=POOLINGS, gem_p: float = 3.0,
+                pretrained: bool = True):
+    """The extractor and, per output it returns, the backbone name used in tables."""
+    model = build(source, poolings, gem_p, pretrained)
+    return model, dict(zip(model.poolings, descriptor_names(source, model.poolings)))
+
+
 def descriptor_names(source: str, poolings=POOLINGS) -> list[str]:
     """Backbone names as they appear in the tables: vgg16_fc7, vgg16_conv5_gem, ..."""
     if source not in SOURCES:

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from PIL import Image
 
-from . import features, images, storage
+from . import backbones, features, images, storage
 from .atomic import atomic_path, save_csv
 
 
@@ -77,12 +77,11 @@ def extract_features(list_file, images_dir, features_dir, bad_csv, *, input_size
                      source: str, poolings, gem_p: float, batch_size: int, device: str,
                      precision: str, limit: int | None = None) -> dict:
     """The stage: HR descriptors of every fetched distractor, one memmap per backbone."""
-    from .pipeline import _extractor
     files = listed_files(list_file, images_dir, limit)
     if not files:
         raise FileNotFoundError(f"no distractor image of {list_file} under {images_dir}")
     dev = features.pick_device(device)
-    model, names = _extractor(source, poolings, gem_p)
+    model, names = backbones.build_named(source, poolings, gem_p)
     out_paths = {b: feature_path(features_dir, b) for b in names.values()}
     n = extract(files, out_paths, model, names, size=input_size, batch_size=batch_size,
                 device=dev, precision=precision, bad_csv=bad_csv)

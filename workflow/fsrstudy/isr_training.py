@@ -117,3 +117,8 @@ def load(path, device="cpu") -> torch.nn.Module:
     model = isr.MODELS[ckpt["name"]]()
     model.load_state_dict(ckpt["state"])
     return model.eval()
+
+
+def model_name(method: str, factor: int) -> str:
+    """SRCNN: one model per factor (as in its paper); VDSR: one for all factors."""
+    return f"{method}_f{factor}" if method == "srcnn" else method

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 from PIL import Image
 
-from . import (degrade, evaluation, features, isr_training, retrieval, storage,
+from . import (backbones, degrade, evaluation, features, isr_training, retrieval, storage,
                training)
 from .atomic import save_csv
 
@@ -56,13 +56,13 @@ def run(manifest: pd.DataFrame, ground_truth_json, images_dir, features_dir, mod
         out_csv, *, factors, hr_qualities, lr_qualities, fsr_methods, isr_methods,
         extractor: dict, isr_precision: str = "fp32") -> pd.DataFrame:
     """Every curve, protocol and backbone: one row per (method, factor, quality)."""
-    from .pipeline import _extractor, isr_model_name
     protocols = list(retrieval.resolved(manifest, ground_truth_json))
     query_rows = np.unique(np.concatenate([p.query_rows for _, p in protocols]))
     position = {row: i for i, row in enumerate(query_rows)}
     hr = np.asarray(storage.load(storage.stack_path(images_dir, 1))[query_rows])
     dev = features.pick_device(extractor["device"])
-    model, names = _extractor(extractor["source"], extractor["poolings"], extractor["gem_p"])
+    model, names = backbones.build_named(extractor["source"], extractor["poolings"],
+                                         extractor["gem_p"])
     backbones_ = list(names.values())
 
     def describe(stack):
@@ -83,7 +83,7 @@ def run(manifest: pd.DataFrame, ground_truth_json, images_dir, features_dir, mod
                               for b in backbones_}
             for m in isr_methods:
                 isr_model = isr_training.load(
-                    Path(models_dir) / f"{isr_model_name(m, factor)}.pt", dev)
+                    Path(models_dir) / f"{isr_training.model_name(m, factor)}.pt", dev)
                 restored = isr_training.restore(isr_model, received, dev,
                                                 precision=isr_precision)
                 queries[m] = describe(restored)

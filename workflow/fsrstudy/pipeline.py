@@ -67,18 +67,12 @@ def degrade_images(manifest_csv, images_dir, *, input_size: int, factors) -> dic
 
 
 # -- features --------------------------------------------------------------------------
-def _extractor(source: str, poolings, gem_p: float, pretrained: bool = True):
-    """The extractor and, per output it returns, the backbone name used in tables."""
-    model = backbones.build(source, poolings, gem_p, pretrained)
-    return model, dict(zip(model.poolings, backbones.descriptor_names(source, model.poolings)))
-
-
 def extract_features(images_dir, features_dir, *, factors, source: str, poolings,
                      gem_p: float, batch_size: int, device: str, precision: str,
                      pretrained: bool = True) -> dict:
     """HR ('hr_f1') and LR ('lr_f<k>') descriptors of every image, per backbone."""
     dev = features.pick_device(device)
-    model, names = _extractor(source, poolings, gem_p, pretrained)
+    model, names = backbones.build_named(source, poolings, gem_p, pretrained)
     timings = {}
     for f in [HR] + [f for f in factors if f != HR]:
         stack = storage.load(storage.stack_path(images_dir, f))
@@ -175,11 +169,6 @@ def analyse_distances(manifest_csv, features_dir, distance_csv, per_image_csv, *
 
 
 # -- image super-resolution baselines --------------------------------------------------
-def isr_model_name(method: str, factor: int) -> str:
-    """SRCNN: one model per factor (as in its paper); VDSR: one for all factors."""
-    return f"{method}_f{factor}" if method == "srcnn" else method
-
-
 def train_isr(manifest_csv, images_dir, models_dir, loss_csv, cost_csv, *, factors,
               methods: dict, seed: int = 0, device: str = "auto",
               precision: str = "fp32") -> pd.DataFrame:
@@ -195,7 +184,7 @@ def train_isr(manifest_csv, images_dir, models_dir, loss_csv, cost_csv, *, facto
         cfg = isr_training.ISRConfig(seed=seed, **options)
         groups = [[f] for f in factors] if method == "srcnn" else [list(factors)]
         for group in groups:
-            name = isr_model_name(method, group[0])
+            name = isr_training.model_name(method, group[0])
             start = time.perf_counter()
             model, log = isr_training.train(method, [(lr_y[f], hr_y) for f in group], cfg,
                                             dev, precision)
@@ -232,7 +221,8 @@ def restore_isr(manifest_csv, images_dir, models_dir, quality_csv, *, factors,
         shave = int(round(degrade.linear_scale(f)))
         candidates = {"bicubic": lr}
         for method in methods:
-            model = isr_training.load(Path(models_dir) / f"{isr_model_name(method, f)}.pt", dev)
+            name = isr_training.model_name(method, f)
+            model = isr_training.load(Path(models_dir) / f"{name}.pt", dev)
             candidates[method] = isr_training.restore(model, lr, dev, precision=precision)
             save_npy(Path(images_dir) / f"{method}_f{f}.npy", candidates[method])
         for method, images_ in candidates.items():
@@ -255,7 +245,7 @@ def extract_isr_features(manifest_csv, images_dir, features_dir, *, factors, met
     manifest = read_manifest(manifest_csv)
     rows = mf.held_out_rows(manifest)
     dev = features.pick_device(device)
-    model, names = _extractor(source, poolings, gem_p)
+    model, names = backbones.build_named(source, poolings, gem_p)
     for method in methods:
         for f in factors:
             stack = storage.load(Path(images_dir) / f"{method}_f{f}.npy")
