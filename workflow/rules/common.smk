@@ -10,6 +10,7 @@ from fsrstudy import backbones as _backbones
 from fsrstudy import config as _config
 from fsrstudy import dataset_kinds as _kinds
 from fsrstudy import fetch as _fetch
+from fsrstudy import isr_training as _isr
 from fsrstudy import manifest as _mf
 from fsrstudy.figures import FIGURES
 
@@ -65,8 +66,8 @@ STAGES += ["13_lowbitrate"] if LOWBITRATE else []
 STAGES += ["14_focal"] if FOCAL else []
 # SRCNN: one model per factor (its paper); VDSR: one model for every factor
 def isr_model_files(models_dir):
-    return [f"{models_dir}/{m}_f{f}.pt" for m in ISR_METHODS if m == "srcnn"
-            for f in FACTORS] + [f"{models_dir}/{m}.pt" for m in ISR_METHODS if m != "srcnn"]
+    names = dict.fromkeys(_isr.model_name(m, f) for m in ISR_METHODS for f in FACTORS)
+    return [f"{models_dir}/{name}.pt" for name in names]
 
 
 def fsrgan_model_files(models_dir, methods=FSR_METHODS):
