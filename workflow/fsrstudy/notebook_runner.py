@@ -11,17 +11,44 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from .atomic import atomic_path
 
 
+KERNEL_START_ATTEMPTS = 3
+
+
+def kernel_failed_to_start(error: Exception) -> bool:
+    """Two kernels started at once can race for the same free TCP port (jupyter_client
+    picks ports before the kernel binds them): the kernel then dies before running any
+    cell, and starting it again is safe."""
+    return isinstance(error, RuntimeError) and "Kernel died before replying" in str(error)
+
+
+def execute(source, out_ipynb, params: dict, cwd) -> None:
+    import papermill
+    for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
+        try:
+            papermill.execute_notebook(str(source), str(out_ipynb), parameters=params,
+                                       kernel_name="python3", log_output=True,
+                                       progress_bar=False, cwd=cwd)
+            return
+        except RuntimeError as error:
+            if attempt == KERNEL_START_ATTEMPTS or not kernel_failed_to_start(error):
+                raise
+            print(f"kernel did not start ({error}); attempt {attempt + 1} of "
+                  f"{KERNEL_START_ATTEMPTS}", file=sys.stderr)
+            time.sleep(random.uniform(0.5, 2.0) * attempt)
+
+
 def run(notebook_py, out_ipynb, out_html, params: dict, cwd=None) -> None:
     import jupytext
     import nbformat
-    import papermill
     from nbconvert import HTMLExporter
 
     notebook = jupytext.read(notebook_py)
@@ -31,9 +58,7 @@ def run(notebook_py, out_ipynb, out_html, params: dict, cwd=None) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / Path(notebook_py).with_suffix(".ipynb").name
         nbformat.write(notebook, source)
-        papermill.execute_notebook(str(source), str(out_ipynb), parameters=params,
-                                   kernel_name="python3", log_output=True,
-                                   progress_bar=False, cwd=cwd or os.getcwd())
+        execute(source, out_ipynb, params, cwd or os.getcwd())
     executed = nbformat.read(out_ipynb, as_version=4)
     html, _ = HTMLExporter().from_notebook_node(executed)
     with atomic_path(out_html) as tmp:
