@@ -15,7 +15,7 @@ rule analysis:
         notebook="notebooks/09_analysis.py",
         **EVAL_INPUT,
     output:
-        distance=f"{OUT}/tables/distance.csv",
+        distance=report(f"{OUT}/tables/distance.csv", category="Tables"),
         per_image=f"{OUT}/tables/distance_per_image.csv",
         html=report(notebook_html("09_analysis"), category="Executed notebooks"),
     log:
@@ -42,7 +42,7 @@ rule retrieval:
         notebook="notebooks/10_retrieval.py",
         **EVAL_INPUT,
     output:
-        retrieval=f"{OUT}/tables/retrieval.csv",
+        retrieval=report(f"{OUT}/tables/retrieval.csv", category="Tables"),
         html=report(notebook_html("10_retrieval"), category="Executed notebooks"),
     log:
         notebook=notebook_log("10_retrieval"),

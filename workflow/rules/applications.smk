@@ -39,7 +39,7 @@ rule large_scale:
         if DISTRACTORS == "revisitop1m" else [],
         **EVAL_INPUT,
     output:
-        table=f"{OUT}/tables/large_scale.csv",
+        table=report(f"{OUT}/tables/large_scale.csv", category="Tables"),
         html=report(notebook_html("12_large_scale"), category="Executed notebooks"),
     log:
         notebook=notebook_log("12_large_scale"),
@@ -69,7 +69,7 @@ rule lowbitrate:
         isr_models=isr_model_files(MODELS),
         **EVAL_INPUT,
     output:
-        table=f"{OUT}/tables/lowbitrate.csv",
+        table=report(f"{OUT}/tables/lowbitrate.csv", category="Tables"),
         html=report(notebook_html("13_lowbitrate"), category="Executed notebooks"),
     log:
         notebook=notebook_log("13_lowbitrate"),
@@ -102,7 +102,7 @@ rule focal:
         hr=rules.features.output.hr,
         lr=rules.features.output.lr,
     output:
-        table=f"{OUT}/tables/focal.csv",
+        table=report(f"{OUT}/tables/focal.csv", category="Tables"),
         html=report(notebook_html("14_focal"), category="Executed notebooks"),
     log:
         notebook=notebook_log("14_focal"),

@@ -9,7 +9,7 @@ rule isr_train:
     output:
         models=isr_model_files(f"{OUT}/models"),
         loss=f"{OUT}/tables/isr_loss.csv",
-        cost=f"{OUT}/tables/isr_cost.csv",
+        cost=report(f"{OUT}/tables/isr_cost.csv", category="Tables"),
         html=report(notebook_html("06_isr_train"), category="Executed notebooks"),
     log:
         notebook=notebook_log("06_isr_train"),
@@ -41,7 +41,7 @@ rule isr_restore:
     output:
         restored=expand(f"{OUT}/images/{{method}}_f{{factor}}.npy", method=ISR_METHODS,
                         factor=FACTORS),
-        quality=f"{OUT}/tables/isr_quality.csv",
+        quality=report(f"{OUT}/tables/isr_quality.csv", category="Tables"),
         html=report(notebook_html("07_isr_restore"), category="Executed notebooks"),
     log:
         notebook=notebook_log("07_isr_restore"),
