@@ -157,6 +157,16 @@ def test_paper_layouts_download_and_run_with_models_of_another_run(clean_run, tm
 
     served = tmp_path / "served"
     built = {**pf.build_oxford(served)["files"], **pf.build_holidays(served)["files"]}
+    # and a user's own folder + CSV (images of the Holidays fixture, renamed)
+    mine = tmp_path / "mine"
+    pf.build_holidays(mine)
+    import tarfile
+    with tarfile.open(mine / "jpg1.tar.gz") as archive:
+        archive.extractall(mine, filter="data")
+    (mine / "images.csv").write_text(
+        "image,group,role,x1,y1,x2,y2\n" "jpg/100000.jpg,a,query,5,5,60,50\n"
+        "jpg/100001.jpg,a,db,,,,\n" "jpg/100002.jpg,a,db,,,,\n" "jpg/100100.jpg,b,query,,,,\n"
+        "jpg/100101.jpg,b,db,,,,\n" "jpg/100200.jpg,c,db,,,,\n")
     with pf.serve_directory(served) as base:
         downloads = {name: {"urls": [f"{base}/gone/{name}", f"{base}/{name}"],
                             "sha256": download.sha256_of(path)}
@@ -166,7 +176,9 @@ def test_paper_layouts_download_and_run_with_models_of_another_run(clean_run, tm
         config.update(run="paperlike", data_dir=str(tmp_path / "data"), downloads=downloads,
                       pretrained_models=str(clean_run / "models"),
                       datasets=[{"kind": "oxford5k", "use": "evaluate"},
-                                {"kind": "holidays", "use": "evaluate"}])
+                                {"kind": "holidays", "use": "evaluate"},
+                                {"kind": "csv", "name": "mine",
+                                 "csv": str(mine / "images.csv")}])
         (tmp_path / "paperlike.yaml").write_text(yaml.safe_dump(config))
         cmd = [sys.executable, "-m", "snakemake", "--cores", "2", "--configfile",
                str(tmp_path / "paperlike.yaml"), "--config", f"results_dir={tmp_path}"]
@@ -179,8 +191,10 @@ def test_paper_layouts_download_and_run_with_models_of_another_run(clean_run, tm
     protocols = set(zip(retrieval.dataset, retrieval.protocol))
     assert protocols == {("oxford5k", "original"), ("oxford5k", "revisited_easy"),
                          ("oxford5k", "revisited_medium"), ("oxford5k", "revisited_hard"),
-                         ("holidays", "holidays")}
+                         ("holidays", "holidays"), ("mine", "groups")}
     assert set(retrieval.method) == {"hr", "lr", "fsrgan", "fsrgan_db", "srcnn", "vdsr",
                                      "matched"}
     distance = pd.read_csv(run / "tables/distance.csv")
-    assert set(distance.dataset) == {"oxford5k", "holidays"}
+    assert set(distance.dataset) == {"oxford5k", "holidays", "mine"}
+    mine_hr = retrieval[(retrieval.dataset == "mine") & (retrieval.method == "hr")]
+    assert (mine_hr["n_queries"] == 2).all()
