@@ -64,3 +64,24 @@ def test_unknown_ids_in_the_ground_truth_are_an_error():
     bad.add("h/d0__q", ["h/nowhere"], [])
     with pytest.raises(KeyError, match="nowhere"):
         groundtruth.resolve(_manifest(), bad)
+
+
+def test_fsrgan_db_distance_is_measured_only_off_its_training_images(tmp_path):
+    from fsrstudy import pipeline
+
+    manifest = _manifest()
+    manifest.to_csv(tmp_path / "m.csv", index=False)
+    rng = np.random.default_rng(0)
+    for method, factor in (("hr", 1), ("lr", 4), ("fsrgan_db", 4)):
+        path = storage.feature_path(tmp_path, "b", method, factor)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        np.save(path, rng.normal(size=(6, 3)).astype(np.float32))
+    table = pipeline.analyse_distances(tmp_path / "m.csv", tmp_path, tmp_path / "d.csv",
+                                       tmp_path / "p.csv", backbones_=["b"], factors=[4],
+                                       methods=["lr", "fsrgan_db"])
+    n = table.set_index("method")["n"]
+    # fitted on d1..d4: the database minus d0, the image the query was cut from
+    assert n["lr"] == 6 and n["fsrgan_db"] == 2
+    per_image = pd.read_csv(tmp_path / "p.csv")
+    assert set(per_image.loc[per_image.method == "fsrgan_db", "image_id"]) == {"h/d0",
+                                                                             "h/d0__q"}

@@ -162,6 +162,10 @@ def analyse_distances(manifest_csv, features_dir, distance_csv, per_image_csv, *
             frames.append(analysis.per_image_distances(hr, others, ids, backbone, dataset))
             frames.append(analysis.reference_rows(hr, groups, backbone, dataset, seed))
     per_image = pd.concat(frames, ignore_index=True)
+    # fsrgan_db was fitted on the database's images: measure it on the others only
+    fitted = manifest["image_id"].to_numpy()[mf.database_fit_rows(manifest)]
+    per_image = per_image[~((per_image["method"] == mf.TRAINING_DATA["database"][0])
+                            & per_image["image_id"].isin(fitted))].reset_index(drop=True)
     table = analysis.summarise(per_image)
     save_csv(per_image_csv, per_image)
     save_csv(distance_csv, table)
