@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from fsrstudy import evaluation, large_scale
+from fsrstudy.backbones import l2_normalize
 
 
 def _data(seed=0, n_db=30, n_distractors=200, dim=16, n_queries=6):
@@ -41,8 +42,8 @@ def test_counting_equals_ranking_everything(shard):
 def test_faiss_top_k_equals_a_full_sort():
     queries, database, distractors, *_ = _data(seed=1)
     scores, ids = large_scale.top_k(queries, database, distractors, 150, k=20, shard=40)
-    everything = large_scale.normalise(np.concatenate([database, distractors[:150]]))
-    full = large_scale.normalise(queries) @ everything.T
+    everything = l2_normalize(np.concatenate([database, distractors[:150]]))
+    full = l2_normalize(queries) @ everything.T
     expected = np.argsort(-full, axis=1, kind="stable")[:, :20]
     np.testing.assert_array_equal(ids, expected)
     np.testing.assert_allclose(scores, np.take_along_axis(full, expected, 1), atol=1e-5)

@@ -12,9 +12,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from PIL import Image
 
-from . import backbones, features, images, storage
+from . import backbones, degrade, features, images, storage
 from .atomic import atomic_path, save_csv
 
 
@@ -37,8 +36,7 @@ def hr_batch(files, size: int) -> tuple[np.ndarray, list[dict]]:
         if reason:
             bad.append({"index": i, "file": str(path), "reason": reason})
             continue
-        photo = images.load_rgb(path, exif=False)
-        out[i] = images.to_array(photo.resize((size, size), Image.Resampling.BICUBIC))
+        out[i] = degrade.hr_input(images.load_rgb(path, exif=False), None, size)
     return out, bad
 
 

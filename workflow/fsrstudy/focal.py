@@ -12,7 +12,7 @@ import dataclasses
 import numpy as np
 import pandas as pd
 
-from . import evaluation, manifest as mf, retrieval, storage, training
+from . import manifest as mf, retrieval, storage, training
 from .atomic import save_csv
 
 VARIANTS = {
@@ -49,13 +49,12 @@ def run(manifest: pd.DataFrame, ground_truth_json, features_dir, out_csv, *, bac
                 sr = training.apply(gen, lr[f], device)
                 distance = float(np.linalg.norm(sr[held_out] - hr[held_out], axis=1).mean())
                 for query_set, protocol in protocols:
-                    ranks = evaluation.rank(sr[protocol.query_rows], hr[protocol.database_rows])
-                    m_ap, aps = evaluation.mean_average_precision(
-                        ranks, protocol.positives, protocol.junk)
+                    scores = retrieval.metrics(sr[protocol.query_rows],
+                                               hr[protocol.database_rows], protocol)
                     rows.append({"variant": variant, "seed": seed, "backbone": backbone,
                                  "factor": f, "dataset": query_set.dataset,
                                  "protocol": query_set.protocol, "mean_distance": distance,
-                                 "mAP": m_ap, "n_queries": int((~np.isnan(aps)).sum())})
+                                 "mAP": scores["mAP"], "n_queries": scores["n_queries"]})
     table = pd.DataFrame(rows, columns=COLUMNS)
     save_csv(out_csv, table)
     return table

@@ -16,13 +16,9 @@ from __future__ import annotations
 import numpy as np
 
 from . import evaluation
+from .backbones import l2_normalize
 
 SHARD = 65536
-
-
-def normalise(x: np.ndarray) -> np.ndarray:
-    x = np.asarray(x, dtype=np.float32)
-    return x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)
 
 
 def shards(distractors, limit: int, shard: int = SHARD, boundaries=()):
@@ -30,14 +26,14 @@ def shards(distractors, limit: int, shard: int = SHARD, boundaries=()):
     boundary, so counts can be read off at each distractor-set size."""
     cuts = sorted({0, limit, *range(0, limit, shard), *(b for b in boundaries if b < limit)})
     for start, stop in zip(cuts[:-1], cuts[1:]):
-        yield start, normalise(distractors[start:stop])
+        yield start, l2_normalize(distractors[start:stop])
 
 
 def count_above(queries: np.ndarray, thresholds: list, distractors, sizes,
                 shard: int = SHARD) -> dict[int, list[np.ndarray]]:
     """For each size n in `sizes`: per query, how many of the first n distractors score
     strictly above each of that query's thresholds (cosine similarity)."""
-    queries = normalise(queries)
+    queries = l2_normalize(queries)
     sizes = sorted(set(int(n) for n in sizes))
     counts = [np.zeros(len(t), dtype=np.int64) for t in thresholds]
     out = {}
@@ -66,8 +62,8 @@ def top_k(queries: np.ndarray, database: np.ndarray, distractors, n_distractors:
           k: int, shard: int = SHARD) -> tuple[np.ndarray, np.ndarray]:
     """Exact top-k over database rows (ids 0..D-1) then distractors (ids D..): scores
     and ids, best first, from faiss flat inner-product indexes merged across shards."""
-    queries = normalise(queries)
-    blocks = [(0, normalise(database))] + [(len(database) + s, b) for s, b in
+    queries = l2_normalize(queries)
+    blocks = [(0, l2_normalize(database))] + [(len(database) + s, b) for s, b in
                                             shards(distractors, n_distractors, shard)]
     best_scores = np.full((len(queries), 0), -np.inf, np.float32)
     best_ids = np.zeros((len(queries), 0), np.int64)
@@ -86,7 +82,7 @@ def top_k(queries: np.ndarray, database: np.ndarray, distractors, n_distractors:
 def evaluate(queries: np.ndarray, database: np.ndarray, positives: list, junk: list,
              distractors, sizes, ks=(1, 5, 10), shard: int = SHARD) -> list[dict]:
     """mAP and mP@k per distractor-set size (queries with no positive are skipped)."""
-    scores = normalise(queries) @ normalise(database).T
+    scores = l2_normalize(queries) @ l2_normalize(database).T
     ranks = np.argsort(-scores, axis=1, kind="stable")
     own, thresholds, keep = [], [], []
     for q, (pos, jnk) in enumerate(zip(positives, junk)):

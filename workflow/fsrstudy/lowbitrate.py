@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 from PIL import Image
 
-from . import (backbones, degrade, evaluation, features, isr_training, retrieval, storage,
+from . import (backbones, degrade, features, isr_training, retrieval, storage,
                training)
 from .atomic import save_csv
 
@@ -93,13 +93,12 @@ def run(manifest: pd.DataFrame, ground_truth_json, images_dir, features_dir, mod
                 database = retrieval.database_features(features_dir, backbone, method, factor)
                 for query_set, protocol in protocols:
                     at = [position[r] for r in protocol.query_rows]
-                    ranks = evaluation.rank(feats[at], np.asarray(database[protocol.database_rows]))
-                    m_ap, aps = evaluation.mean_average_precision(
-                        ranks, protocol.positives, protocol.junk)
+                    scores = retrieval.metrics(
+                        feats[at], np.asarray(database[protocol.database_rows]), protocol)
                     rows.append({"dataset": query_set.dataset, "protocol": query_set.protocol,
                                  "backbone": backbone, "method": method, "factor": factor,
                                  "quality": quality, "bits": float(sent[at].mean() * 8),
-                                 "mAP": m_ap, "n_queries": int((~np.isnan(aps)).sum())})
+                                 "mAP": scores["mAP"], "n_queries": scores["n_queries"]})
     table = pd.DataFrame(rows, columns=COLUMNS)
     save_csv(out_csv, table)
     return table

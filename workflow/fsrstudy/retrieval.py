@@ -50,6 +50,16 @@ def resolved(manifest: pd.DataFrame, ground_truth_json, protocol_names=None):
             yield query_set, protocol
 
 
+def metrics(queries: np.ndarray, database: np.ndarray, protocol) -> dict:
+    """mAP, the queries it averages (those with positives) and mP@k of one protocol."""
+    ranks = evaluation.rank(queries, database)
+    m_ap, aps = evaluation.mean_average_precision(ranks, protocol.positives, protocol.junk)
+    m_pk = evaluation.mean_precision_at_k(ranks, protocol.positives, protocol.junk,
+                                          PRECISION_KS)
+    return {"mAP": m_ap, "n_queries": int((~np.isnan(aps)).sum()),
+            **{f"mP@{k}": v for k, v in zip(PRECISION_KS, m_pk)}}
+
+
 def evaluate(manifest: pd.DataFrame, ground_truth_json, features_dir, retrieval_csv, *,
              backbones_: list, factors, methods, protocol_names=None) -> pd.DataFrame:
     """mAP and mP@k of every (method, factor) on every protocol: retrieval.csv."""
@@ -59,16 +69,11 @@ def evaluate(manifest: pd.DataFrame, ground_truth_json, features_dir, retrieval_
             for method, factor in runs(methods, factors):
                 queries = query_features(features_dir, backbone, method, factor)
                 database = database_features(features_dir, backbone, method, factor)
-                ranks = evaluation.rank(queries[protocol.query_rows],
-                                        np.asarray(database[protocol.database_rows]))
-                m_ap, aps = evaluation.mean_average_precision(ranks, protocol.positives,
-                                                              protocol.junk)
-                m_pk = evaluation.mean_precision_at_k(ranks, protocol.positives,
-                                                      protocol.junk, PRECISION_KS)
+                scores = metrics(queries[protocol.query_rows],
+                                 np.asarray(database[protocol.database_rows]), protocol)
                 rows.append({"dataset": query_set.dataset, "protocol": query_set.protocol,
                              "backbone": backbone, "method": method, "factor": factor,
-                             "mAP": m_ap, "n_queries": int((~np.isnan(aps)).sum()),
-                             **{f"mP@{k}": v for k, v in zip(PRECISION_KS, m_pk)}})
+                             **scores})
     table = pd.DataFrame(rows, columns=RETRIEVAL_COLUMNS)
     save_csv(retrieval_csv, table)
     return table
