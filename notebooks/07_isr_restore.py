@@ -11,7 +11,8 @@ quality_csv = "results/demo/tables/isr_quality.csv"
 factors = [4, 9, 16, 64]
 methods = ["srcnn", "vdsr"]
 device = "auto"
-precision = "bf16"
+precision = "auto"
+engine = "auto"
 threads = 2
 
 # %%
@@ -22,7 +23,7 @@ from fsrstudy import figures, pipeline
 torch.set_num_threads(threads)
 quality = pipeline.restore_isr(manifest_csv, images_dir, models_dir, quality_csv,
                                factors=factors, methods=methods, device=device,
-                               precision=precision)
+                               precision=precision, engine=engine)
 quality.pivot_table(index="method", columns="factor", values=["psnr", "ssim"]).round(3)
 
 # %%

@@ -12,7 +12,8 @@ features_dir = "results/paper/features"
 bad_csv = "results/paper/distractors_bad_images.csv"
 input_size = 224
 extractor = {"source": "offline_vgg16", "poolings": ["gem", "mac"], "gem_p": 3.0,
-             "batch_size": 16, "device": "auto", "precision": "bf16"}
+             "batch_size": 16, "device": "auto", "precision": "auto",
+             "engine": "auto"}
 threads = 2
 
 # %%

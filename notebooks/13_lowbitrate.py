@@ -20,8 +20,10 @@ lr_qualities = [25, 75]
 fsr_methods = ["fsrgan"]
 isr_methods = []
 extractor = {"source": "offline_vgg16", "poolings": ["gem", "mac"], "gem_p": 3.0,
-             "batch_size": 16, "device": "auto", "precision": "bf16"}
-isr_precision = "bf16"
+             "batch_size": 16, "device": "auto", "precision": "auto",
+             "engine": "auto"}
+# the config's `isr` section: device, precision, engine of the restorations
+isr = {"device": "auto", "precision": "auto", "engine": "auto"}
 threads = 2
 
 # %%
@@ -35,7 +37,7 @@ table = lowbitrate.run(manifest, ground_truth_json, images_dir, features_dir, mo
                        out_csv, factors=factors, hr_qualities=hr_qualities,
                        lr_qualities=lr_qualities, fsr_methods=fsr_methods,
                        isr_methods=isr_methods, extractor=extractor,
-                       isr_precision=isr_precision)
+                       isr=isr)
 table.pivot_table(index=["dataset", "protocol", "backbone", "method", "factor", "quality"],
                   values=["bits", "mAP"]).round(4)
 

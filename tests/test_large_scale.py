@@ -3,7 +3,7 @@ and faiss's merged top-k equals a brute-force sort."""
 import numpy as np
 import pytest
 
-from fsrstudy import evaluation, large_scale
+from fsrstudy import compute, evaluation, large_scale
 from fsrstudy.backbones import l2_normalize
 
 
@@ -80,7 +80,7 @@ def test_external_distractors_stream_into_a_memmap(tmp_path):
     model = backbones.build("offline_vgg16", ["gem"], pretrained=False)
     out = {"vgg16_conv5_gem": tmp_path / "d.npy"}
     n = distractors.extract(files, out, model, {"gem": "vgg16_conv5_gem"}, size=32,
-                            batch_size=4, device="cpu", precision="fp32",
+                            batch_size=4, plan=compute.plan("cpu", "fp32", "default"),
                             bad_csv=tmp_path / "bad.csv")
     array = np.load(out["vgg16_conv5_gem"], mmap_mode="r")
     assert n == len(files) and array.shape == (len(files), 512)

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import backbones, degrade, features, images, storage
+from . import backbones, compute, degrade, features, images, storage
 from .atomic import atomic_path, save_csv
 
 
@@ -41,7 +41,7 @@ def hr_batch(files, size: int) -> tuple[np.ndarray, list[dict]]:
 
 
 def extract(files, out_paths: dict, model, names: dict, *, size: int, batch_size: int,
-            device, precision: str, bad_csv) -> int:
+            plan: compute.Plan, bad_csv) -> int:
     """Write one (N, D) float32 memmap per backbone (`out_paths`: backbone -> path;
     `names`: the model's output -> backbone); rows of unreadable files are zero."""
     n, arrays, bad_rows = len(files), {}, []
@@ -49,7 +49,7 @@ def extract(files, out_paths: dict, model, names: dict, *, size: int, batch_size
         for start in range(0, n, batch_size):
             chunk = files[start:start + batch_size]
             batch, bad = hr_batch(chunk, size)
-            out = features.extract(model, batch, batch_size, device, precision,
+            out = features.extract(model, batch, batch_size, plan,
                                    desc=f"distractors {start}/{n}")
             for output, values in out.items():
                 backbone = names[output]
@@ -73,14 +73,14 @@ def feature_path(features_dir, backbone: str) -> Path:
 
 def extract_features(list_file, images_dir, features_dir, bad_csv, *, input_size: int,
                      source: str, poolings, gem_p: float, batch_size: int, device: str,
-                     precision: str, limit: int | None = None) -> dict:
+                     precision: str, engine: str = "auto", limit: int | None = None) -> dict:
     """The stage: HR descriptors of every fetched distractor, one memmap per backbone."""
     files = listed_files(list_file, images_dir, limit)
     if not files:
         raise FileNotFoundError(f"no distractor image of {list_file} under {images_dir}")
-    dev = features.pick_device(device)
+    plan = compute.plan(device, precision, engine)
     model, names = backbones.build_named(source, poolings, gem_p)
     out_paths = {b: feature_path(features_dir, b) for b in names.values()}
     n = extract(files, out_paths, model, names, size=input_size, batch_size=batch_size,
-                device=dev, precision=precision, bad_csv=bad_csv)
-    return {"images": n, "device": str(dev), "files": {b: str(p) for b, p in out_paths.items()}}
+                plan=plan, bad_csv=bad_csv)
+    return {"images": n, **plan.as_dict(), "files": {b: str(p) for b, p in out_paths.items()}}

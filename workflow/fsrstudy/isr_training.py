@@ -14,7 +14,8 @@ import pandas as pd
 import torch
 
 from . import isr
-from .features import autocast
+from . import compute
+from .compute import autocast
 from .training import seed_everything
 
 
@@ -88,18 +89,22 @@ def train(name: str, pairs: list[tuple[np.ndarray, np.ndarray]], cfg: ISRConfig,
     return model.eval(), pd.DataFrame(log)
 
 
-@torch.no_grad()
-def restore(model: torch.nn.Module, lr_rgb: np.ndarray, device="cpu",
-            batch_size: int = 8, precision: str = "fp32") -> np.ndarray:
-    """Restore (N, H, W, 3) uint8 bicubic-upscaled images: Y by the model, CbCr kept."""
-    device = torch.device(device)
-    model = model.to(device).to(memory_format=torch.channels_last).eval()
+@torch.inference_mode()
+def restore(model: torch.nn.Module, lr_rgb: np.ndarray, plan: compute.Plan | None = None,
+            batch_size: int = 8) -> np.ndarray:
+    """Restore (N, H, W, 3) uint8 bicubic-upscaled images: Y by the model, CbCr kept.
+    `plan` says where and how (default: fp32 on the CPU, torch's own kernels)."""
+    plan = plan or compute.plan("cpu", "fp32", "default")
+    device = torch.device(plan.device)
+    model = compute.prepare(model, plan)
     out = np.empty_like(lr_rgb)
     for start in range(0, len(lr_rgb), batch_size):
         ycbcr = isr.rgb_to_ycbcr(lr_rgb[start:start + batch_size])
         y = torch.from_numpy((ycbcr[..., 0] / 255.0).astype(np.float32))[:, None].to(device)
-        with autocast(device, precision):
-            restored = model(y.contiguous(memory_format=torch.channels_last))
+        if plan.engine != "nnpack":
+            y = y.contiguous(memory_format=torch.channels_last)
+        with autocast(device, plan.precision):
+            restored = model(y)
         ycbcr[..., 0] = restored[:, 0].float().clamp(0, 1).cpu().numpy() * 255.0
         out[start:start + batch_size] = isr.ycbcr_to_rgb(ycbcr)
     return out
@@ -112,8 +117,8 @@ def save(path, model: torch.nn.Module, name: str, cfg: ISRConfig, extra: dict) -
                    tmp)
 
 
-def load(path, device="cpu") -> torch.nn.Module:
-    ckpt = torch.load(path, map_location=device, weights_only=True)
+def load(path) -> torch.nn.Module:
+    ckpt = torch.load(path, map_location="cpu", weights_only=True)
     model = isr.MODELS[ckpt["name"]]()
     model.load_state_dict(ckpt["state"])
     return model.eval()

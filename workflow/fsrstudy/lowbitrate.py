@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 from PIL import Image
 
-from . import (backbones, degrade, features, isr_training, retrieval, storage,
+from . import (backbones, compute, degrade, features, isr_training, retrieval, storage,
                training)
 from .atomic import save_csv
 
@@ -54,20 +54,27 @@ def client_images(hr: np.ndarray, factor: int, quality: int):
 
 def run(manifest: pd.DataFrame, ground_truth_json, images_dir, features_dir, models_dir,
         out_csv, *, factors, hr_qualities, lr_qualities, fsr_methods, isr_methods,
-        extractor: dict, isr_precision: str = "fp32") -> pd.DataFrame:
-    """Every curve, protocol and backbone: one row per (method, factor, quality)."""
+        extractor: dict, isr: dict | None = None) -> pd.DataFrame:
+    """Every curve, protocol and backbone: one row per (method, factor, quality).
+    `extractor`: the config's `features` section; `isr`: its `isr` section (device,
+    precision, engine of the restorations)."""
     protocols = list(retrieval.resolved(manifest, ground_truth_json))
     query_rows = np.unique(np.concatenate([p.query_rows for _, p in protocols]))
     position = {row: i for i, row in enumerate(query_rows)}
     hr = np.asarray(storage.load(storage.stack_path(images_dir, 1))[query_rows])
-    dev = features.pick_device(extractor["device"])
+    plan = compute.plan(extractor["device"], extractor["precision"],
+                        extractor.get("engine", "auto"))
+    isr = isr or {}
+    isr_plan = compute.plan(isr.get("device", "auto"), isr.get("precision", "auto"),
+                            isr.get("engine", "auto"))
+    dev = plan.device
     model, names = backbones.build_named(extractor["source"], extractor["poolings"],
                                          extractor["gem_p"])
     backbones_ = list(names.values())
 
     def describe(stack):
-        out = features.extract(model, stack, extractor["batch_size"], dev,
-                               extractor["precision"], desc="low bit-rate")
+        out = features.extract(model, stack, extractor["batch_size"], plan,
+                               desc="low bit-rate")
         return {names[k]: v for k, v in out.items()}
 
     generators = {(m, b): training.load_generator(Path(models_dir) / f"{m}_{b}.pt", dev, b)
@@ -83,9 +90,8 @@ def run(manifest: pd.DataFrame, ground_truth_json, images_dir, features_dir, mod
                               for b in backbones_}
             for m in isr_methods:
                 isr_model = isr_training.load(
-                    Path(models_dir) / f"{isr_training.model_name(m, factor)}.pt", dev)
-                restored = isr_training.restore(isr_model, received, dev,
-                                                precision=isr_precision)
+                    Path(models_dir) / f"{isr_training.model_name(m, factor)}.pt")
+                restored = isr_training.restore(isr_model, received, isr_plan)
                 queries[m] = describe(restored)
             queries[retrieval.MATCHED] = queries["lr"]
         for method, by_backbone in queries.items():

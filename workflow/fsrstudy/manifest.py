@@ -62,6 +62,12 @@ def held_out_rows(manifest: pd.DataFrame) -> np.ndarray:
     return np.where(~manifest["train"].astype(bool).to_numpy())[0]
 
 
+def query_rows(manifest: pd.DataFrame) -> np.ndarray:
+    """Rows whose images are queries: the only LR images retrieval searches with, so the
+    only ones the ISR baselines restore."""
+    return np.where(manifest["split"].to_numpy() == "query")[0]
+
+
 def stable_order(keys, seed: int) -> list:
     """Keys sorted by a seeded hash: a shuffle that does not depend on input order."""
     return sorted(keys, key=lambda k: hashlib.sha256(f"{seed}:{k}".encode()).hexdigest())

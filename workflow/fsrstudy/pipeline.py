@@ -14,8 +14,8 @@ import pandas as pd
 import torch
 
 from . import manifest as mf
-from . import (analysis, backbones, dataset_kinds, degrade, features, images, isr,
-               groundtruth, isr_training, storage, training, views)
+from . import (analysis, backbones, compute, dataset_kinds, degrade, features, images,
+               isr, groundtruth, isr_training, storage, training, views)
 from .atomic import atomic_path, save_csv, save_json, save_npy
 
 HR = 1  # factor of the high-resolution input
@@ -69,26 +69,29 @@ def degrade_images(manifest_csv, images_dir, *, input_size: int, factors) -> dic
 # -- features --------------------------------------------------------------------------
 def extract_features(images_dir, features_dir, *, factors, source: str, poolings,
                      gem_p: float, batch_size: int, device: str, precision: str,
-                     pretrained: bool = True) -> dict:
+                     engine: str = "auto", pretrained: bool = True) -> dict:
     """HR ('hr_f1') and LR ('lr_f<k>') descriptors of every image, per backbone."""
-    dev = features.pick_device(device)
+    plan = compute.plan(device, precision, engine)
     model, names = backbones.build_named(source, poolings, gem_p, pretrained)
     timings = {}
     for f in [HR] + [f for f in factors if f != HR]:
         stack = storage.load(storage.stack_path(images_dir, f))
         start = time.perf_counter()
-        out = features.extract(model, stack, batch_size, dev, precision, desc=f"f{f}")
+        out = features.extract(model, stack, batch_size, plan, desc=f"f{f}")
         timings[f"f{f}"] = round(time.perf_counter() - start, 2)
         method = "hr" if f == HR else "lr"
         for pooling, array in out.items():
             save_npy(storage.feature_path(features_dir, names[pooling], method, f), array)
     ids = storage.read_ids(Path(images_dir) / "ids.txt")
     storage.write_ids(Path(features_dir) / "ids.txt", ids)
-    meta = {"source": source, "backbones": list(names.values()), "device": str(dev),
-            "precision": precision, "batch_size": batch_size, "n_images": len(ids),
-            "seconds_per_factor": timings, "torch": torch.__version__,
+    seconds = sum(timings.values())
+    meta = {"source": source, "backbones": list(names.values()), **plan.as_dict(),
+            "batch_size": batch_size, "n_images": len(ids),
+            "seconds_per_factor": timings,
+            "images_per_second": round(len(ids) * len(timings) / seconds, 2),
+            "torch": torch.__version__, "threads": torch.get_num_threads(),
             "cpu": platform.processor() or platform.machine(),
-            "gpu": torch.cuda.get_device_name(0) if dev.type == "cuda" else None}
+            "gpu": torch.cuda.get_device_name(0) if plan.device.startswith("cuda") else None}
     save_json(Path(features_dir) / "meta.json", meta)
     return meta
 
@@ -106,7 +109,7 @@ def train_fsrgan(manifest_csv, features_dir, models_dir, loss_csv, *, backbones_
     manifest = read_manifest(manifest_csv)
     method, select_rows = mf.TRAINING_DATA[training_data]
     train_rows = select_rows(manifest)
-    dev = features.pick_device(device)
+    dev = compute.pick_device(device)
     logs = []
     for backbone in backbones_:
         hr = load_features(features_dir, backbone, "hr", HR)
@@ -130,7 +133,7 @@ def apply_fsrgan(features_dir, models_dir, *, backbones_: list, factors,
                  methods=("fsrgan",), device: str = "auto") -> dict:
     """SR features ('<method>_f<k>') of every image's LR features, per backbone and
     FSR model (fsrgan, fsrgan_db)."""
-    dev = features.pick_device(device)
+    dev = compute.pick_device(device)
     shapes = {}
     for backbone in backbones_:
         lr = {f: load_features(features_dir, backbone, "lr", f) for f in factors}
@@ -161,7 +164,8 @@ def analyse_distances(manifest_csv, features_dir, distance_csv, per_image_csv, *
                       for m in methods for f in factors}
             frames.append(analysis.per_image_distances(hr, others, ids, backbone, dataset))
             frames.append(analysis.reference_rows(hr, groups, backbone, dataset, seed))
-    per_image = pd.concat(frames, ignore_index=True)
+    # ISR methods restore the query images only: their other rows are NaN
+    per_image = pd.concat(frames, ignore_index=True).dropna(subset=["distance"])
     # fsrgan_db was fitted on the database's images: measure it on the others only
     fitted = manifest["image_id"].to_numpy()[mf.database_fit_rows(manifest)]
     per_image = per_image[~((per_image["method"] == mf.TRAINING_DATA["database"][0])
@@ -175,11 +179,12 @@ def analyse_distances(manifest_csv, features_dir, distance_csv, per_image_csv, *
 # -- image super-resolution baselines --------------------------------------------------
 def train_isr(manifest_csv, images_dir, models_dir, loss_csv, cost_csv, *, factors,
               methods: dict, seed: int = 0, device: str = "auto",
-              precision: str = "fp32") -> pd.DataFrame:
+              precision: str = "auto") -> pd.DataFrame:
     """Train every ISR model on Y patches of the train split; log losses and cost."""
     manifest = read_manifest(manifest_csv)
     rows = mf.train_rows(manifest)
-    dev = features.pick_device(device)
+    dev = compute.pick_device(device)
+    precision, _ = compute.resolve_precision(precision, dev)
     hr_y = isr_training.luminance(storage.load(storage.stack_path(images_dir, HR)), rows)
     lr_y = {f: isr_training.luminance(storage.load(storage.stack_path(images_dir, f)), rows)
             for f in factors}
@@ -209,14 +214,16 @@ def train_isr(manifest_csv, images_dir, models_dir, loss_csv, cost_csv, *, facto
 
 
 def restore_isr(manifest_csv, images_dir, models_dir, quality_csv, *, factors,
-                methods, device: str = "auto", precision: str = "fp32") -> pd.DataFrame:
-    """Restore the held-out LR images with each ISR method; PSNR/SSIM against HR.
+                methods, device: str = "auto", precision: str = "auto",
+                engine: str = "auto") -> pd.DataFrame:
+    """Restore the LR copies of the query images (what retrieval searches with) with each
+    ISR method; PSNR/SSIM against HR on those images.
 
-    Writes images/<method>_f<k>.npy holding the held-out rows only, in manifest order.
+    Writes images/<method>_f<k>.npy holding the query rows only, in manifest order.
     """
     manifest = read_manifest(manifest_csv)
-    rows = mf.held_out_rows(manifest)
-    dev = features.pick_device(device)
+    rows = mf.query_rows(manifest)
+    plan = compute.plan(device, precision, engine)
     hr = storage.load(storage.stack_path(images_dir, HR))[rows]
     hr_y = isr.rgb_to_ycbcr(hr)[..., 0]
     quality = []
@@ -226,8 +233,8 @@ def restore_isr(manifest_csv, images_dir, models_dir, quality_csv, *, factors,
         candidates = {"bicubic": lr}
         for method in methods:
             name = isr_training.model_name(method, f)
-            model = isr_training.load(Path(models_dir) / f"{name}.pt", dev)
-            candidates[method] = isr_training.restore(model, lr, dev, precision=precision)
+            model = isr_training.load(Path(models_dir) / f"{name}.pt")
+            candidates[method] = isr_training.restore(model, lr, plan)
             save_npy(Path(images_dir) / f"{method}_f{f}.npy", candidates[method])
         for method, images_ in candidates.items():
             out_y = isr.rgb_to_ycbcr(images_)[..., 0]
@@ -243,20 +250,19 @@ def restore_isr(manifest_csv, images_dir, models_dir, quality_csv, *, factors,
 
 def extract_isr_features(manifest_csv, images_dir, features_dir, *, factors, methods,
                          source: str, poolings, gem_p: float, batch_size: int, device: str,
-                         precision: str) -> dict:
-    """Features of the restored images, as (N, D) arrays in manifest order; the rows of
-    the training rows (never restored) are NaN."""
+                         precision: str, engine: str = "auto") -> dict:
+    """Features of the restored images, as (N, D) arrays in manifest order; the rows
+    never restored (all but the queries) are NaN."""
     manifest = read_manifest(manifest_csv)
-    rows = mf.held_out_rows(manifest)
-    dev = features.pick_device(device)
+    rows = mf.query_rows(manifest)
+    plan = compute.plan(device, precision, engine)
     model, names = backbones.build_named(source, poolings, gem_p)
     for method in methods:
         for f in factors:
             stack = storage.load(Path(images_dir) / f"{method}_f{f}.npy")
-            out = features.extract(model, stack, batch_size, dev, precision,
-                                   desc=f"{method} f{f}")
+            out = features.extract(model, stack, batch_size, plan, desc=f"{method} f{f}")
             for pooling, array in out.items():
                 full = np.full((len(manifest), array.shape[1]), np.nan, np.float32)
                 full[rows] = array
                 save_npy(storage.feature_path(features_dir, names[pooling], method, f), full)
-    return {"methods": list(methods), "rows": len(rows), "device": str(dev)}
+    return {"methods": list(methods), "rows": len(rows), **plan.as_dict()}

@@ -83,7 +83,7 @@ rule lowbitrate:
             "hr_qualities": config["lowbitrate"]["hr_qualities"],
             "lr_qualities": config["lowbitrate"]["lr_qualities"],
             "fsr_methods": FSR_METHODS, "isr_methods": ISR_METHODS,
-            "extractor": config["features"], "isr_precision": config["isr"]["precision"],
+            "extractor": config["features"], "isr": config["isr"],
             "threads": threads}),
     threads: config["threads"]
     resources:

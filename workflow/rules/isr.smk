@@ -53,7 +53,7 @@ rule isr_restore:
             "models_dir": MODELS, "quality_csv": output.quality,
             "factors": FACTORS, "methods": ISR_METHODS,
             "device": config["isr"]["device"], "precision": config["isr"]["precision"],
-            "threads": threads}),
+            "engine": config["isr"]["engine"], "threads": threads}),
     threads: config["threads"]
     resources:
         mem_mb=4000,

@@ -1,0 +1,85 @@
+"""Device, precision and convolution engine chosen from the hardware (compute.py)."""
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+
+from fsrstudy import backbones, compute, features, isr, isr_training
+
+CPU = torch.device("cpu")
+
+
+def test_cpu_kind_from_flags(tmp_path):
+    assert compute.cpu_kind({"avx2", "avx512f", "amx_bf16", "amx_tile"}) == "amx"
+    assert compute.cpu_kind({"avx2", "avx512f", "avx512_bf16"}) == "avx512"
+    assert compute.cpu_kind({"sse4_2", "avx2"}) == "avx2"
+    assert compute.cpu_kind(set()) == "other"
+    cpuinfo = tmp_path / "cpuinfo"
+    cpuinfo.write_text("processor\t: 0\nflags\t\t: fpu avx2 amx_bf16\n\nprocessor\t: 1\n")
+    assert compute.cpu_flags(cpuinfo) == {"fpu", "avx2", "amx_bf16"}
+    assert compute.cpu_flags(tmp_path / "missing") == set()
+
+
+def test_auto_precision_is_bf16_only_where_the_hardware_runs_it():
+    assert compute.resolve_precision("auto", CPU, kind="amx")[0] == "bf16"
+    for kind in ("avx512", "avx2", "other"):
+        precision, why = compute.resolve_precision("auto", CPU, kind=kind)
+        assert precision == "fp32" and kind in why
+    assert compute.resolve_precision("bf16", CPU, kind="avx2") == ("bf16", "bf16 as configured")
+    with pytest.raises(ValueError, match="precision must be one of"):
+        compute.resolve_precision("fp16", CPU)
+
+
+def test_plan_refuses_nnpack_where_it_cannot_run():
+    with pytest.raises(ValueError, match="nnpack needs fp32"):
+        compute.plan("cpu", "bf16", "nnpack")
+    with pytest.raises(ValueError, match="engine must be"):
+        compute.plan("cpu", "fp32", "winograd")
+    plan = compute.plan("cpu", "fp32", "default")
+    assert (plan.device, plan.precision, plan.engine) == ("cpu", "fp32", "default")
+
+
+needs_nnpack = pytest.mark.skipif(not compute.nnpack_usable(), reason="torch without NNPACK")
+
+
+@needs_nnpack
+@pytest.mark.parametrize("bias", [True, False])
+def test_nnpack_convolution_equals_torch(bias):
+    torch.manual_seed(0)
+    conv = torch.nn.Conv2d(16, 32, 3, padding=1, bias=bias)
+    x = torch.randn(3, 16, 20, 20)
+    with torch.inference_mode():
+        expected = F.conv2d(x, conv.weight, conv.bias, padding=1)
+        got = compute.NNPACKConv2d(conv)(x)
+    assert got.shape == expected.shape
+    torch.testing.assert_close(got, expected, rtol=1e-4, atol=1e-4)
+
+
+def test_only_3x3_stride_1_convolutions_are_swapped():
+    vgg = compute.use_nnpack(backbones.build("offline_vgg16", pretrained=False))
+    vdsr = compute.use_nnpack(isr.VDSR())
+    srcnn = compute.use_nnpack(isr.SRCNN())  # 9x9, 1x1, 5x5: none
+
+    def count(model):
+        return sum(isinstance(m, compute.NNPACKConv2d) for m in model.modules())
+
+    assert (count(vgg), count(vdsr), count(srcnn)) == (13, 20, 0)
+
+
+@needs_nnpack
+def test_nnpack_plan_gives_the_same_descriptors_and_restorations():
+    rng = np.random.default_rng(0)
+    stack = rng.integers(0, 256, (4, 48, 48, 3), dtype=np.uint8)
+    nnpack = compute.Plan("cpu", "fp32", "nnpack", "test", "test")
+    default = compute.Plan("cpu", "fp32", "default", "test", "test")
+    torch.manual_seed(0)
+    model = backbones.build("offline_vgg16", pretrained=False)
+    a = features.extract(model, stack, 2, default)
+    b = features.extract(model, stack, 2, nnpack)  # the same weights, swapped in place
+    for name in a:
+        np.testing.assert_allclose(a[name], b[name], rtol=1e-4, atol=1e-5)
+    torch.manual_seed(1)
+    vdsr = isr.VDSR()
+    restored = isr_training.restore(vdsr, stack, default)
+    restored_nnpack = isr_training.restore(vdsr, stack, nnpack)
+    assert np.abs(restored.astype(int) - restored_nnpack).max() <= 1

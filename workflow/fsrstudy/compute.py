@@ -1,0 +1,188 @@
+"""How the heavy inference runs on this machine: device, precision and convolution engine.
+
+Chosen from the hardware, not from one measurement on another machine:
+- precision `auto`: bf16 autocast on a CUDA GPU and on a CPU with AMX (bf16 matrix
+  units); fp32 elsewhere. On a CPU without AMX, bf16 is emulated and slower than fp32
+  (VGG16 at 224 px: 1.7x slower on an AVX-512 CPU, 8x slower on an AVX2-only one).
+- convolution engine on the CPU in fp32: the 3x3 stride-1 convolutions (most of VGG16's
+  and all of VDSR's work) run through NNPACK's Winograd kernels when they are measured
+  faster than the default oneDNN path on this very CPU (one VGG-sized layer, timed once
+  per process); otherwise torch's default. Inference only: training never uses it.
+Every choice comes with the reason, written into the stage's metadata.
+"""
+from __future__ import annotations
+
+import contextlib
+import functools
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+PRECISIONS = ("auto", "bf16", "fp32")
+
+
+def pick_device(requested: str = "auto") -> torch.device:
+    if requested == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if requested.startswith("cuda") and not torch.cuda.is_available():
+        raise RuntimeError(f"device {requested!r} requested but CUDA is not available")
+    return torch.device(requested)
+
+
+def cpu_flags(cpuinfo: str | Path = "/proc/cpuinfo") -> set[str]:
+    """The CPU's feature flags (Linux); empty where /proc/cpuinfo does not exist."""
+    try:
+        text = Path(cpuinfo).read_text()
+    except OSError:
+        return set()
+    for line in text.splitlines():
+        if line.startswith(("flags", "Features")):
+            return set(line.split(":", 1)[1].split())
+    return set()
+
+
+def cpu_kind(flags: set[str] | None = None) -> str:
+    """'amx' (bf16 matrix units), 'avx512', 'avx2' or 'other': what decides precision."""
+    flags = cpu_flags() if flags is None else flags
+    if "amx_bf16" in flags:
+        return "amx"
+    if "avx512f" in flags:
+        return "avx512"
+    return "avx2" if "avx2" in flags else "other"
+
+
+def resolve_precision(requested: str, device: torch.device,
+                      kind: str | None = None) -> tuple[str, str]:
+    """(precision, why) for a requested 'auto' | 'bf16' | 'fp32' on `device`."""
+    if requested not in PRECISIONS:
+        raise ValueError(f"precision must be one of {PRECISIONS} (got {requested!r})")
+    if requested != "auto":
+        return requested, f"{requested} as configured"
+    if device.type == "cuda":
+        if torch.cuda.is_bf16_supported():
+            return "bf16", f"auto: bf16 on {torch.cuda.get_device_name(device)}"
+        return "fp32", "auto: this GPU has no bf16"
+    kind = kind or cpu_kind()
+    if kind == "amx":
+        return "bf16", "auto: the CPU has AMX (amx_bf16 in /proc/cpuinfo): bf16 runs on it"
+    return "fp32", (f"auto: fp32 on a CPU without AMX ({kind}); bf16 would be emulated "
+                    "and slower")
+
+
+def autocast(device: torch.device, precision: str):
+    """bf16 autocast or plain fp32 (resolve 'auto' first)."""
+    if precision == "fp32":
+        return contextlib.nullcontext()
+    if precision == "bf16":
+        return torch.autocast(device.type, dtype=torch.bfloat16)
+    raise ValueError(f"precision must be 'bf16' or 'fp32' (got {precision!r})")
+
+
+# -- the convolution engine -------------------------------------------------------------
+def nnpack_usable() -> bool:
+    # _nnpack_available() also initialises NNPACK: it must run before the first call
+    return hasattr(torch, "_nnpack_spatial_convolution") and torch._nnpack_available()
+
+
+class NNPACKConv2d(nn.Module):
+    """A 3x3 stride-1 convolution computed by NNPACK (Winograd), for inference."""
+
+    def __init__(self, conv: nn.Conv2d):
+        super().__init__()
+        self.weight, self.bias = conv.weight, conv.bias
+        self.padding = list(conv.padding)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if x.dim() != 4 or x.dtype != torch.float32 or x.device.type != "cpu":
+            return F.conv2d(x, self.weight, self.bias, padding=self.padding)
+        bias = self.bias if self.bias is not None else x.new_zeros(self.weight.shape[0])
+        return torch._nnpack_spatial_convolution(x.contiguous(), self.weight.contiguous(),
+                                                 bias, self.padding)
+
+
+def _nnpack_fits(conv: nn.Module) -> bool:
+    return (isinstance(conv, nn.Conv2d) and conv.kernel_size == (3, 3)
+            and conv.stride == (1, 1) and conv.dilation == (1, 1) and conv.groups == 1
+            and isinstance(conv.padding, tuple) and max(conv.padding) < 3)
+
+
+def use_nnpack(model: nn.Module) -> nn.Module:
+    """Swap every 3x3 stride-1 convolution of `model` (in place) for NNPACK's."""
+    for name, child in model.named_children():
+        if _nnpack_fits(child):
+            setattr(model, name, NNPACKConv2d(child))
+        else:
+            use_nnpack(child)
+    return model
+
+
+@functools.lru_cache(maxsize=None)
+def nnpack_speedup(threads: int, repeats: int = 3) -> float:
+    """Time of oneDNN / time of NNPACK on one VGG16-sized layer (64 -> 64 channels,
+    3x3, 56 x 56, batch 8) on this CPU: > 1 means NNPACK is faster. 0 without NNPACK."""
+    if not nnpack_usable():
+        return 0.0
+    x = torch.randn(8, 64, 56, 56)
+    w, b = torch.randn(64, 64, 3, 3) * 0.05, torch.zeros(64)
+
+    def best(fn):
+        fn()
+        times = []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - start)
+        return min(times)
+
+    with torch.inference_mode():
+        default = best(lambda: F.conv2d(x.contiguous(memory_format=torch.channels_last),
+                                        w.contiguous(memory_format=torch.channels_last), b,
+                                        padding=1))
+        nnpack = best(lambda: torch._nnpack_spatial_convolution(x, w, b, [1, 1]))
+    return default / nnpack
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How inference runs: where, at which precision, with which convolution engine."""
+    device: str
+    precision: str
+    engine: str  # 'nnpack' or 'default'
+    cpu_kind: str
+    why: str
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def plan(device: str = "auto", precision: str = "auto", engine: str = "auto") -> Plan:
+    """Resolve the configured device, precision and engine ('auto', 'nnpack', 'default')."""
+    dev = pick_device(device)
+    kind = cpu_kind() if dev.type == "cpu" else "gpu"
+    chosen, why = resolve_precision(precision, dev, kind if dev.type == "cpu" else None)
+    if engine not in ("auto", "nnpack", "default"):
+        raise ValueError(f"engine must be auto, nnpack or default (got {engine!r})")
+    cpu_fp32 = dev.type == "cpu" and chosen == "fp32"
+    if engine == "nnpack" and not (cpu_fp32 and nnpack_usable()):
+        raise ValueError("engine nnpack needs fp32 on a CPU and a torch built with NNPACK")
+    if engine == "auto":
+        if cpu_fp32:
+            speedup = nnpack_speedup(torch.get_num_threads())
+            engine = "nnpack" if speedup > 1.1 else "default"
+            why += (f"; 3x3 convolutions: NNPACK measured {speedup:.2f}x the default on "
+                    f"this CPU, so {engine}")
+        else:
+            engine = "default"
+    return Plan(str(dev), chosen, engine, kind, why)
+
+
+def prepare(model: nn.Module, chosen: Plan) -> nn.Module:
+    """`model` on the plan's device, in eval mode, with the plan's engine."""
+    model = model.to(chosen.device).eval()
+    if chosen.engine == "nnpack":
+        return use_nnpack(model)
+    return model.to(memory_format=torch.channels_last)
