@@ -8,7 +8,7 @@ CONFIG ?= config/config.yaml
 RUN_NAME ?= demo
 CORES ?= all
 
-.PHONY: install run report test lint lock clean
+.PHONY: install run report test bench lint lock clean
 
 install: $(VENV)/.installed
 
@@ -27,6 +27,10 @@ run: install
 
 test: install
 	$(PY) -m pytest
+
+# speed of the heavy paths on this machine (CPU, and the GPU when there is one), printed
+bench: install
+	$(PY) benchmarks/bench.py
 
 lint: install
 	$(VENV)/bin/snakemake --lint

@@ -6,6 +6,9 @@
 # one model per factor, Adam. VDSR (20 layers, 64 channels, residual): one model for all
 # factors, SGD with adjustable gradient clipping. Steps and patch counts come from the
 # config; a CPU run trains far fewer steps than the papers (see the cost table).
+# With `isr.reuse`, a model trained before by this same stage is reused instead when its
+# recorded recipe (method, factors, schedule, seed, sha256 of the training pixels) is
+# this run's; the `how` column says which happened and why.
 
 # %% tags=["parameters"]
 manifest_csv = "results/demo/manifest.csv"
@@ -18,6 +21,8 @@ methods = {}
 seed = 0
 device = "auto"
 precision = "auto"
+reuse_dir = None  # models trained before (isr.reuse): reused when their recipe matches
+retrain = False
 threads = 2
 
 # %%
@@ -28,7 +33,7 @@ from fsrstudy import figures, pipeline
 torch.set_num_threads(threads)
 cost = pipeline.train_isr(manifest_csv, images_dir, models_dir, loss_csv, cost_csv,
                           factors=factors, methods=methods, seed=seed, device=device,
-                          precision=precision)
+                          precision=precision, reuse_dir=reuse_dir, retrain=retrain)
 cost
 
 # %%

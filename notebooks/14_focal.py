@@ -17,6 +17,8 @@ factors = [4, 9, 16, 64]
 fsrgan = {}
 variants = ["r1", "r2", "r3", "adversarial_only", "distance_only"]
 seeds = [0, 1, 2]
+# the run's FSR-GAN of this backbone: the variant it already is is not trained again
+trained = "results/demo/models/fsrgan_vgg16_conv5_gem.pt"
 threads = 2
 
 # %%
@@ -29,7 +31,8 @@ options = {k: v for k, v in fsrgan.items() if k not in ("device", "training_data
 manifest = pipeline.read_manifest(manifest_csv)
 table = focal.run(manifest, ground_truth_json, features_dir, out_csv, backbone=backbone,
                   factors=factors, base=training.FSRGANConfig(**options), variants=variants,
-                  seeds=seeds, device=compute.pick_device(fsrgan.get("device", "auto")))
+                  seeds=seeds, device=compute.pick_device(fsrgan.get("device", "auto")),
+                  trained=trained)
 summary = focal.summarise(table)
 summary.round(4)
 

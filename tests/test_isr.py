@@ -103,3 +103,41 @@ def test_ssim_matches_a_direct_valid_convolution():
     expected = (((2 * mx * my + c1) * (2 * sxy + c2))
                 / ((mx ** 2 + my ** 2 + c1) * (sxx + syy + c2))).mean()
     assert isr.ssim(a, b) == pytest.approx(expected, rel=1e-9)
+
+
+def test_isr_models_are_reused_only_for_the_same_recipe_and_pixels(tmp_path):
+    from fsrstudy import pipeline
+
+    rng = np.random.default_rng(4)
+    images = tmp_path / "images"
+    images.mkdir()
+    hr = rng.integers(0, 256, (6, 24, 24, 3), dtype=np.uint8)
+    np.save(images / "f1.npy", hr)
+    np.save(images / "f4.npy", ((hr.astype(int) + np.roll(hr, 1, 1)) // 2).astype(np.uint8))
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_text("image_id,view_params,train\n" + "".join(
+        f"i{i},,{int(i < 4)}\n" for i in range(6)))
+    methods = {"srcnn": {"steps": 3, "batch_size": 4, "patch": 13}}
+
+    def train(models, reuse=None, retrain=False, options=methods):
+        cost = pipeline.train_isr(manifest, images, tmp_path / models,
+                                  tmp_path / f"{models}_loss.csv",
+                                  tmp_path / f"{models}_cost.csv", factors=[4],
+                                  methods=options, precision="fp32",
+                                  reuse_dir=reuse and tmp_path / reuse, retrain=retrain)
+        return cost["how"].iloc[0]
+
+    assert train("a").startswith("trained")
+    assert train("b", reuse="a").startswith("reused")
+    assert (tmp_path / "b/srcnn_f4.pt").read_bytes() == (tmp_path / "a/srcnn_f4.pt").read_bytes()
+    assert (tmp_path / "b_loss.csv").read_text() == (tmp_path / "a_loss.csv").read_text()
+    assert train("c", reuse="a", retrain=True) == "trained: retrain requested"
+    longer = {"srcnn": {**methods["srcnn"], "steps": 4}}
+    assert "another config" in train("d", reuse="a", options=longer)
+    hr[1, 0, 0] ^= 1  # one training pixel differs: other data, another model
+    np.save(images / "f1.npy", hr)
+    assert "another data_sha256" in train("e", reuse="a")
+    hr[1, 0, 0] ^= 1
+    hr[5, 0, 0] ^= 1  # a held-out pixel: not training data, the model stands
+    np.save(images / "f1.npy", hr)
+    assert train("f", reuse="a").startswith("reused")

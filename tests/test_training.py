@@ -46,3 +46,32 @@ def test_checkpoint_round_trip(tmp_path):
     training.save_checkpoint(path, gen, critic, cfg, {"backbone": "toy"})
     again = training.load_generator(path)
     np.testing.assert_allclose(training.apply(gen, x), training.apply(again, x), rtol=1e-6)
+
+
+def test_distance_only_training_leaves_the_critic_untouched():
+    x, y, _ = _toy_pairs(n=32)
+    cfg = training.FSRGANConfig(epochs=1, batch_size=16, adversarial_weight=0.0, seed=1)
+    training.seed_everything(cfg.seed)  # the critic train() builds starts from these
+    training.fsrgan.Generator(x.shape[1], cfg.keep_prob, cfg.leaky_slope, cfg.residual)
+    untouched = training.fsrgan.Critic(x.shape[1], cfg.leaky_slope).state_dict()
+    _, critic, log = training.train(x, y, cfg)
+    for name, value in critic.state_dict().items():
+        np.testing.assert_array_equal(value.numpy(), untouched[name].numpy())
+    assert log["loss_critic"].isna().all() and (log["adversarial"] == 0).all()
+
+
+def test_a_checkpoint_stands_in_only_for_the_same_training(tmp_path):
+    x, y, _ = _toy_pairs(n=32)
+    cfg = training.FSRGANConfig(epochs=1, batch_size=16, seed=2)
+    gen, critic, _ = training.train(x, y, cfg)
+    path = tmp_path / "g.pt"
+    training.save_checkpoint(path, gen, critic, cfg, {
+        "backbone": "toy", "factors": [4], "training_data": "train_split",
+        "n_pairs": len(x)})
+    assert training.same_training(path, cfg, "toy", [4], "train_split", len(x))
+    other_seed = training.FSRGANConfig(epochs=1, batch_size=16, seed=3)
+    assert not training.same_training(path, other_seed, "toy", [4], "train_split", len(x))
+    assert not training.same_training(path, cfg, "toy", [4, 9], "train_split", len(x))
+    assert not training.same_training(path, cfg, "toy", [4], "database", len(x))
+    assert not training.same_training(tmp_path / "none.pt", cfg, "toy", [4],
+                                      "train_split", len(x))

@@ -1,6 +1,7 @@
 """The whole DAG on a tiny config: every stage runs, tables have their columns, the
 report builds, lint passes, and a run killed mid-stage then resumed gives the same
 tables as a clean run."""
+import json
 import os
 import signal
 import subprocess
@@ -41,7 +42,7 @@ def test_every_stage_leaves_its_notebook_and_outputs(clean_run):
         assert (clean_run / "notebooks" / f"{stage}.html").stat().st_size > 0
     for name in ["distance_vs_factor", "variance_vs_factor", "distance_distribution",
                  "map_vs_factor", "training_curve", "isr_quality", "isr_training_curve",
-                 "map_vs_distractors", "map_vs_bits", "focal_exponent"]:
+                 "map_vs_distractors", "map_vs_bits", "focal_exponent", "stage_cost"]:
         assert (clean_run / "figures" / f"{name}.png").stat().st_size > 1000
 
 
@@ -94,6 +95,17 @@ def test_tables_have_the_documented_columns(clean_run):
     assert hr_bits[25] < hr_bits[75]  # a higher JPEG quality sends more bits
     # a small image costs fewer bits than the HR one at the same quality
     assert bits[(bits.method == "lr") & (bits.factor == 16)]["bits"].max() < hr_bits[25]
+    # every stage's job measured by Snakemake's benchmark directive
+    cost = pd.read_csv(clean_run / "tables/stage_cost.csv")
+    assert {"01_prepare", "03_features", "04_train_fsrgan", "14_focal"} <= set(cost["stage"])
+    assert len(cost) == len(list((clean_run / "notebooks").glob("*.ipynb")))
+    assert (cost["seconds"] > 0).all() and (cost["max_rss_mb"] > 0).all()
+    meta = json.loads((clean_run / "features/meta.json").read_text())
+    assert meta["precision"] in ("fp32", "bf16") and meta["why"].startswith("auto")
+    # ISR methods restore the queries only: their distance rows count those images
+    queries = (pd.read_csv(clean_run / "manifest.csv")["split"] == "query").sum()
+    assert (distance.loc[distance.method.isin(["srcnn", "vdsr"]), "n"] == queries).all()
+    assert (quality["n"] == queries).all()
     focal = pd.read_csv(clean_run / "tables/focal.csv")
     assert set(focal["variant"]) == {"r1", "r2", "r3", "adversarial_only", "distance_only"}
     assert focal.groupby("variant")["seed"].nunique().min() == 3

@@ -56,3 +56,9 @@ def save_text(path, text: str) -> None:
 
 def save_json(path, obj) -> None:
     save_text(path, json.dumps(obj, indent=2, sort_keys=True, default=str) + "\n")
+
+
+def atomic_copy(source, path) -> None:
+    import shutil
+    with atomic_path(path) as tmp:
+        shutil.copyfile(source, tmp)

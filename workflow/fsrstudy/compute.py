@@ -16,11 +16,12 @@ import contextlib
 import functools
 import time
 from dataclasses import asdict, dataclass
-from pathlib import Path
 
 import torch
 import torch.nn.functional as F
 from torch import nn
+
+from .hardware import cpu_flags, cpu_kind  # noqa: F401 (part of this module's API)
 
 PRECISIONS = ("auto", "bf16", "fp32")
 
@@ -31,28 +32,6 @@ def pick_device(requested: str = "auto") -> torch.device:
     if requested.startswith("cuda") and not torch.cuda.is_available():
         raise RuntimeError(f"device {requested!r} requested but CUDA is not available")
     return torch.device(requested)
-
-
-def cpu_flags(cpuinfo: str | Path = "/proc/cpuinfo") -> set[str]:
-    """The CPU's feature flags (Linux); empty where /proc/cpuinfo does not exist."""
-    try:
-        text = Path(cpuinfo).read_text()
-    except OSError:
-        return set()
-    for line in text.splitlines():
-        if line.startswith(("flags", "Features")):
-            return set(line.split(":", 1)[1].split())
-    return set()
-
-
-def cpu_kind(flags: set[str] | None = None) -> str:
-    """'amx' (bf16 matrix units), 'avx512', 'avx2' or 'other': what decides precision."""
-    flags = cpu_flags() if flags is None else flags
-    if "amx_bf16" in flags:
-        return "amx"
-    if "avx512f" in flags:
-        return "avx512"
-    return "avx2" if "avx2" in flags else "other"
 
 
 def resolve_precision(requested: str, device: torch.device,

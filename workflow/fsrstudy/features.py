@@ -23,6 +23,8 @@ def extract(model: torch.nn.Module, stack: np.ndarray, batch_size: int,
     for start in tqdm(range(0, len(stack), batch_size), desc=desc, unit="batch",
                       mininterval=5):
         batch = torch.from_numpy(np.ascontiguousarray(stack[start:start + batch_size]))
+        if device.type == "cuda":
+            batch = batch.pin_memory()  # the copy below then overlaps the GPU's work
         with compute.autocast(device, plan.precision):
             out = model(batch.to(device, non_blocking=True))
         for name, value in out.items():

@@ -197,6 +197,20 @@ def focal_exponent(table: pd.DataFrame):
     return fig
 
 
+def stage_cost(table: pd.DataFrame):
+    """Wall time of each stage (bars) and its CPU time (dots), as Snakemake measured."""
+    table = table.sort_values("stage", ascending=False)
+    fig, ax = plt.subplots(figsize=(7, 0.32 * len(table) + 1.2), constrained_layout=True)
+    ax.barh(table["stage"], table["seconds"], color="#4c72b0", label="wall time")
+    ax.plot(table["cpu_seconds"], table["stage"], "o", color="#dd8452", label="CPU time")
+    total = table["seconds"].sum()
+    machine = f"{table['cpu_kind'].iloc[0]} CPU, {table['cores'].iloc[0]} cores"
+    ax.set_xlabel("seconds")
+    ax.set_title(f"stage cost: {total / 60:.1f} min of jobs in all ({machine})", fontsize=9)
+    ax.legend(fontsize=8, loc="lower right")
+    return fig
+
+
 @dataclass(frozen=True)
 class Figure:
     table: str                      # file name under results/<run>/tables/
@@ -223,7 +237,7 @@ FIGURES = {
         "critic loss per step."),
     "isr_quality": Figure("isr_quality.csv", isr_quality,
         "PSNR and SSIM (luminance, borders shaved) of SRCNN, VDSR and bicubic restorations "
-        "of the held-out images, per down-scaling ratio."),
+        "of the query images, per down-scaling ratio."),
     "isr_training_curve": Figure("isr_loss.csv", isr_training_curve,
         "Training loss of the image super-resolution models (SRCNN per factor, VDSR for "
         "all factors)."),
@@ -238,6 +252,9 @@ FIGURES = {
     "focal_exponent": Figure("focal.csv", focal_exponent,
         "FSR-GAN loss ablation: focal exponent r = 1, 2, 3, adversarial term only, "
         "distance term only; mean over seeds with their standard deviation."),
+    "stage_cost": Figure("stage_cost.csv", stage_cost,
+        "What each stage of this run cost: wall time (bars) and CPU time (dots) of its "
+        "job, from Snakemake's benchmark files, on the machine named in the title."),
 }
 
 

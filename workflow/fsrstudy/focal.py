@@ -33,8 +33,13 @@ def variant_config(base: training.FSRGANConfig, variant: str, seed: int):
 
 
 def run(manifest: pd.DataFrame, ground_truth_json, features_dir, out_csv, *, backbone: str,
-        factors, base: training.FSRGANConfig, variants, seeds, device="cpu") -> pd.DataFrame:
-    """Train every variant x seed; one row per (variant, seed, factor, protocol)."""
+        factors, base: training.FSRGANConfig, variants, seeds, device="cpu",
+        trained=None) -> pd.DataFrame:
+    """Train every variant x seed; one row per (variant, seed, factor, protocol).
+
+    `trained`: the run's own FSR-GAN checkpoint of this backbone (models/fsrgan_<b>.pt);
+    the variant and seed it was trained with exactly (r = 2 with the run's seed, as a
+    rule) reuse it instead of training the same model again."""
     hr = np.asarray(storage.load(storage.feature_path(features_dir, backbone, "hr", 1)))
     lr = {f: np.asarray(storage.load(storage.feature_path(features_dir, backbone, "lr", f)))
           for f in factors}
@@ -44,7 +49,12 @@ def run(manifest: pd.DataFrame, ground_truth_json, features_dir, out_csv, *, bac
     rows = []
     for variant in variants:
         for seed in seeds:
-            gen, _, _ = training.train(x, y, variant_config(base, variant, seed), device)
+            cfg = variant_config(base, variant, seed)
+            if trained and training.same_training(trained, cfg, backbone, factors,
+                                                  "train_split", len(x)):
+                gen = training.load_generator(trained, device, backbone)
+            else:
+                gen, _, _ = training.train(x, y, cfg, device)
             for f in factors:
                 sr = training.apply(gen, lr[f], device)
                 distance = float(np.linalg.norm(sr[held_out] - hr[held_out], axis=1).mean())

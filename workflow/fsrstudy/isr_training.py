@@ -7,7 +7,9 @@ one model per factor, as in its paper; VDSR one model for all factors.
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import asdict, dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -115,6 +117,42 @@ def save(path, model: torch.nn.Module, name: str, cfg: ISRConfig, extra: dict) -
     with atomic_path(path) as tmp:
         torch.save({"name": name, "state": model.state_dict(), "config": asdict(cfg), **extra},
                    tmp)
+
+
+def data_sha256(hr_stack: np.ndarray, lr_stacks: list[np.ndarray], rows: np.ndarray) -> str:
+    """Fingerprint of what a model trains on: the uint8 pixels of the training rows of
+    the HR stack and of each LR stack, in order (exact on every CPU, unlike the float
+    luminance computed from them)."""
+    digest = hashlib.sha256(np.asarray(rows, dtype=np.int64).tobytes())
+    for stack in [hr_stack, *lr_stacks]:
+        digest.update(str(stack.shape[1:]).encode())
+        for start in range(0, len(rows), 64):  # a memmap is read a slice at a time
+            digest.update(np.ascontiguousarray(stack[rows[start:start + 64]]).tobytes())
+    return digest.hexdigest()
+
+
+def recipe(method: str, factors, cfg: ISRConfig, data: str) -> dict:
+    """Everything that decides a trained model: method, factors, schedule, seed, data.
+    (The precision it was trained at is recorded beside it, not part of the recipe.)"""
+    return {"method": method, "factors": list(factors), "config": asdict(cfg),
+            "data_sha256": data}
+
+
+def reusable(path, wanted: dict) -> tuple[bool, str]:
+    """(whether the checkpoint at `path` was trained by exactly the recipe `wanted`, why)."""
+    if not Path(path).is_file():
+        return False, f"no model at {path}"
+    ckpt = torch.load(path, map_location="cpu", weights_only=True)
+    differs = [key for key in wanted if ckpt.get("recipe", {}).get(key) != wanted[key]]
+    if differs:
+        return False, f"{path} was trained with another {', '.join(differs)}"
+    return True, f"{path}: same method, factors, config, seed and data sha256"
+
+
+def checkpoint_info(path) -> dict:
+    """What a checkpoint records besides its weights (loss log, cost, recipe)."""
+    ckpt = torch.load(path, map_location="cpu", weights_only=True)
+    return {k: v for k, v in ckpt.items() if k != "state"}
 
 
 def load(path) -> torch.nn.Module:

@@ -5,6 +5,7 @@ Notebooks call these and show what they return; tests call them directly.
 from __future__ import annotations
 
 import contextlib
+import functools
 import platform
 import time
 from pathlib import Path
@@ -16,7 +17,7 @@ import torch
 from . import manifest as mf
 from . import (analysis, backbones, compute, dataset_kinds, degrade, features, images,
                isr, groundtruth, isr_training, storage, training, views)
-from .atomic import atomic_path, save_csv, save_json, save_npy
+from .atomic import atomic_copy, atomic_path, save_csv, save_json, save_npy
 
 HR = 1  # factor of the high-resolution input
 SR_METHODS = ("fsrgan",)
@@ -179,34 +180,54 @@ def analyse_distances(manifest_csv, features_dir, distance_csv, per_image_csv, *
 # -- image super-resolution baselines --------------------------------------------------
 def train_isr(manifest_csv, images_dir, models_dir, loss_csv, cost_csv, *, factors,
               methods: dict, seed: int = 0, device: str = "auto",
-              precision: str = "auto") -> pd.DataFrame:
-    """Train every ISR model on Y patches of the train split; log losses and cost."""
+              precision: str = "auto", reuse_dir=None, retrain: bool = False) -> pd.DataFrame:
+    """Train every ISR model on Y patches of the train split; log losses and cost.
+
+    `reuse_dir`: models trained earlier by this same function (e.g. the ones shipped in
+    data/models/isr). One is reused, not retrained, when its recorded recipe (method,
+    factors, schedule, seed and the sha256 of the training pixels) equals this run's;
+    `retrain` trains every model anyway. The cost table says which happened and why."""
     manifest = read_manifest(manifest_csv)
     rows = mf.train_rows(manifest)
     dev = compute.pick_device(device)
     precision, _ = compute.resolve_precision(precision, dev)
-    hr_y = isr_training.luminance(storage.load(storage.stack_path(images_dir, HR)), rows)
-    lr_y = {f: isr_training.luminance(storage.load(storage.stack_path(images_dir, f)), rows)
-            for f in factors}
+    stacks = {f: storage.load(storage.stack_path(images_dir, f)) for f in [HR, *factors]}
+    luminance = functools.cache(lambda f: isr_training.luminance(stacks[f], rows))
     logs, costs = [], []
     for method, options in methods.items():
         cfg = isr_training.ISRConfig(seed=seed, **options)
         groups = [[f] for f in factors] if method == "srcnn" else [list(factors)]
         for group in groups:
             name = isr_training.model_name(method, group[0])
-            start = time.perf_counter()
-            model, log = isr_training.train(method, [(lr_y[f], hr_y) for f in group], cfg,
-                                            dev, precision)
-            seconds = time.perf_counter() - start
-            isr_training.save(Path(models_dir) / f"{name}.pt", model, method, cfg,
-                              {"factors": group})
+            out = Path(models_dir) / f"{name}.pt"
+            wanted = isr_training.recipe(method, group, cfg, isr_training.data_sha256(
+                stacks[HR], [stacks[f] for f in group], rows))
+            shipped = Path(reuse_dir) / f"{name}.pt" if reuse_dir else None
+            ok, why = isr_training.reusable(shipped, wanted) if shipped else (False, "")
+            if ok and not retrain:
+                info = isr_training.checkpoint_info(shipped)
+                atomic_copy(shipped, out)
+                log, how = pd.DataFrame(info["loss_log"]), f"reused: {why}"
+                seconds, trained_on = info["train_seconds"], info["trained_on"]
+            else:
+                start = time.perf_counter()
+                model, log = isr_training.train(
+                    method, [(luminance(f), luminance(HR)) for f in group], cfg, dev,
+                    precision)
+                seconds = time.perf_counter() - start
+                trained_on = f"{dev} {precision} ({compute.cpu_kind()} CPU)"
+                how = "trained: retrain requested" if retrain and ok else \
+                    f"trained: {why or 'no models to reuse configured'}"
+                isr_training.save(out, model, method, cfg, {
+                    "factors": group, "recipe": wanted, "loss_log": log.to_dict("list"),
+                    "train_seconds": seconds, "trained_on": trained_on})
             log.insert(0, "model", name)
             log.insert(0, "method", method)
             logs.append(log)
             costs.append({"method": method, "model": name, "factors": " ".join(map(str, group)),
                           "steps": cfg.steps, "patches": cfg.steps * cfg.batch_size,
-                          "train_seconds": round(seconds, 1), "device": str(dev),
-                          "precision": precision})
+                          "train_seconds": round(seconds, 1), "trained_on": trained_on,
+                          "how": how})
     table = pd.concat(logs, ignore_index=True)
     save_csv(loss_csv, table)
     save_csv(cost_csv, pd.DataFrame(costs))

@@ -50,7 +50,12 @@ def make_pairs(lr_by_factor: dict[int, np.ndarray], hr: np.ndarray, rows: np.nda
 
 def train(lr_feats: np.ndarray, hr_feats: np.ndarray, cfg: FSRGANConfig,
           device: torch.device | str = "cpu", log_every: int = 1):
-    """Train G and D; return (generator, critic, loss log as a DataFrame)."""
+    """Train G and D; return (generator, critic, loss log as a DataFrame).
+
+    Each step runs G once: its output, detached, is what the critic learns from, and
+    the same output (after the critic's update) carries the generator's loss. Without
+    an adversarial term (adversarial_weight 0) the critic cannot change G and is not
+    trained (its loss is logged as NaN)."""
     seed_everything(cfg.seed)
     device = torch.device(device)
     dim = lr_feats.shape[1]
@@ -61,6 +66,7 @@ def train(lr_feats: np.ndarray, hr_feats: np.ndarray, cfg: FSRGANConfig,
     x_all = torch.from_numpy(lr_feats).to(device)
     y_all = torch.from_numpy(hr_feats).to(device)
     shuffler = torch.Generator().manual_seed(cfg.seed)
+    adversarial = cfg.adversarial_weight > 0
     log, step = [], 0
     for epoch in range(cfg.epochs):
         order = torch.randperm(len(x_all), generator=shuffler).to(device)
@@ -68,18 +74,18 @@ def train(lr_feats: np.ndarray, hr_feats: np.ndarray, cfg: FSRGANConfig,
             idx = order[start:start + cfg.batch_size]
             x, y = x_all[idx], y_all[idx]
             gen.train()
-            for _ in range(cfg.critic_steps):
-                with torch.no_grad():
-                    sr = gen(x)
-                loss_d = fsrgan.critic_loss(critic(sr), critic(y))
+            sr = gen(x)
+            loss_d = torch.tensor(float("nan"))
+            for _ in range(cfg.critic_steps if adversarial else 0):
+                loss_d = fsrgan.critic_loss(critic(sr.detach()), critic(y))
                 opt_d.zero_grad(set_to_none=True)
                 loss_d.backward()
                 opt_d.step()
                 with torch.no_grad():
                     for p in critic.parameters():
                         p.clamp_(-cfg.critic_clip, cfg.critic_clip)
-            sr = gen(x)
-            loss_g, adv, dist = fsrgan.generator_loss(critic(sr), sr, y, cfg.focal_r,
+            critic_sr = critic(sr) if adversarial else sr.new_zeros(len(sr))
+            loss_g, adv, dist = fsrgan.generator_loss(critic_sr, sr, y, cfg.focal_r,
                                                       cfg.adversarial_weight,
                                                       cfg.distance_weight)
             opt_g.zero_grad(set_to_none=True)
@@ -112,6 +118,20 @@ def save_checkpoint(path, gen, critic, cfg: FSRGANConfig, extra: dict) -> None:
 
 class IncompatibleCheckpoint(ValueError):
     """A checkpoint (e.g. from another run) that does not fit the features at hand."""
+
+
+def same_training(path, cfg: FSRGANConfig, backbone: str, factors, training_data: str,
+                  n_pairs: int) -> bool:
+    """Whether the checkpoint at `path` was trained exactly as asked (same config, seed,
+    backbone, factors, training data and number of pairs): then it can stand in for a
+    new training, which would give the same model."""
+    if not Path(path).is_file():
+        return False
+    ckpt = torch.load(path, map_location="cpu", weights_only=True)
+    return (ckpt.get("config") == asdict(cfg) and ckpt.get("backbone") == backbone
+            and ckpt.get("factors") == list(factors)
+            and ckpt.get("training_data") == training_data
+            and ckpt.get("n_pairs") == n_pairs)
 
 
 def load_generator(path, device="cpu", backbone: str | None = None,

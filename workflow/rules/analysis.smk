@@ -18,6 +18,8 @@ rule analysis:
         distance=report(f"{OUT}/tables/distance.csv", category="Tables"),
         per_image=f"{OUT}/tables/distance_per_image.csv",
         html=report(notebook_html("09_analysis"), category="Executed notebooks"),
+    benchmark:
+        stage_benchmark("09_analysis"),
     log:
         notebook=notebook_log("09_analysis"),
         stderr=f"{OUT}/logs/09_analysis.log",
@@ -44,6 +46,8 @@ rule retrieval:
     output:
         retrieval=report(f"{OUT}/tables/retrieval.csv", category="Tables"),
         html=report(notebook_html("10_retrieval"), category="Executed notebooks"),
+    benchmark:
+        stage_benchmark("10_retrieval"),
     log:
         notebook=notebook_log("10_retrieval"),
         stderr=f"{OUT}/logs/10_retrieval.log",

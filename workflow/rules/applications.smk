@@ -12,6 +12,8 @@ rule distractor_features:
                         backbone=BACKBONES),
         bad=f"{OUT}/distractors_bad_images.csv",
         html=report(notebook_html("11_distractor_features"), category="Executed notebooks"),
+    benchmark:
+        stage_benchmark("11_distractor_features"),
     log:
         notebook=notebook_log("11_distractor_features"),
         stderr=f"{OUT}/logs/11_distractor_features.log",
@@ -41,6 +43,8 @@ rule large_scale:
     output:
         table=report(f"{OUT}/tables/large_scale.csv", category="Tables"),
         html=report(notebook_html("12_large_scale"), category="Executed notebooks"),
+    benchmark:
+        stage_benchmark("12_large_scale"),
     log:
         notebook=notebook_log("12_large_scale"),
         stderr=f"{OUT}/logs/12_large_scale.log",
@@ -71,6 +75,8 @@ rule lowbitrate:
     output:
         table=report(f"{OUT}/tables/lowbitrate.csv", category="Tables"),
         html=report(notebook_html("13_lowbitrate"), category="Executed notebooks"),
+    benchmark:
+        stage_benchmark("13_lowbitrate"),
     log:
         notebook=notebook_log("13_lowbitrate"),
         stderr=f"{OUT}/logs/13_lowbitrate.log",
@@ -101,9 +107,12 @@ rule focal:
         ground_truth=rules.prepare.output.ground_truth,
         hr=rules.features.output.hr,
         lr=rules.features.output.lr,
+        trained=f"{OUT}/models/fsrgan_{FOCAL_BACKBONE}.pt",
     output:
         table=report(f"{OUT}/tables/focal.csv", category="Tables"),
         html=report(notebook_html("14_focal"), category="Executed notebooks"),
+    benchmark:
+        stage_benchmark("14_focal"),
     log:
         notebook=notebook_log("14_focal"),
         stderr=f"{OUT}/logs/14_focal.log",
@@ -114,7 +123,7 @@ rule focal:
             "features_dir": f"{OUT}/features", "out_csv": output.table,
             "backbone": FOCAL_BACKBONE, "factors": FACTORS, "fsrgan": config["fsrgan"],
             "variants": config["focal"]["variants"], "seeds": config["focal"]["seeds"],
-            "threads": threads}),
+            "trained": input.trained, "threads": threads}),
     threads: config["threads"]
     resources:
         mem_mb=4000,

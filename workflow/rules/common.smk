@@ -85,6 +85,11 @@ def notebook_html(stage):
     return f"{OUT}/notebooks/{stage}.html"
 
 
+def stage_benchmark(stage):
+    """Snakemake's own measurement of a stage's job (wall and CPU time, peak memory)."""
+    return f"{OUT}/benchmarks/{stage}.tsv"
+
+
 def notebook_log(stage):
     return f"{OUT}/notebooks/{stage}.ipynb"
 

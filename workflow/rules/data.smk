@@ -5,6 +5,8 @@
 rule download:
     output:
         f"{DATA}/downloads/{{file}}",
+    benchmark:
+        f"{DATA}/benchmarks/download_{{file}}.tsv",
     log:
         f"{DATA}/logs/download_{{file}}.log",
     params:
@@ -30,6 +32,8 @@ rule unpack:
         lambda wc: [f"{DATA}/downloads/{name}" for name in UNPACKED[wc.kind]],
     output:
         f"{DATA}/{{kind}}/unpacked.json",
+    benchmark:
+        f"{DATA}/benchmarks/unpack_{{kind}}.tsv",
     log:
         f"{DATA}/logs/unpack_{{kind}}.log",
     params:
@@ -60,6 +64,8 @@ rule prepare:
         bad=f"{OUT}/bad_images.csv",
         ground_truth=f"{OUT}/ground_truth.json",
         html=report(notebook_html("01_prepare"), category="Executed notebooks"),
+    benchmark:
+        stage_benchmark("01_prepare"),
     log:
         notebook=notebook_log("01_prepare"),
         stderr=f"{OUT}/logs/01_prepare.log",
@@ -86,6 +92,8 @@ rule degrade:
         stacks=expand(f"{OUT}/images/f{{factor}}.npy", factor=ALL_FACTORS),
         ids=f"{OUT}/images/ids.txt",
         html=report(notebook_html("02_degrade"), category="Executed notebooks"),
+    benchmark:
+        stage_benchmark("02_degrade"),
     log:
         notebook=notebook_log("02_degrade"),
         stderr=f"{OUT}/logs/02_degrade.log",

@@ -12,6 +12,8 @@ rule features:
         meta=f"{OUT}/features/meta.json",
         ids=f"{OUT}/features/ids.txt",
         html=report(notebook_html("03_features"), category="Executed notebooks"),
+    benchmark:
+        stage_benchmark("03_features"),
     log:
         notebook=notebook_log("03_features"),
         stderr=f"{OUT}/logs/03_features.log",

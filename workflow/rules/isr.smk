@@ -6,11 +6,16 @@ rule isr_train:
         notebook="notebooks/06_isr_train.py",
         manifest=rules.prepare.output.manifest,
         stacks=rules.degrade.output.stacks,
+        # models trained before and shipped (isr.reuse): checked, reused when they match
+        reusable=[path for path in isr_model_files(config["isr"]["reuse"])
+                  if Path(path).is_file()] if config["isr"]["reuse"] else [],
     output:
         models=isr_model_files(f"{OUT}/models"),
         loss=f"{OUT}/tables/isr_loss.csv",
         cost=report(f"{OUT}/tables/isr_cost.csv", category="Tables"),
         html=report(notebook_html("06_isr_train"), category="Executed notebooks"),
+    benchmark:
+        stage_benchmark("06_isr_train"),
     log:
         notebook=notebook_log("06_isr_train"),
         stderr=f"{OUT}/logs/06_isr_train.log",
@@ -22,7 +27,8 @@ rule isr_train:
             "cost_csv": output.cost, "factors": FACTORS,
             "methods": {m: config["isr"][m] for m in ISR_METHODS},
             "seed": config["seed"], "device": config["isr"]["device"],
-            "precision": config["isr"]["precision"], "threads": threads}),
+            "precision": config["isr"]["precision"], "reuse_dir": config["isr"]["reuse"],
+            "retrain": config["isr"]["retrain"], "threads": threads}),
     threads: config["threads"]
     resources:
         mem_mb=4000,
@@ -43,6 +49,8 @@ rule isr_restore:
                         factor=FACTORS),
         quality=report(f"{OUT}/tables/isr_quality.csv", category="Tables"),
         html=report(notebook_html("07_isr_restore"), category="Executed notebooks"),
+    benchmark:
+        stage_benchmark("07_isr_restore"),
     log:
         notebook=notebook_log("07_isr_restore"),
         stderr=f"{OUT}/logs/07_isr_restore.log",
@@ -71,6 +79,8 @@ rule isr_features:
     output:
         features=feature_files(ISR_METHODS, FACTORS),
         html=report(notebook_html("08_isr_features"), category="Executed notebooks"),
+    benchmark:
+        stage_benchmark("08_isr_features"),
     log:
         notebook=notebook_log("08_isr_features"),
         stderr=f"{OUT}/logs/08_isr_features.log",

@@ -8,6 +8,8 @@ rule figure:
     output:
         png=report(f"{OUT}/figures/{{name}}.png", caption="../report/figure.rst",
                    category="Figures"),
+    benchmark:
+        f"{OUT}/benchmarks/figure_{{name}}.tsv",
     log:
         f"{OUT}/logs/figure_{{name}}.log",
     params:
@@ -28,6 +30,8 @@ rule figure:
 rule run_config:
     output:
         f"{OUT}/config.yaml",
+    benchmark:
+        f"{OUT}/benchmarks/run_config.tsv",
     log:
         f"{OUT}/logs/run_config.log",
     params:
@@ -49,6 +53,8 @@ rule notebook_index:
     output:
         index=report(f"{OUT}/notebooks/index.html", category="Executed notebooks",
                      caption="../report/notebooks.rst"),
+    benchmark:
+        f"{OUT}/benchmarks/notebook_index.tsv",
     log:
         f"{OUT}/logs/notebook_index.log",
     params:
@@ -62,3 +68,22 @@ rule notebook_index:
     shell:
         "PYTHONPATH=workflow${{PYTHONPATH:+:$PYTHONPATH}} {params.python} -m fsrstudy.notebook_index "
         "{params.run} {output.index} {input.html} > {log} 2>&1"
+
+
+rule stage_cost:
+    input:
+        [stage_benchmark(stage) for stage in STAGES],
+    output:
+        table=report(f"{OUT}/tables/stage_cost.csv", category="Tables"),
+    log:
+        f"{OUT}/logs/stage_cost.log",
+    params:
+        python=PYTHON,
+    threads: 1
+    resources:
+        mem_mb=500,
+    conda:
+        ENV
+    shell:
+        "PYTHONPATH=workflow${{PYTHONPATH:+:$PYTHONPATH}} {params.python} -m fsrstudy.costs "
+        "{output.table} {input} > {log} 2>&1"

@@ -12,6 +12,8 @@ rule train_fsrgan:
         models=expand(f"{OUT}/models/{{{{method}}}}_{{backbone}}.pt", backbone=BACKBONES),
         loss=f"{OUT}/tables/{{method}}_loss.csv",
         html=report(notebook_html("04_train_{method}"), category="Executed notebooks"),
+    benchmark:
+        stage_benchmark("04_train_{method}"),
     log:
         notebook=notebook_log("04_train_{method}"),
         stderr=f"{OUT}/logs/04_train_{{method}}.log",
@@ -42,6 +44,8 @@ rule apply_fsrgan:
     output:
         sr=feature_files(FSR_METHODS, FACTORS),
         html=report(notebook_html("05_apply"), category="Executed notebooks"),
+    benchmark:
+        stage_benchmark("05_apply"),
     log:
         notebook=notebook_log("05_apply"),
         stderr=f"{OUT}/logs/05_apply.log",
