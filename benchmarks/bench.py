@@ -46,7 +46,7 @@ def write_jpegs(folder: Path, count: int, size: int = 224) -> list[Path]:
 
 def decode(path: Path) -> np.ndarray:
     with Image.open(path) as im:
-        return np.asarray(im.convert("RGB"), dtype=np.uint8)
+        return np.array(im.convert("RGB"), dtype=np.uint8)  # writable: torch takes it as is
 
 
 def project_path(files, plan: compute.Plan, batch_size: int, workers: int) -> float:
