@@ -207,7 +207,8 @@ def stage_cost(table: pd.DataFrame):
     machine = f"{table['cpu_kind'].iloc[0]} CPU, {table['cores'].iloc[0]} cores"
     ax.set_xlabel("seconds")
     ax.set_title(f"stage cost: {total / 60:.1f} min of jobs in all ({machine})", fontsize=9)
-    ax.legend(fontsize=8, loc="lower right")
+    # below the axes: inside, it would hide the dots of the longest stages
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2)
     return fig
 
 
