@@ -4,20 +4,20 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from fsrstudy import backbones, compute, features, isr, isr_training
+from fsrstudy import backbones, compute, features, hardware, isr, isr_training
 
 CPU = torch.device("cpu")
 
 
 def test_cpu_kind_from_flags(tmp_path):
-    assert compute.cpu_kind({"avx2", "avx512f", "amx_bf16", "amx_tile"}) == "amx"
-    assert compute.cpu_kind({"avx2", "avx512f", "avx512_bf16"}) == "avx512"
-    assert compute.cpu_kind({"sse4_2", "avx2"}) == "avx2"
-    assert compute.cpu_kind({"neon"}) not in ("amx", "avx512", "avx2")
+    assert hardware.cpu_kind({"avx2", "avx512f", "amx_bf16", "amx_tile"}) == "amx"
+    assert hardware.cpu_kind({"avx2", "avx512f", "avx512_bf16"}) == "avx512"
+    assert hardware.cpu_kind({"sse4_2", "avx2"}) == "avx2"
+    assert hardware.cpu_kind({"neon"}) not in ("amx", "avx512", "avx2")
     cpuinfo = tmp_path / "cpuinfo"
     cpuinfo.write_text("processor\t: 0\nflags\t\t: fpu avx2 amx_bf16\n\nprocessor\t: 1\n")
-    assert compute.cpu_flags(cpuinfo) == {"fpu", "avx2", "amx_bf16"}
-    assert compute.cpu_flags(tmp_path / "missing") == set()
+    assert hardware.cpu_flags(cpuinfo) == {"fpu", "avx2", "amx_bf16"}
+    assert hardware.cpu_flags(tmp_path / "missing") == set()
 
 
 def test_auto_precision_is_bf16_only_where_the_hardware_runs_it():

@@ -21,7 +21,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .hardware import cpu_flags, cpu_kind  # noqa: F401 (part of this module's API)
+from .hardware import cpu_kind
 
 PRECISIONS = ("auto", "bf16", "fp32")
 

@@ -138,21 +138,17 @@ def recipe(method: str, factors, cfg: ISRConfig, data: str) -> dict:
             "data_sha256": data}
 
 
-def reusable(path, wanted: dict) -> tuple[bool, str]:
-    """(whether the checkpoint at `path` was trained by exactly the recipe `wanted`, why)."""
+def reusable(path, wanted: dict) -> tuple[bool, str, dict]:
+    """(whether the checkpoint at `path` was trained by exactly the recipe `wanted`, why,
+    what it records besides its weights: loss log, cost, recipe)."""
     if not Path(path).is_file():
-        return False, f"no model at {path}"
+        return False, f"no model at {path}", {}
     ckpt = torch.load(path, map_location="cpu", weights_only=True)
-    differs = [key for key in wanted if ckpt.get("recipe", {}).get(key) != wanted[key]]
+    info = {k: v for k, v in ckpt.items() if k != "state"}
+    differs = [key for key in wanted if info.get("recipe", {}).get(key) != wanted[key]]
     if differs:
-        return False, f"{path} was trained with another {', '.join(differs)}"
-    return True, f"{path}: same method, factors, config, seed and data sha256"
-
-
-def checkpoint_info(path) -> dict:
-    """What a checkpoint records besides its weights (loss log, cost, recipe)."""
-    ckpt = torch.load(path, map_location="cpu", weights_only=True)
-    return {k: v for k, v in ckpt.items() if k != "state"}
+        return False, f"{path} was trained with another {', '.join(differs)}", info
+    return True, f"{path}: same method, factors, config, seed and data sha256", info
 
 
 def load(path) -> torch.nn.Module:

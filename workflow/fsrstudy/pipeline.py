@@ -203,9 +203,9 @@ def train_isr(manifest_csv, images_dir, models_dir, loss_csv, cost_csv, *, facto
             wanted = isr_training.recipe(method, group, cfg, isr_training.data_sha256(
                 stacks[HR], [stacks[f] for f in group], rows))
             shipped = Path(reuse_dir) / f"{name}.pt" if reuse_dir else None
-            ok, why = isr_training.reusable(shipped, wanted) if shipped else (False, "")
+            ok, why, info = (isr_training.reusable(shipped, wanted) if shipped
+                             else (False, "", {}))
             if ok and not retrain:
-                info = isr_training.checkpoint_info(shipped)
                 atomic_copy(shipped, out)
                 log, how = pd.DataFrame(info["loss_log"]), f"reused: {why}"
                 seconds, trained_on = info["train_seconds"], info["trained_on"]
