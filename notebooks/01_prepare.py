@@ -11,6 +11,10 @@
 #   (Easy/Medium/Hard) protocols; holidays: first image of a group is the query.
 # - csv: a user's folder of images with a CSV (image, group, role, optional box).
 #
+# Each training-data option the feature-SR models will be fitted on must select images
+# (the run stops here otherwise); with `augment.views_per_image`, each of those images
+# gets that many extra seeded views (split fit_train / fit_database), used only to fit.
+#
 # Unreadable images are listed by name below (and in `bad_images.csv`) and left out.
 
 # %% tags=["parameters"]
@@ -20,12 +24,16 @@ manifest_csv = "results/demo/manifest.csv"
 bad_csv = "results/demo/bad_images.csv"
 ground_truth_json = "results/demo/ground_truth.json"
 seed = 0
+training_data = ["train_split", "database"]
+fitting_views = 0
 
 # %%
 from fsrstudy import pipeline
 
 manifest, bad, query_sets = pipeline.prepare(datasets, data_dir, manifest_csv, bad_csv,
-                                             ground_truth_json, seed=seed)
+                                             ground_truth_json, seed=seed,
+                                             training_data=training_data,
+                                             fitting_views=fitting_views)
 manifest.groupby(["dataset", "split", "train"]).agg(
     images=("image_id", "count"), photos=("photo_id", "nunique"), groups=("group", "nunique"))
 

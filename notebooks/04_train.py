@@ -5,7 +5,9 @@
 # to 4096 = 64 x 64 for other feature sizes). Loss of G: -E[D(F_SR)] + mean
 # ||F_SR - F_HR||_2^r. Adam, every factor mixed. `training_data`: the train split
 # (method `fsrgan`) or the database's own images (`fsrgan_db`: their degraded copies,
-# no query image, no label). The checkpoint records the configuration and seed.
+# no query image, no label). `family` fsrgan_fa (not in the paper): the generator is
+# also told each row's down-scaling factor. The checkpoint records the configuration
+# and seed.
 
 # %% tags=["parameters"]
 manifest_csv = "results/demo/manifest.csv"
@@ -16,6 +18,8 @@ backbones = ["vgg16_conv5_gem", "vgg16_conv5_mac"]
 factors = [4, 9, 16, 64]
 fsrgan = {}
 training_data = "train_split"
+# fsrgan: the paper's generator; fsrgan_fa: the same, told each row's factor
+family = "fsrgan"
 seed = 0
 threads = 2
 
@@ -26,10 +30,11 @@ from fsrstudy import figures, pipeline, training
 
 torch.set_num_threads(threads)
 options = {k: v for k, v in fsrgan.items() if k not in ("device", "training_data")}
-cfg = training.FSRGANConfig(seed=seed, **options)
+cfg = training.FSRGANConfig(seed=seed, factor_aware=family == "fsrgan_fa", **options)
 log = pipeline.train_fsrgan(manifest_csv, features_dir, models_dir, loss_csv,
                             backbones_=backbones, factors=factors, cfg=cfg,
-                            device=fsrgan.get("device", "auto"), training_data=training_data)
+                            device=fsrgan.get("device", "auto"), training_data=training_data,
+                            family=family)
 cfg
 
 # %%

@@ -1,5 +1,5 @@
 # %% [markdown]
-# # 05 · Apply FSR-GAN: super-resolved features of every low-resolution image
+# # 05 · Apply the feature-SR models (FSR-GAN, ridge) to every low-resolution feature
 
 # %% tags=["parameters"]
 features_dir = "results/demo/features"
@@ -12,5 +12,5 @@ device = "auto"
 # %%
 from fsrstudy import pipeline
 
-pipeline.apply_fsrgan(features_dir, models_dir, backbones_=backbones, factors=factors,
+pipeline.apply_feature_sr(features_dir, models_dir, backbones_=backbones, factors=factors,
                       methods=methods, device=device)

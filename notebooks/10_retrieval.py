@@ -2,7 +2,8 @@
 # # 10 · Retrieval: low-resolution queries against the HR database
 #
 # Queries at every factor, as LR features (`lr`), super-resolved (`fsrgan`: FSR-GAN
-# trained on the train split; `fsrgan_db`: fitted on the database's own degraded images)
+# trained on the train split; `fsrgan_db`: fitted on the database's own degraded images;
+# `ridge` / `ridge_db`: a closed-form linear map per factor fitted on the same data)
 # and from SRCNN/VDSR-restored images (`srcnn`, `vdsr`), all against the HR database;
 # `matched`: the LR query against the database re-extracted at the query's factor (one
 # index per factor). HR queries (`hr`) are the upper bound. Cosine ranking; Oxford-style
@@ -38,10 +39,21 @@ table.pivot_table(index=["dataset", "protocol", "backbone", "method"], columns="
 figures.map_vs_factor(table);
 
 # %% [markdown]
-# ## Where FSR-GAN stands against `matched` and `fsrgan_db`
+# ## Where FSR-GAN stands against `matched`, `fsrgan_db` and the ridge maps
 # Computed from the table above (mAP, per dataset, protocol, backbone and factor):
 
 # %%
 verdicts = comparison.fsrgan_against(table)
 print(comparison.summary(verdicts))
 verdicts
+
+# %% [markdown]
+# ## Where every method stands against `matched`
+# `matched` needs one database index per factor; every other method searches the one HR
+# index. Per cell: the best one-index method, its share of `matched`'s mAP and of the
+# HR - LR gap it recovers.
+
+# %%
+print(comparison.standings(table))
+comparison.against_matched(table).pivot_table(
+    index=["protocol", "backbone", "method"], columns="factor", values="of_matched").round(3)

@@ -19,6 +19,7 @@ variants = ["r1", "r2", "r3", "adversarial_only", "distance_only"]
 seeds = [0, 1, 2]
 # the run's FSR-GAN of this backbone: the variant it already is is not trained again
 trained = "results/demo/models/fsrgan_vgg16_conv5_gem.pt"
+# on a CPU: this many single-thread trainings side by side
 threads = 2
 
 # %%
@@ -32,7 +33,7 @@ manifest = pipeline.read_manifest(manifest_csv)
 table = focal.run(manifest, ground_truth_json, features_dir, out_csv, backbone=backbone,
                   factors=factors, base=training.FSRGANConfig(**options), variants=variants,
                   seeds=seeds, device=compute.pick_device(fsrgan.get("device", "auto")),
-                  trained=trained)
+                  trained=trained, workers=threads)
 summary = focal.summarise(table)
 summary.round(4)
 

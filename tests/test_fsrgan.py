@@ -69,3 +69,26 @@ def test_residual_generator_starts_from_its_input():
     gen = fsrgan.Generator(512, residual=True).eval()
     x = torch.randn(4, 512)
     assert torch.equal(gen(x), x)
+
+
+def test_factor_aware_generator_starts_unconditioned_and_knows_its_factors():
+    torch.manual_seed(0)
+    # not residual: its zero-initialised output layer would hide any difference
+    plain = fsrgan.Generator(512).eval()
+    torch.manual_seed(0)
+    aware = fsrgan.Generator(512, factors=[4, 16]).eval()
+    aware.load_state_dict({**plain.state_dict(),
+                           "factor_planes": torch.zeros(2, fsrgan.PLANE)})
+    x = torch.randn(3, 512)
+    with torch.no_grad():
+        for factor in (4, 16):  # zero planes: told the factor, it computes the same
+            torch.testing.assert_close(aware(x, aware.factor_index(factor)), plain(x))
+        aware.factor_planes[1].fill_(0.5)
+        # now factor 16's rows differ, factor 4's do not, in one mixed batch
+        mixed = aware(x, aware.factor_index([4, 16, 4]))
+    torch.testing.assert_close(mixed[[0, 2]], plain(x)[[0, 2]])
+    assert not torch.allclose(mixed[1], plain(x)[1])
+    with pytest.raises(KeyError, match="factors \\[4, 16\\], not \\[9\\]"):
+        aware.factor_index(9)
+    with pytest.raises(ValueError, match="needs each row's factor"):
+        aware(x)

@@ -1,4 +1,5 @@
 """The embedded set becomes a leakage-free manifest; bad images are named, not fatal."""
+import json
 from pathlib import Path
 
 import numpy as np
@@ -81,3 +82,59 @@ def test_views_are_seeded_per_photo():
     params = views.draw_views(1, "x", 2)[1]
     a, b = views.render_view(image, params), views.render_view(image, params)
     np.testing.assert_array_equal(np.asarray(a), np.asarray(b))
+
+
+def _query_db_only_set():
+    """A user's set as `kind: csv` gives it: queries (crops of a photo, view 0 with a box),
+    the database holding every full photo, no training image."""
+    rows = []
+    for i in range(4):
+        rows.append({"image_id": f"q{i}", "photo_id": f"p{i}", "view": 0, "split": "query",
+                     "view_params": '{"box": [0, 0, 20, 20]}'})
+        for j in (i, i + 4):
+            rows.append({"image_id": f"d{j}", "photo_id": f"p{j}", "view": 0,
+                         "split": "database", "view_params": ""})
+    frame = pd.DataFrame(rows).assign(dataset="mine", file="x.jpg", train=0)
+    frame["group"] = "g" + (frame["photo_id"].str[1:].astype(int) % 4).astype(str)
+    return frame[manifest.COLUMNS]
+
+
+def test_an_empty_fitting_set_is_named_before_anything_runs():
+    frame = _query_db_only_set()
+    with pytest.raises(manifest.EmptyFittingSet,
+                       match="'train_split' selects no image in dataset\\(s\\) mine.*"
+                             "training_data: \\[database\\]"):
+        manifest.check_fitting(frame, ["train_split", "database"])
+    manifest.check_fitting(frame, ["database"])  # the database alone is fine
+
+
+def test_database_fitting_never_sees_a_query_source_not_even_as_an_extra_view():
+    from fsrstudy import augment
+
+    frame = _query_db_only_set()
+    fit = frame.iloc[manifest.fitting_rows(frame, "database")]
+    assert sorted(fit["image_id"]) == ["d4", "d5", "d6", "d7"]  # d0-d3 are query sources
+    more = augment.add(frame, ["database"], 3, seed=0)
+    manifest.check(more, group_disjoint=False)
+    extra = more[more["split"] == "fit_database"]
+    assert len(extra) == 4 * 3 and (extra["train"] == 0).all()
+    assert set(extra["image_id"].str.split("__").str[0]) == {"d4", "d5", "d6", "d7"}
+    rows = manifest.fitting_rows(more, "database")
+    assert set(more["image_id"].iloc[rows]) == set(fit["image_id"]) | set(extra["image_id"])
+    # never held out (the distance analysis), never searched, never an ISR training row
+    assert not set(manifest.held_out_rows(more)) & set(np.where(more["split"] ==
+                                                                "fit_database")[0])
+    assert len(manifest.train_rows(more)) == 0
+    # seeded: the same views again; another seed, other views
+    pd.testing.assert_frame_equal(more, augment.add(frame, ["database"], 3, seed=0))
+    assert not more.equals(augment.add(frame, ["database"], 3, seed=1))
+
+
+def test_an_extra_view_is_drawn_on_top_of_the_view_it_is_made_from():
+    photo = Image.fromarray(np.random.default_rng(0).integers(0, 255, (60, 80, 3),
+                                                              dtype=np.uint8))
+    first, second = (views.draw_views(0, "p", 3)[1:])
+    chained = views.render_view(photo, [first, second])
+    step_by_step = views.render_view(views.render_view(photo, first), second)
+    np.testing.assert_array_equal(np.asarray(chained), np.asarray(step_by_step))
+    assert views.parse(json.dumps([{"exif": False}, second])) == {"exif": False}

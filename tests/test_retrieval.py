@@ -85,3 +85,19 @@ def test_fsrgan_db_distance_is_measured_only_off_its_training_images(tmp_path):
     per_image = pd.read_csv(tmp_path / "p.csv")
     assert set(per_image.loc[per_image.method == "fsrgan_db", "image_id"]) == {"h/d0",
                                                                              "h/d0__q"}
+
+
+def test_standings_against_matched_by_hand():
+    from fsrstudy import comparison
+
+    rows = [("hr", 1, 0.9), ("lr", 16, 0.5), ("matched", 16, 0.8), ("fsrgan", 16, 0.6),
+            ("ridge_db", 16, 0.78)]
+    table = pd.DataFrame([{"dataset": "d", "protocol": "p", "backbone": "b", "method": m,
+                           "factor": f, "mAP": v} for m, f, v in rows])
+    shares = comparison.against_matched(table).set_index("method")
+    assert shares.loc["ridge_db", "of_matched"] == pytest.approx(0.78 / 0.8)
+    assert shares.loc["fsrgan", "gap_recovered"] == pytest.approx((0.6 - 0.5) / 0.4)
+    assert shares.loc["lr", "gap_recovered"] == 0
+    text = comparison.standings(table)
+    assert text == ("d/p, b, 1/16: best ridge_db mAP 0.780 = 98% of matched (0.800); "
+                    "recovers 70% of the HR - LR gap.")

@@ -16,6 +16,8 @@ ROOT = Path(__file__).resolve().parents[1]
 SNAKEMAKE = [sys.executable, "-m", "snakemake", "--cores", "2", "--configfile",
              "config/tiny.yaml"]
 pytestmark = pytest.mark.e2e
+# every feature-SR method of the default config: 3 families x 2 training-data options
+FSR_METHODS = {"fsrgan", "fsrgan_db", "fsrgan_fa", "fsrgan_fa_db", "ridge", "ridge_db"}
 
 
 def snakemake(*args, results_dir, config=(), check=True):
@@ -35,7 +37,8 @@ def clean_run(tmp_path_factory):
 
 def test_every_stage_leaves_its_notebook_and_outputs(clean_run):
     for stage in ["01_prepare", "02_degrade", "03_features", "04_train_fsrgan",
-                  "04_train_fsrgan_db", "05_apply", "06_isr_train", "07_isr_restore",
+                  "04_train_fsrgan_db", "04_train_fsrgan_fa", "04_train_fsrgan_fa_db",
+                  "04_fit_ridge", "04_fit_ridge_db", "05_apply", "06_isr_train", "07_isr_restore",
                   "08_isr_features", "09_analysis", "10_retrieval", "12_large_scale",
                   "13_lowbitrate", "14_focal"]:
         assert (clean_run / "notebooks" / f"{stage}.ipynb").stat().st_size > 0
@@ -64,14 +67,14 @@ def test_tables_have_the_documented_columns(clean_run):
     distance = pd.read_csv(clean_run / "tables/distance.csv")
     assert list(distance.columns) == ["dataset", "backbone", "method", "factor",
                                       "mean_distance", "variance", "n"]
-    assert set(distance["method"]) == {"lr", "fsrgan", "fsrgan_db", "srcnn", "vdsr",
-                                       "hr_same_group", "hr_other_group"}
+    assert set(distance["method"]) == {"lr", *FSR_METHODS, "srcnn", "vdsr", "hr_same_group",
+                                       "hr_other_group"}
     assert set(distance.loc[distance.method == "lr", "factor"]) == {4, 16}
     retrieval = pd.read_csv(clean_run / "tables/retrieval.csv")
     assert list(retrieval.columns) == ["dataset", "protocol", "backbone", "method", "factor",
                                        "mAP", "n_queries", "mP@1", "mP@5", "mP@10"]
     assert retrieval["mAP"].between(0, 1).all()
-    assert set(retrieval["method"]) == {"hr", "lr", "fsrgan", "fsrgan_db", "srcnn", "vdsr",
+    assert set(retrieval["method"]) == {"hr", "lr", *FSR_METHODS, "srcnn", "vdsr",
                                         "matched"}
     quality = pd.read_csv(clean_run / "tables/isr_quality.csv")
     assert set(quality["method"]) == {"bicubic", "srcnn", "vdsr"}
@@ -89,8 +92,7 @@ def test_tables_have_the_documented_columns(clean_run):
     assert len(first) == len(retrieval)
     assert (first["mAP_x"] - first["mAP_y"]).abs().max() < 1e-12
     bits = pd.read_csv(clean_run / "tables/lowbitrate.csv")
-    assert set(bits["method"]) == {"hr", "lr", "fsrgan", "fsrgan_db", "srcnn", "vdsr",
-                                   "matched"}
+    assert set(bits["method"]) == {"hr", "lr", *FSR_METHODS, "srcnn", "vdsr", "matched"}
     hr_bits = bits[bits.method == "hr"].groupby("quality")["bits"].mean()
     assert hr_bits[25] < hr_bits[75]  # a higher JPEG quality sends more bits
     # a small image costs fewer bits than the HR one at the same quality
@@ -106,6 +108,10 @@ def test_tables_have_the_documented_columns(clean_run):
     queries = (pd.read_csv(clean_run / "manifest.csv")["split"] == "query").sum()
     assert (distance.loc[distance.method.isin(["srcnn", "vdsr"]), "n"] == queries).all()
     assert (quality["n"] == queries).all()
+    # the ridge regularisation was chosen on held-out groups, once per backbone and factor
+    for method in ("ridge", "ridge_db"):
+        chosen = pd.read_csv(clean_run / f"tables/{method}_validation.csv").query("chosen")
+        assert len(chosen) == 2 and (chosen["n_validation"] > 0).all()
     focal = pd.read_csv(clean_run / "tables/focal.csv")
     assert set(focal["variant"]) == {"r1", "r2", "r3", "adversarial_only", "distance_only"}
     assert focal.groupby("variant")["seed"].nunique().min() == 3
@@ -206,9 +212,56 @@ def test_paper_layouts_download_and_run_with_models_of_another_run(clean_run, tm
     assert protocols == {("oxford5k", "original"), ("oxford5k", "revisited_easy"),
                          ("oxford5k", "revisited_medium"), ("oxford5k", "revisited_hard"),
                          ("holidays", "holidays"), ("mine", "groups")}
-    assert set(retrieval.method) == {"hr", "lr", "fsrgan", "fsrgan_db", "srcnn", "vdsr",
-                                     "matched"}
+    assert set(retrieval.method) == {"hr", "lr", *FSR_METHODS, "srcnn", "vdsr", "matched"}
     distance = pd.read_csv(run / "tables/distance.csv")
     assert set(distance.dataset) == {"oxford5k", "holidays", "mine"}
     mine_hr = retrieval[(retrieval.dataset == "mine") & (retrieval.method == "hr")]
     assert (mine_hr["n_queries"] == 2).all()
+
+
+def test_a_set_without_training_images_fits_on_its_database_alone(tmp_path):
+    """A user's folder with queries and database images only: `training_data:
+    [database]` fits fsrgan_db and ridge_db on the database (with extra seeded views of
+    each image), and nothing asks for a train split."""
+    import tarfile
+
+    import paper_fixtures as pf
+    import yaml
+
+    mine = tmp_path / "mine"
+    pf.build_holidays(mine)
+    with tarfile.open(mine / "jpg1.tar.gz") as archive:
+        archive.extractall(mine, filter="data")
+    (mine / "images.csv").write_text(
+        "image,group,role\n" "jpg/100000.jpg,a,query\n" "jpg/100001.jpg,a,db\n"
+        "jpg/100002.jpg,a,db\n" "jpg/100100.jpg,b,query\n" "jpg/100101.jpg,b,db\n"
+        "jpg/100200.jpg,c,db\n")
+    config = yaml.safe_load((ROOT / "config/tiny.yaml").read_text())
+    config.update(run="dbonly", datasets=[{"kind": "csv", "name": "mine",
+                                           "csv": str(mine / "images.csv")}],
+                  augment={"views_per_image": 2}, isr={"methods": []},
+                  fsrgan={**config["fsrgan"], "training_data": ["database"]})
+    (tmp_path / "dbonly.yaml").write_text(yaml.safe_dump(config))
+    target = tmp_path / "dbonly/tables/retrieval.csv"
+    cmd = [sys.executable, "-m", "snakemake", "--cores", "2", str(target), "--configfile",
+           str(tmp_path / "dbonly.yaml"), "--config", f"results_dir={tmp_path}"]
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    retrieval = pd.read_csv(target)
+    assert set(retrieval.method) == {"hr", "lr", "fsrgan_db", "fsrgan_fa_db", "ridge_db",
+                                     "matched"}
+    manifest = pd.read_csv(tmp_path / "dbonly/manifest.csv")
+    # the 4 database images are fitted (the queries are not database rows here), and
+    # 2 extra views of each
+    assert (manifest["split"] == "fit_database").sum() == 2 * 4
+
+    # the same set asked to fit on a train split it does not have: stopped in prepare
+    config["fsrgan"]["training_data"] = ["train_split", "database"]
+    (tmp_path / "bad.yaml").write_text(yaml.safe_dump({**config, "run": "bad"}))
+    cmd[cmd.index(str(target))] = str(tmp_path / "bad/tables/retrieval.csv")
+    cmd[cmd.index(str(tmp_path / "dbonly.yaml"))] = str(tmp_path / "bad.yaml")
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode != 0
+    log = (tmp_path / "bad/logs/01_prepare.log").read_text()
+    assert "'train_split' selects no image in dataset(s) mine" in log
+    assert not (tmp_path / "bad/features").exists()

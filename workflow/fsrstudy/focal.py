@@ -12,7 +12,7 @@ import dataclasses
 import numpy as np
 import pandas as pd
 
-from . import manifest as mf, retrieval, storage, training
+from . import manifest as mf, parallel, retrieval, storage, training
 from .atomic import save_csv
 
 VARIANTS = {
@@ -32,39 +32,52 @@ def variant_config(base: training.FSRGANConfig, variant: str, seed: int):
     return dataclasses.replace(base, **VARIANTS[variant], seed=seed)
 
 
+def _train(task):
+    x, y, cfg = task
+    return training.train(x, y, cfg, "cpu")[0]
+
+
 def run(manifest: pd.DataFrame, ground_truth_json, features_dir, out_csv, *, backbone: str,
         factors, base: training.FSRGANConfig, variants, seeds, device="cpu",
-        trained=None) -> pd.DataFrame:
+        trained=None, workers: int = 1) -> pd.DataFrame:
     """Train every variant x seed; one row per (variant, seed, factor, protocol).
 
     `trained`: the run's own FSR-GAN checkpoint of this backbone (models/fsrgan_<b>.pt);
     the variant and seed it was trained with exactly (r = 2 with the run's seed, as a
-    rule) reuse it instead of training the same model again."""
+    rule) reuse it instead of training the same model again. `workers`: on a CPU, the
+    trainings run side by side in that many single-thread processes (parallel.py)."""
     hr = np.asarray(storage.load(storage.feature_path(features_dir, backbone, "hr", 1)))
     lr = {f: np.asarray(storage.load(storage.feature_path(features_dir, backbone, "lr", f)))
           for f in factors}
-    x, y, _ = training.make_pairs(lr, hr, mf.train_rows(manifest))
+    x, y, _ = training.make_pairs(lr, hr, mf.fitting_rows(manifest, "train_split"))
     held_out = mf.held_out_rows(manifest)
     protocols = list(retrieval.resolved(manifest, ground_truth_json))
+    runs = [(variant, seed) for variant in variants for seed in seeds]
+    configs = {run: variant_config(base, *run) for run in runs}
+    generators = {run: training.load_generator(trained, device, backbone)
+                  for run, cfg in configs.items()
+                  if trained and training.same_training(trained, cfg, backbone, factors,
+                                                        "train_split", len(x))}
+    to_train = [run for run in runs if run not in generators]
+    if str(device) == "cpu":
+        models = parallel.map_single_threaded(
+            _train, [(x, y, configs[run]) for run in to_train], workers)
+    else:  # one accelerator: one training after the other
+        models = [training.train(x, y, configs[run], device)[0] for run in to_train]
+    generators.update(zip(to_train, models))
     rows = []
-    for variant in variants:
-        for seed in seeds:
-            cfg = variant_config(base, variant, seed)
-            if trained and training.same_training(trained, cfg, backbone, factors,
-                                                  "train_split", len(x)):
-                gen = training.load_generator(trained, device, backbone)
-            else:
-                gen, _, _ = training.train(x, y, cfg, device)
-            for f in factors:
-                sr = training.apply(gen, lr[f], device)
-                distance = float(np.linalg.norm(sr[held_out] - hr[held_out], axis=1).mean())
-                for query_set, protocol in protocols:
-                    scores = retrieval.metrics(sr[protocol.query_rows],
-                                               hr[protocol.database_rows], protocol)
-                    rows.append({"variant": variant, "seed": seed, "backbone": backbone,
-                                 "factor": f, "dataset": query_set.dataset,
-                                 "protocol": query_set.protocol, "mean_distance": distance,
-                                 "mAP": scores["mAP"], "n_queries": scores["n_queries"]})
+    for variant, seed in runs:
+        gen = generators[variant, seed]
+        for f in factors:
+            sr = training.apply(gen, lr[f], device)
+            distance = float(np.linalg.norm(sr[held_out] - hr[held_out], axis=1).mean())
+            for query_set, protocol in protocols:
+                scores = retrieval.metrics(sr[protocol.query_rows],
+                                           hr[protocol.database_rows], protocol)
+                rows.append({"variant": variant, "seed": seed, "backbone": backbone,
+                             "factor": f, "dataset": query_set.dataset,
+                             "protocol": query_set.protocol, "mean_distance": distance,
+                             "mAP": scores["mAP"], "n_queries": scores["n_queries"]})
     table = pd.DataFrame(rows, columns=COLUMNS)
     save_csv(out_csv, table)
     return table

@@ -9,6 +9,12 @@ layer initialised to zero so that training starts from F_SR = F_LR. On a small t
 set the paper's generator, which must rebuild the whole feature, does not generalise to
 unseen scenes; the residual form only has to learn the correction.
 
+Factor-aware (an option, not in the paper, which mixes every factor into one generator
+that is never told the factor): the generator is given the query's down-scaling factor,
+as a learned 64 x 64 plane per factor added to its input plane (zero at the start, so
+training starts from the unconditioned generator). The server knows the factor: it
+received the small image.
+
 Dropout: the paper says "dropout 70%". It was written in TensorFlow, whose dropout
 took the KEEP probability, and dropping 70% of the only input to the output layer of a
 regressor is drastic, so the default is keep_prob = 0.7 (drop 0.3). It is a parameter.
@@ -40,13 +46,17 @@ def _lift(dim: int) -> nn.Module:
 
 class Generator(nn.Module):
     def __init__(self, dim: int = PLANE, keep_prob: float = 0.7, slope: float = 0.2,
-                 residual: bool = False):
+                 residual: bool = False, factors=None):
         super().__init__()
         if not 0 < keep_prob <= 1:
             raise ValueError(f"keep_prob must be in (0, 1] (got {keep_prob})")
         self.dim = dim
         self.residual = residual
         self.lift = _lift(dim)
+        # factor-aware: one learned input plane per factor, in this order
+        self.factors = [int(f) for f in factors] if factors else []
+        if self.factors:
+            self.factor_planes = nn.Parameter(torch.zeros(len(self.factors), PLANE))
         layers = []
         for c_in, c_out, kernel, stride in GENERATOR_CONVS:
             layers += [_conv(c_in, c_out, kernel, stride), nn.LeakyReLU(slope)]
@@ -57,9 +67,25 @@ class Generator(nn.Module):
             nn.init.zeros_(self.out.weight)
             nn.init.zeros_(self.out.bias)
 
-    def forward(self, f_lr: torch.Tensor) -> torch.Tensor:
-        x = self.lift(f_lr).view(-1, 1, SIDE, SIDE)
-        x = self.convs(x).flatten(1)
+    def factor_index(self, factor) -> torch.Tensor:
+        """Per-row positions in self.factors of an int or an array of factors."""
+        factor = torch.as_tensor(factor).reshape(-1)
+        index = {f: i for i, f in enumerate(self.factors)}
+        unknown = sorted({int(f) for f in factor.tolist()} - set(index))
+        if unknown:
+            raise KeyError(f"this generator was trained for factors {self.factors}, "
+                           f"not {unknown}")
+        return torch.tensor([index[int(f)] for f in factor.tolist()])
+
+    def forward(self, f_lr: torch.Tensor, factor_index: torch.Tensor | None = None):
+        """`factor_index` (factor-aware generators only): each row's position in
+        self.factors, as factor_index() gives it."""
+        x = self.lift(f_lr)
+        if self.factors:
+            if factor_index is None:
+                raise ValueError("a factor-aware generator needs each row's factor")
+            x = x + self.factor_planes[factor_index.to(x.device).expand(len(x))]
+        x = self.convs(x.view(-1, 1, SIDE, SIDE)).flatten(1)
         out = self.out(self.dropout(x))
         return f_lr + out if self.residual else out
 

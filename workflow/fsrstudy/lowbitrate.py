@@ -5,7 +5,7 @@ queries). Curves:
 - `hr`: the HR network input (e.g. 224 x 224) as a JPEG at a sweep of qualities;
 - `lr`: the small image (HR downscaled by the factor) as a JPEG, decoded and upscaled
   bicubically by the server, then described;
-- `fsrgan` / `fsrgan_db`: those LR features super-resolved by FSR-GAN;
+- `fsrgan` / `fsrgan_db` / `ridge` / `ridge_db`: those LR features super-resolved;
 - `srcnn` / `vdsr`: the decoded, upscaled image restored before description;
 - `matched`: the LR features against the database described at the same factor.
 Everything except `hr` searches the HR database.
@@ -19,8 +19,8 @@ import numpy as np
 import pandas as pd
 from PIL import Image
 
-from . import (backbones, compute, degrade, features, isr_training, retrieval, storage,
-               training)
+from . import (backbones, compute, degrade, feature_sr, features, isr_training, retrieval,
+               storage)
 from .atomic import save_csv
 
 COLUMNS = ["dataset", "protocol", "backbone", "method", "factor", "quality", "bits",
@@ -77,7 +77,7 @@ def run(manifest: pd.DataFrame, ground_truth_json, images_dir, features_dir, mod
                                desc="low bit-rate")
         return {names[k]: v for k, v in out.items()}
 
-    generators = {(m, b): training.load_generator(Path(models_dir) / f"{m}_{b}.pt", dev, b)
+    fsr_models = {(m, b): feature_sr.load(Path(models_dir) / f"{m}_{b}.pt", dev, b)
                   for m in fsr_methods for b in backbones_}
     cases = [(1, q) for q in hr_qualities] + [(f, q) for f in factors for q in lr_qualities]
     rows = []
@@ -86,7 +86,8 @@ def run(manifest: pd.DataFrame, ground_truth_json, images_dir, features_dir, mod
         queries = {"hr" if factor == 1 else "lr": describe(received)}
         if factor != 1:
             for m in fsr_methods:
-                queries[m] = {b: training.apply(generators[m, b], queries["lr"][b], dev)
+                queries[m] = {b: feature_sr.apply(fsr_models[m, b], queries["lr"][b],
+                                                    factor, dev)
                               for b in backbones_}
             for m in isr_methods:
                 isr_model = isr_training.load(

@@ -3,7 +3,10 @@
 Columns: image_id, dataset, photo_id, group, file, view, view_params, split, train.
 - `photo_id`: the image file a row is rendered from (a query crop and the full image
   share it); `group`: images of one real scene or landmark.
-- `split`: query, database, or train (training only, never searched).
+- `split`: query, database, or train (training only, never searched); fit_train and
+  fit_database: an extra seeded view of a fitting image (config `augment`), used only
+  to fit the feature-SR models of that training-data option (never searched, never
+  held out, never trains the ISR models).
 - `train`: 1 if the row's (LR, HR) pair trains FSR-GAN and the ISR models. A database
   image may train (the paper's splits do this); a query never does, nor does any other
   row of a query's photo.
@@ -17,7 +20,9 @@ import pandas as pd
 
 COLUMNS = ["image_id", "dataset", "photo_id", "group", "file", "view", "view_params",
            "split", "train"]
-SPLITS = ("train", "query", "database")
+SPLITS = ("train", "query", "database", "fit_train", "fit_database")
+# the split of the extra fitting views of each training-data option
+FIT_VIEW_SPLIT = {"train_split": "fit_train", "database": "fit_database"}
 
 
 class ManifestError(ValueError):
@@ -45,8 +50,9 @@ def check(manifest: pd.DataFrame, group_disjoint: bool = True) -> pd.DataFrame:
     if leaked:
         raise ManifestError(f"query photos used for training: {leaked[:5]}")
     if group_disjoint:
+        evaluated = ~trains & ~is_fit_view(manifest)
         shared = sorted(set(manifest.loc[trains, "group"])
-                        & set(manifest.loc[~trains, "group"]))
+                        & set(manifest.loc[evaluated, "group"]))
         if shared:
             raise ManifestError(f"groups in both train and evaluation splits: {shared[:5]}")
     return manifest
@@ -57,9 +63,15 @@ def train_rows(manifest: pd.DataFrame) -> np.ndarray:
     return np.where(manifest["train"].astype(bool).to_numpy())[0]
 
 
+def is_fit_view(manifest: pd.DataFrame) -> np.ndarray:
+    return manifest["split"].isin(list(FIT_VIEW_SPLIT.values())).to_numpy()
+
+
 def held_out_rows(manifest: pd.DataFrame) -> np.ndarray:
-    """Rows never trained on: the distance analysis and ISR restoration use these."""
-    return np.where(~manifest["train"].astype(bool).to_numpy())[0]
+    """Rows of the evaluation images, never trained on: the distance analysis uses
+    these (not the extra fitting views)."""
+    held = ~manifest["train"].astype(bool).to_numpy() & ~is_fit_view(manifest)
+    return np.where(held)[0]
 
 
 def query_rows(manifest: pd.DataFrame) -> np.ndarray:
@@ -119,7 +131,34 @@ def database_fit_rows(manifest: pd.DataFrame) -> np.ndarray:
     return np.where(is_db & ~source)[0]
 
 
-# Which rows train an FSR model, by the config's fsrgan.training_data, and the method
-# name its features get in the tables.
-TRAINING_DATA = {"train_split": ("fsrgan", train_rows),
-                 "database": ("fsrgan_db", database_fit_rows)}
+# The images each option of the config's fsrgan.training_data fits feature-SR models on
+FITTING_IMAGES = {"train_split": train_rows, "database": database_fit_rows}
+
+
+def fitting_rows(manifest: pd.DataFrame, training_data: str) -> np.ndarray:
+    """Rows a feature-SR model of this training-data option is fitted on: its images and
+    their extra fitting views."""
+    if training_data not in FITTING_IMAGES:
+        raise ValueError(f"unknown training data {training_data!r}; "
+                         f"choose from {sorted(FITTING_IMAGES)}")
+    extra = manifest["split"].to_numpy() == FIT_VIEW_SPLIT[training_data]
+    return np.union1d(FITTING_IMAGES[training_data](manifest), np.where(extra)[0])
+
+
+class EmptyFittingSet(ValueError):
+    """A training-data option that selects no image of the run's datasets."""
+
+
+def check_fitting(manifest: pd.DataFrame, training_data) -> None:
+    """Stop, naming the datasets and the option, when an option has nothing to fit on."""
+    hint = {"train_split": "no image has the role `train` (csv: role column) or "
+                           "`use` keeps none for training; fit on the database instead "
+                           "(fsrgan.training_data: [database]) or evaluate another run's "
+                           "models (pretrained_models)",
+            "database": "no database image other than the queries' own images"}
+    datasets = sorted(manifest["dataset"].unique())
+    for option in training_data:
+        if not len(FITTING_IMAGES[option](manifest)):
+            raise EmptyFittingSet(
+                f"fsrgan.training_data {option!r} selects no image in dataset(s) "
+                f"{', '.join(datasets)}: {hint[option]}")

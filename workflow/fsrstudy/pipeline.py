@@ -5,6 +5,7 @@ Notebooks call these and show what they return; tests call them directly.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import platform
 import time
@@ -15,8 +16,10 @@ import pandas as pd
 import torch
 
 from . import manifest as mf
-from . import (analysis, backbones, compute, dataset_kinds, degrade, features, images,
-               isr, groundtruth, isr_training, storage, training, views)
+from . import (analysis, backbones, compute, dataset_kinds, degrade, features,
+               feature_sr, images, isr, groundtruth, isr_training, ridge, storage,
+               training, views)
+from . import augment
 from .atomic import atomic_copy, atomic_path, save_csv, save_json, save_npy
 
 HR = 1  # factor of the high-resolution input
@@ -28,10 +31,17 @@ def read_manifest(path) -> pd.DataFrame:
 
 
 # -- prepare ---------------------------------------------------------------------------
-def prepare(datasets, data_dir, manifest_csv, bad_csv, ground_truth_json, *, seed: int):
+def prepare(datasets, data_dir, manifest_csv, bad_csv, ground_truth_json, *, seed: int,
+            training_data=(), fitting_views: int = 0):
     """Every configured dataset as one manifest, its unusable images and the ground
-    truth of every protocol."""
+    truth of every protocol.
+
+    `training_data`: the options feature-SR models will be fitted on (none when another
+    run's models are used); each must select images, else this stops here, before any
+    image is described. `fitting_views`: extra seeded views of each of their images."""
     manifest, bad, query_sets = dataset_kinds.build_all(datasets, data_dir, seed)
+    mf.check_fitting(manifest, training_data)
+    manifest = augment.add(manifest, training_data, fitting_views, seed)
     mf.check(manifest, group_disjoint=False)  # each dataset checked its own groups
     save_csv(bad_csv, bad)
     groundtruth.save(ground_truth_json, query_sets)
@@ -104,20 +114,26 @@ def load_features(features_dir, backbone: str, method: str, factor: int) -> np.n
 # -- train -----------------------------------------------------------------------------
 def train_fsrgan(manifest_csv, features_dir, models_dir, loss_csv, *, backbones_: list,
                  factors, cfg: training.FSRGANConfig, device: str = "auto",
-                 training_data: str = "train_split") -> pd.DataFrame:
+                 training_data: str = "train_split", family: str = "fsrgan"
+                 ) -> pd.DataFrame:
     """Train one FSR-GAN per backbone, all factors mixed, on the train split or (method
-    fsrgan_db) on the database's own images; models/<method>_<backbone>.pt."""
+    fsrgan_db) on the database's own images; models/<method>_<backbone>.pt. Family
+    fsrgan_fa: the same, with the generator told each row's factor."""
     manifest = read_manifest(manifest_csv)
-    method, select_rows = mf.TRAINING_DATA[training_data]
-    train_rows = select_rows(manifest)
+    mf.check_fitting(manifest, [training_data])
+    if family not in feature_sr.GAN_FAMILIES:
+        raise ValueError(f"{family!r} is not an FSR-GAN family {feature_sr.GAN_FAMILIES}")
+    cfg = dataclasses.replace(cfg, factor_aware=family == "fsrgan_fa")
+    method = feature_sr.method_name(family, training_data)
+    train_rows = mf.fitting_rows(manifest, training_data)
     dev = compute.pick_device(device)
     logs = []
     for backbone in backbones_:
         hr = load_features(features_dir, backbone, "hr", HR)
         lr = {f: load_features(features_dir, backbone, "lr", f) for f in factors}
-        x, y, _ = training.make_pairs(lr, hr, train_rows)
+        x, y, pair_factors = training.make_pairs(lr, hr, train_rows)
         start = time.perf_counter()
-        gen, critic, log = training.train(x, y, cfg, dev)
+        gen, critic, log = training.train(x, y, cfg, dev, factors=pair_factors)
         seconds = time.perf_counter() - start
         training.save_checkpoint(Path(models_dir) / f"{method}_{backbone}.pt", gen, critic,
                                  cfg, {"backbone": backbone, "factors": list(factors),
@@ -130,19 +146,50 @@ def train_fsrgan(manifest_csv, features_dir, models_dir, loss_csv, *, backbones_
     return table
 
 
-def apply_fsrgan(features_dir, models_dir, *, backbones_: list, factors,
-                 methods=("fsrgan",), device: str = "auto") -> dict:
+def fit_ridge(manifest_csv, features_dir, models_dir, validation_csv, *, backbones_: list,
+              factors, training_data: str = "train_split", alphas,
+              validation_fraction: float, seed: int = 0) -> pd.DataFrame:
+    """One ridge map per factor and backbone (method ridge, or ridge_db on the database's
+    own images), its regularisation chosen on held-out groups of the fitting rows;
+    models/<method>_<backbone>.pt and the validation table."""
+    manifest = read_manifest(manifest_csv)
+    mf.check_fitting(manifest, [training_data])
+    method = feature_sr.method_name("ridge", training_data)
+    rows = mf.fitting_rows(manifest, training_data)
+    groups = manifest["group"].astype(str).to_numpy()[rows]
+    tables = []
+    for backbone in backbones_:
+        hr = load_features(features_dir, backbone, "hr", HR)[rows]
+        lr = {f: load_features(features_dir, backbone, "lr", f)[rows] for f in factors}
+        start = time.perf_counter()
+        model, table = ridge.fit(lr, hr, groups, alphas=alphas,
+                                 validation_fraction=validation_fraction, seed=seed)
+        seconds = time.perf_counter() - start
+        with atomic_path(Path(models_dir) / f"{method}_{backbone}.pt") as tmp:
+            torch.save({**ridge.to_checkpoint(model), "backbone": backbone,
+                        "factors": list(factors), "training_data": training_data,
+                        "n_pairs": len(rows) * len(factors), "seed": seed,
+                        "alphas": list(alphas), "fit_seconds": seconds}, tmp)
+        table.insert(0, "backbone", backbone)
+        tables.append(table)
+    table = pd.concat(tables, ignore_index=True)
+    save_csv(validation_csv, table)
+    return table
+
+
+def apply_feature_sr(features_dir, models_dir, *, backbones_: list, factors,
+                     methods=("fsrgan",), device: str = "auto") -> dict:
     """SR features ('<method>_f<k>') of every image's LR features, per backbone and
-    FSR model (fsrgan, fsrgan_db)."""
+    feature-SR model (fsrgan, fsrgan_db, ridge, ridge_db)."""
     dev = compute.pick_device(device)
     shapes = {}
     for backbone in backbones_:
         lr = {f: load_features(features_dir, backbone, "lr", f) for f in factors}
         for method in methods:
-            gen = training.load_generator(Path(models_dir) / f"{method}_{backbone}.pt", dev,
-                                          backbone, lr[factors[0]].shape[1])
+            model = feature_sr.load(Path(models_dir) / f"{method}_{backbone}.pt", dev,
+                                     backbone, lr[factors[0]].shape[1])
             for f in factors:
-                sr = training.apply(gen, lr[f], dev)
+                sr = feature_sr.apply(model, lr[f], f, dev)
                 save_npy(storage.feature_path(features_dir, backbone, method, f), sr)
                 shapes[f"{method}/{backbone}/f{f}"] = sr.shape
     return shapes
@@ -167,10 +214,12 @@ def analyse_distances(manifest_csv, features_dir, distance_csv, per_image_csv, *
             frames.append(analysis.reference_rows(hr, groups, backbone, dataset, seed))
     # ISR methods restore the query images only: their other rows are NaN
     per_image = pd.concat(frames, ignore_index=True).dropna(subset=["distance"])
-    # fsrgan_db was fitted on the database's images: measure it on the others only
-    fitted = manifest["image_id"].to_numpy()[mf.database_fit_rows(manifest)]
-    per_image = per_image[~((per_image["method"] == mf.TRAINING_DATA["database"][0])
-                            & per_image["image_id"].isin(fitted))].reset_index(drop=True)
+    # methods fitted on the database's images (fsrgan_db, ridge_db): measured on the
+    # other held-out images only
+    fitted = manifest["image_id"].to_numpy()[mf.fitting_rows(manifest, "database")]
+    on_database = per_image["method"].map(feature_sr.fitted_on) == "database"
+    per_image = per_image[~(on_database & per_image["image_id"].isin(fitted))]
+    per_image = per_image.reset_index(drop=True)
     table = analysis.summarise(per_image)
     save_csv(per_image_csv, per_image)
     save_csv(distance_csv, table)

@@ -30,6 +30,8 @@ class FSRGANConfig:
     residual: bool = False
     critic_steps: int = 1
     critic_clip: float = 0.01
+    # not in the paper: the generator is told each row's factor (method fsrgan_fa)
+    factor_aware: bool = False
     seed: int = 0
 
 
@@ -49,22 +51,30 @@ def make_pairs(lr_by_factor: dict[int, np.ndarray], hr: np.ndarray, rows: np.nda
 
 
 def train(lr_feats: np.ndarray, hr_feats: np.ndarray, cfg: FSRGANConfig,
-          device: torch.device | str = "cpu", log_every: int = 1):
+          device: torch.device | str = "cpu", log_every: int = 1, factors=None):
     """Train G and D; return (generator, critic, loss log as a DataFrame).
+
+    `factors`: each row's down-scaling factor (make_pairs gives them); needed, and
+    told to the generator, when cfg.factor_aware.
 
     Each step runs G once: its output, detached, is what the critic learns from, and
     the same output (after the critic's update) carries the generator's loss. Without
     an adversarial term (adversarial_weight 0) the critic cannot change G and is not
     trained (its loss is logged as NaN)."""
+    if cfg.factor_aware and factors is None:
+        raise ValueError("a factor-aware FSR-GAN needs each training row's factor")
     with compute.denormals_flushed():
-        return _train(lr_feats, hr_feats, cfg, device, log_every)
+        return _train(lr_feats, hr_feats, cfg, device, log_every, factors)
 
 
-def _train(lr_feats, hr_feats, cfg: FSRGANConfig, device, log_every: int):
+def _train(lr_feats, hr_feats, cfg: FSRGANConfig, device, log_every: int, factors):
     seed_everything(cfg.seed)
     device = torch.device(device)
     dim = lr_feats.shape[1]
-    gen = fsrgan.Generator(dim, cfg.keep_prob, cfg.leaky_slope, cfg.residual).to(device)
+    gen = fsrgan.Generator(dim, cfg.keep_prob, cfg.leaky_slope, cfg.residual,
+                           sorted(set(np.asarray(factors).tolist()))
+                           if cfg.factor_aware else None).to(device)
+    factor_all = gen.factor_index(factors).to(device) if cfg.factor_aware else None
     critic = fsrgan.Critic(dim, cfg.leaky_slope).to(device)
     # channels_last: the few-channel convolutions train 1.3x faster on a CPU this way
     gen.to(memory_format=torch.channels_last)
@@ -83,7 +93,7 @@ def _train(lr_feats, hr_feats, cfg: FSRGANConfig, device, log_every: int):
             idx = order[start:start + cfg.batch_size]
             x, y = x_all[idx], y_all[idx]
             gen.train()
-            sr = gen(x)
+            sr = gen(x, factor_all[idx]) if factor_all is not None else gen(x)
             loss_d = torch.tensor(float("nan"))
             for _ in range(cfg.critic_steps if adversarial else 0):
                 loss_d = fsrgan.critic_loss(critic(sr.detach()), critic(y))
@@ -114,10 +124,12 @@ def _train(lr_feats, hr_feats, cfg: FSRGANConfig, device, log_every: int):
 
 @torch.no_grad()
 def apply(gen: fsrgan.Generator, feats: np.ndarray, device: torch.device | str = "cpu",
-          batch_size: int = 1024) -> np.ndarray:
-    """Super-resolve features with a trained generator (eval mode: no dropout)."""
+          batch_size: int = 1024, factor: int | None = None) -> np.ndarray:
+    """Super-resolve features with a trained generator (eval mode: no dropout); a
+    factor-aware generator is told `factor`, the factor of every row."""
     gen = gen.to(device).eval()
-    out = [gen(torch.from_numpy(feats[i:i + batch_size]).to(device)).cpu().numpy()
+    index = gen.factor_index(factor) if gen.factors else None
+    out = [gen(torch.from_numpy(feats[i:i + batch_size]).to(device), index).cpu().numpy()
            for i in range(0, len(feats), batch_size)]
     return np.concatenate(out).astype(np.float32)
 
@@ -126,7 +138,8 @@ def save_checkpoint(path, gen, critic, cfg: FSRGANConfig, extra: dict) -> None:
     from .atomic import atomic_path
     with atomic_path(path) as tmp:
         torch.save({"generator": gen.state_dict(), "critic": critic.state_dict(),
-                    "config": asdict(cfg), "dim": gen.dim, **extra}, tmp)
+                    "config": asdict(cfg), "dim": gen.dim,
+                    "generator_factors": gen.factors, **extra}, tmp)
 
 
 class IncompatibleCheckpoint(ValueError):
@@ -162,6 +175,6 @@ def load_generator(path, device="cpu", backbone: str | None = None,
                                      f"{dim}-d")
     cfg = ckpt["config"]
     gen = fsrgan.Generator(ckpt["dim"], cfg["keep_prob"], cfg["leaky_slope"],
-                           cfg.get("residual", False))
+                           cfg.get("residual", False), ckpt.get("generator_factors"))
     gen.load_state_dict(ckpt["generator"])
     return gen.eval()

@@ -57,11 +57,21 @@ def _perspective_coeffs(src, dst):
     return np.linalg.solve(a, b).tolist()
 
 
-def parse(params: dict | str | None) -> dict:
-    """View parameters as stored in the manifest (JSON text, '' for none) as a dict."""
+def parse(params: dict | list | str | None) -> dict:
+    """View parameters as stored in the manifest (JSON text, '' for none) as a dict;
+    of a chain of views (a list), its first step: the one applied to the photo."""
+    chain = steps(params)
+    return chain[0] if chain else {}
+
+
+def steps(params: dict | list | str | None) -> list[dict]:
+    """The views to apply in order: one, none, or a chain (an extra fitting view is
+    drawn on top of the view it is made from)."""
     if isinstance(params, str):
-        return json.loads(params) if params else {}
-    return params or {}
+        params = json.loads(params) if params else None
+    if not params:
+        return []
+    return [p or {} for p in params] if isinstance(params, list) else [params]
 
 
 # Rotations that make a stored image upright, as exact pixel transposes (no resampling).
@@ -85,9 +95,14 @@ def render_real(image: Image.Image, params: dict) -> Image.Image:
     return image
 
 
-def render_view(image: Image.Image, params: dict | str | None) -> Image.Image:
-    """Apply recorded view parameters to an RGB image."""
-    params = parse(params)
+def render_view(image: Image.Image, params: dict | list | str | None) -> Image.Image:
+    """Apply recorded view parameters (one view or a chain) to an RGB image."""
+    for step in steps(params):
+        image = _render_one(image, step)
+    return image
+
+
+def _render_one(image: Image.Image, params: dict) -> Image.Image:
     if not params:
         return image
     if "crop" not in params:  # a benchmark image, not a synthetic view

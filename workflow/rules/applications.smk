@@ -69,7 +69,7 @@ rule lowbitrate:
     input:
         notebook="notebooks/13_lowbitrate.py",
         stacks=rules.degrade.output.stacks,
-        fsr_models=fsrgan_model_files(MODELS),
+        fsr_models=fsr_model_files(MODELS),
         isr_models=isr_model_files(MODELS),
         **EVAL_INPUT,
     output:

@@ -9,9 +9,9 @@ from snakemake.settings.types import DeploymentMethod
 from fsrstudy import backbones as _backbones
 from fsrstudy import config as _config
 from fsrstudy import dataset_kinds as _kinds
+from fsrstudy import feature_sr as _feature_sr
 from fsrstudy import fetch as _fetch
 from fsrstudy import isr_training as _isr
-from fsrstudy import manifest as _mf
 from fsrstudy.figures import FIGURES
 
 RUN = config["run"]
@@ -35,17 +35,25 @@ ALL_FACTORS = [1] + FACTORS
 BACKBONES = _backbones.descriptor_names(config["features"]["source"],
                                         config["features"]["poolings"])
 ISR_METHODS = config["isr"]["methods"]
-# one FSR model per training-data option: fsrgan (train split), fsrgan_db (database)
-FSR_METHODS = [_mf.TRAINING_DATA[d][0] for d in config["fsrgan"]["training_data"]]
-FSR_TRAINING_DATA = {_mf.TRAINING_DATA[d][0]: d for d in config["fsrgan"]["training_data"]}
+# feature-SR methods: each family x training-data option, e.g. fsrgan (train split),
+# fsrgan_db (database), fsrgan_fa (factor-aware), ridge, ridge_db
+FSR_FAMILIES = (["fsrgan"] + (["fsrgan_fa"] if config["fsrgan_fa"]["enabled"] else [])
+                + (["ridge"] if config["ridge"]["enabled"] else []))
+FSR_FITS = _feature_sr.methods(FSR_FAMILIES, config["fsrgan"]["training_data"])
+FSR_METHODS = list(FSR_FITS)
+FSRGAN_METHODS = [m for m, (family, _) in FSR_FITS.items()
+                  if family in _feature_sr.GAN_FAMILIES]
+RIDGE_METHODS = [m for m, (family, _) in FSR_FITS.items() if family == "ridge"]
 EVAL_METHODS = ["lr"] + FSR_METHODS + ISR_METHODS
 # `matched`: LR queries against the database re-extracted at their factor (retrieval only)
 RETRIEVAL_METHODS = EVAL_METHODS + ["matched"]
 DISTRACTORS = _config.distractor_source(config)
 LARGE_SCALE = DISTRACTORS != "none"
 LOWBITRATE = config["lowbitrate"]["enabled"]
-# the ablation trains models: not with another run's models
-FOCAL = config["focal"]["enabled"] and not PRETRAINED
+# the ablation trains models on the train split: not with another run's models, nor
+# when the run fits nothing on the train split
+FOCAL = (config["focal"]["enabled"] and not PRETRAINED
+         and "train_split" in config["fsrgan"]["training_data"])
 FOCAL_BACKBONE = config["focal"]["backbone"] or BACKBONES[0]
 ISR_FIGURES = {"isr_quality", "isr_training_curve"}
 TRAINING_FIGURES = {"training_curve", "isr_training_curve"}  # drawn by the training run
@@ -55,7 +63,8 @@ FIGURE_NAMES = sorted(n for n in FIGURES if (ISR_METHODS or n not in ISR_FIGURES
                       and not (PRETRAINED and n in TRAINING_FIGURES)
                       and OPTIONAL_FIGURES.get(n, True))
 STAGES = ["01_prepare", "02_degrade", "03_features"]
-STAGES += [] if PRETRAINED else [f"04_train_{m}" for m in FSR_METHODS]
+STAGES += [] if PRETRAINED else [f"04_train_{m}" for m in FSRGAN_METHODS]
+STAGES += [] if PRETRAINED else [f"04_fit_{m}" for m in RIDGE_METHODS]
 STAGES += ["05_apply"]
 STAGES += ([] if PRETRAINED else ["06_isr_train"]) if ISR_METHODS else []
 STAGES += ["07_isr_restore", "08_isr_features"] if ISR_METHODS else []
@@ -70,7 +79,7 @@ def isr_model_files(models_dir):
     return [f"{models_dir}/{name}.pt" for name in names]
 
 
-def fsrgan_model_files(models_dir, methods=FSR_METHODS):
+def fsr_model_files(models_dir, methods=FSR_METHODS):
     return expand(f"{models_dir}/{{method}}_{{backbone}}.pt", method=methods,
                   backbone=BACKBONES)
 

@@ -74,7 +74,10 @@ rule prepare:
         values=lambda wc, input, output: as_param({
             "datasets": config["datasets"], "data_dir": DATA,
             "manifest_csv": output.manifest, "bad_csv": output.bad,
-            "ground_truth_json": output.ground_truth, "seed": config["seed"]}),
+            "ground_truth_json": output.ground_truth, "seed": config["seed"],
+            # what feature-SR models are fitted on: checked, and given extra views, here
+            "training_data": [] if PRETRAINED else config["fsrgan"]["training_data"],
+            "fitting_views": config["augment"]["views_per_image"]}),
     threads: 1
     resources:
         mem_mb=4000,

@@ -1,5 +1,5 @@
-# Stages 4-5: train FSR-GAN (on the train split; fsrgan_db: on the database's own images),
-# then super-resolve every LR feature.
+# Stages 4-5: fit the feature-SR models (FSR-GAN and ridge; on the train split, and as
+# fsrgan_db / ridge_db on the database's own images), then super-resolve every LR feature.
 
 
 rule train_fsrgan:
@@ -23,10 +23,44 @@ rule train_fsrgan:
             "manifest_csv": input.manifest, "features_dir": f"{OUT}/features",
             "models_dir": f"{OUT}/models", "loss_csv": output.loss,
             "backbones": BACKBONES, "factors": FACTORS, "fsrgan": config["fsrgan"],
-            "training_data": FSR_TRAINING_DATA[wc.method],
+            "training_data": FSR_FITS[wc.method][1], "family": FSR_FITS[wc.method][0],
             "seed": config["seed"], "threads": threads}),
     wildcard_constraints:
-        method="|".join(FSR_METHODS),
+        method="|".join(FSRGAN_METHODS),
+    threads: config["threads"]
+    resources:
+        mem_mb=4000,
+    conda:
+        ENV
+    shell:
+        NOTEBOOK_CMD
+
+
+rule fit_ridge:
+    input:
+        notebook="notebooks/04_fit_ridge.py",
+        manifest=rules.prepare.output.manifest,
+        hr=rules.features.output.hr,
+        lr=rules.features.output.lr,
+    output:
+        models=expand(f"{OUT}/models/{{{{method}}}}_{{backbone}}.pt", backbone=BACKBONES),
+        validation=f"{OUT}/tables/{{method}}_validation.csv",
+        html=report(notebook_html("04_fit_{method}"), category="Executed notebooks"),
+    benchmark:
+        stage_benchmark("04_fit_{method}"),
+    log:
+        notebook=notebook_log("04_fit_{method}"),
+        stderr=f"{OUT}/logs/04_fit_{{method}}.log",
+    params:
+        python=PYTHON,
+        values=lambda wc, input, output, threads: as_param({
+            "manifest_csv": input.manifest, "features_dir": f"{OUT}/features",
+            "models_dir": f"{OUT}/models", "validation_csv": output.validation,
+            "backbones": BACKBONES, "factors": FACTORS, "ridge": config["ridge"],
+            "training_data": FSR_FITS[wc.method][1],
+            "seed": config["seed"], "threads": threads}),
+    wildcard_constraints:
+        method="|".join(RIDGE_METHODS) or "no-ridge-method",
     threads: config["threads"]
     resources:
         mem_mb=4000,
@@ -39,7 +73,7 @@ rule train_fsrgan:
 rule apply_fsrgan:
     input:
         notebook="notebooks/05_apply.py",
-        models=fsrgan_model_files(MODELS),
+        models=fsr_model_files(MODELS),
         lr=rules.features.output.lr,
     output:
         sr=feature_files(FSR_METHODS, FACTORS),

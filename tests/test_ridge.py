@@ -1,0 +1,97 @@
+"""Ridge, the closed-form LR -> HR feature map: hand-checked values, exact recovery of a
+known linear map, regularisation chosen on whole held-out groups, checkpoints."""
+import numpy as np
+import pytest
+import torch
+
+from fsrstudy import feature_sr, ridge, training
+
+
+def test_one_dimensional_map_by_hand():
+    # x = 1, 2, 3 -> y = 2, 4, 6. Centred x = -1, 0, 1, centred correction y - x = -1, 0,
+    # 1: X'X = 2 (its mean eigenvalue), X'(Y - X) = 2; relative alpha 1 -> alpha = 2,
+    # correction slope 2 / (2 + 2) = 0.5, so W = 1 + 0.5 = 1.5.
+    weight, x_mean, y_mean = ridge.fit_factor(np.array([[1.], [2.], [3.]]),
+                                              np.array([[2.], [4.], [6.]]), 1.0)
+    assert weight[0, 0] == pytest.approx(1.5)
+    assert (x_mean[0], y_mean[0]) == (2.0, 4.0)
+    model = ridge.LinearMap({4: weight}, {4: x_mean}, {4: y_mean})
+    assert model.apply(np.array([[3.0]]), 4)[0, 0] == pytest.approx(5.5)  # (3-2)*1.5 + 4
+    # without regularisation the exact slope 2 comes back; with a huge one, the identity
+    x, y = np.array([[1.], [2.], [3.]]), np.array([[2.], [4.], [6.]])
+    assert ridge.fit_factor(x, y, 1e-12)[0][0, 0] == pytest.approx(2.0)
+    assert ridge.fit_factor(x, y, 1e12)[0][0, 0] == pytest.approx(1.0)
+
+
+def test_a_known_linear_map_is_recovered_exactly():
+    rng = np.random.default_rng(0)
+    n, d = 300, 24
+    truth = {4: rng.normal(size=(d, d)), 16: rng.normal(size=(d, d))}
+    offset = {4: rng.normal(size=d), 16: rng.normal(size=d)}
+    hr = rng.normal(size=(n, d))
+    # LR features that an exact affine map turns back into HR: lr = (hr - offset) A^-1
+    lr = {f: (hr - offset[f]) @ np.linalg.inv(truth[f]) for f in truth}
+    groups = np.repeat(np.arange(30), 10)
+    model, table = ridge.fit(lr, hr, groups, alphas=[1e-10, 1e-2, 1.0],
+                             validation_fraction=0.2, seed=0)
+    assert model.alpha == {4: 1e-10, 16: 1e-10}  # noiseless: the least shrinkage wins
+    for f in truth:
+        np.testing.assert_allclose(model.weight[f], truth[f], atol=1e-4)
+        np.testing.assert_allclose(model.apply(lr[f], f), hr, atol=1e-3)
+    chosen = table[table["chosen"]]
+    assert sorted(chosen["factor"]) == [4, 16] and (chosen["n_validation"] == 60).all()
+
+
+def test_noise_makes_validation_choose_more_shrinkage():
+    rng = np.random.default_rng(1)
+    n, d = 60, 40  # fewer rows than twice the dimension, noisy targets: overfitting bites
+    lr = {4: rng.normal(size=(n, d))}
+    hr = 0.5 * lr[4] + rng.normal(scale=2.0, size=(n, d))
+    model, table = ridge.fit(lr, hr, np.arange(n) // 3, alphas=[1e-8, 1.0],
+                             validation_fraction=0.25, seed=0)
+    scores = table.set_index("alpha")["validation_distance"]
+    assert scores[1.0] < scores[1e-8] and model.alpha[4] == 1.0
+
+
+def test_validation_keeps_groups_whole_and_is_seeded():
+    groups = np.repeat(["a", "b", "c", "d", "e"], 3)
+    mask = ridge.validation_split(groups, 0.4, seed=3)
+    for g in set(groups):
+        assert len(set(mask[groups == g])) == 1  # a group is all in or all out
+    assert mask.sum() == 6  # 2 of 5 groups
+    np.testing.assert_array_equal(mask, ridge.validation_split(groups, 0.4, seed=3))
+    with pytest.raises(ValueError, match="at least 2 groups"):
+        ridge.validation_split(np.array(["a", "a"]), 0.2, 0)
+
+
+def test_ridge_and_fsrgan_checkpoints_load_and_apply_through_one_interface(tmp_path):
+    rng = np.random.default_rng(2)
+    lr = {4: rng.normal(size=(40, 8)), 9: rng.normal(size=(40, 8))}
+    hr = rng.normal(size=(40, 8))
+    model, _ = ridge.fit(lr, hr, np.arange(40) // 4, alphas=[0.1], validation_fraction=0.2,
+                         seed=0)
+    torch.save({**ridge.to_checkpoint(model), "backbone": "b"}, tmp_path / "ridge_b.pt")
+    loaded = feature_sr.load(tmp_path / "ridge_b.pt", backbone="b", dim=8)
+    for f in (4, 9):
+        np.testing.assert_allclose(feature_sr.apply(loaded, lr[f], f),
+                                   model.apply(lr[f], f), rtol=1e-6)
+    with pytest.raises(KeyError, match="factors \\[4, 9\\], not 16"):
+        feature_sr.apply(loaded, lr[4], 16)
+    with pytest.raises(training.IncompatibleCheckpoint, match="not other"):
+        feature_sr.load(tmp_path / "ridge_b.pt", backbone="other")
+    # an FSR-GAN checkpoint goes through the same door
+    x = rng.normal(size=(32, 8)).astype(np.float32)
+    gen, critic, _ = training.train(x, x, training.FSRGANConfig(epochs=1, batch_size=16))
+    training.save_checkpoint(tmp_path / "fsrgan_b.pt", gen, critic, training.FSRGANConfig(),
+                             {"backbone": "b"})
+    generator = feature_sr.load(tmp_path / "fsrgan_b.pt", backbone="b")
+    np.testing.assert_array_equal(feature_sr.apply(generator, x, 64), training.apply(gen, x))
+
+
+def test_method_names():
+    assert feature_sr.methods(["fsrgan", "ridge"], ["train_split", "database"]) == {
+        "fsrgan": ("fsrgan", "train_split"), "fsrgan_db": ("fsrgan", "database"),
+        "ridge": ("ridge", "train_split"), "ridge_db": ("ridge", "database")}
+    assert feature_sr.fitted_on("ridge_db") == "database"
+    assert feature_sr.fitted_on("fsrgan") == "train_split"
+    assert feature_sr.fitted_on("vdsr") == "train_split"
