@@ -1,7 +1,7 @@
 """Print the README's "Measured" tables (markdown) from one run's tables, so that the
 numbers there are copied from a run, never typed.
 
-    .venv/bin/python scripts/readme_tables.py results/demo
+    PYTHONPATH=workflow .venv/bin/python scripts/readme_tables.py results/demo
 """
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 
-ISR_AND_FSR = ["lr", "fsrgan", "fsrgan_db", "srcnn", "vdsr", "matched"]
+ISR_AND_FSR = ["lr", "fsrgan", "fsrgan_db", "fsrgan_fa", "fsrgan_fa_db", "ridge",
+               "ridge_db", "srcnn", "vdsr", "matched"]
 
 
 def markdown(frame: pd.DataFrame, digits: int = 3) -> str:
@@ -39,6 +40,12 @@ def main(run: Path) -> None:
     retrieval = pd.read_csv(tables / "retrieval.csv")
     print(markdown(retrieval.pivot_table(index=["protocol", "n_queries", "backbone",
                                                 "method"], columns="factor", values="mAP")))
+    print("\n## share of matched (mAP / matched mAP)\n")
+    from fsrstudy import comparison
+    shares = comparison.against_matched(retrieval)
+    print(markdown(shares.pivot_table(index=["protocol", "backbone", "method"],
+                                      columns="factor", values="of_matched")))
+    print("\n" + comparison.standings(retrieval))
     print("\n## focal (mean +- sd over seeds)\n")
     focal = pd.read_csv(tables / "focal.csv")
     focal = focal[focal["protocol"] == focal["protocol"].iloc[0]]

@@ -2,9 +2,9 @@
 
 A method is a family (the model) fitted on one kind of data (config
 `fsrgan.training_data`): `fsrgan`, `fsrgan_fa` (factor-aware) and `ridge` on the train
-split, `fsrgan_db`, `fsrgan_fa_db` and `ridge_db` on the database's own images. Every method's model lives in
-`models/<method>_<backbone>.pt`; `load` reads any of them and `apply` maps LR features of
-one factor to SR features, whatever the family.
+split, `fsrgan_db`, `fsrgan_fa_db` and `ridge_db` on the database's own images. Every
+method's model lives in `models/<method>_<backbone>.pt`; `load` reads any of them and
+`apply` maps LR features of one factor to SR features, whatever the family.
 """
 from __future__ import annotations
 

@@ -11,9 +11,11 @@ from dataclasses import dataclass
 from typing import Callable
 
 import matplotlib.pyplot as plt
+from matplotlib import ticker
 import pandas as pd
 import seaborn as sns
 
+from . import style
 from .atomic import atomic_path
 
 REFERENCE_METHODS = ("hr_same_group", "hr_other_group")
@@ -48,17 +50,32 @@ def distance_vs_factor(table: pd.DataFrame, value: str = "mean_distance",
     for (dataset, backbone), ax in panels:
         sub = table[(table["dataset"] == dataset) & (table["backbone"] == backbone)]
         curves = sub[~sub["method"].isin(REFERENCE_METHODS)]
-        sns.lineplot(curves, x="factor", y=value, hue="method", marker="o", ax=ax)
-        for method, style in zip(REFERENCE_METHODS, ("--", ":")):
+        sns.lineplot(curves, x="factor", y=value, hue="method", style="method",
+                     **style.hue(curves["method"].unique()), ax=ax)
+        for method, dash in zip(REFERENCE_METHODS, ("--", ":")):
             ref = sub[sub["method"] == method]
             if len(ref) and value == "mean_distance":
-                ax.axhline(ref[value].iloc[0], color="grey", ls=style,
+                ax.axhline(ref[value].iloc[0], color="grey", ls=dash,
                            label=f"{method} (HR pairs)")
         _factor_axis(ax, sorted(curves["factor"].unique()))
         ax.set_title(f"{dataset} / {backbone}")
         ax.set_ylabel(ylabel)
-        ax.legend(fontsize=8)
+        handles, labels = ax.get_legend_handles_labels()
+        ax.legend(handles, _with_counts(labels, curves), fontsize=8)
     return fig
+
+
+def _with_counts(labels, curves: pd.DataFrame) -> list[str]:
+    """Legend labels that say on how many images each method was measured, when that
+    differs between methods (the ISR baselines and the database-fitted methods are
+    measured on fewer images than the others)."""
+    if "n" not in curves:
+        return labels
+    counts = curves.groupby("method")["n"].max()
+    if counts.nunique() < 2:
+        return labels
+    return [f"{label} (n={counts[label]})" if label in counts else label
+            for label in labels]
 
 
 def variance_vs_factor(table: pd.DataFrame):
@@ -70,8 +87,10 @@ def distance_distribution(per_image: pd.DataFrame):
     data["ratio"] = data["factor"].map(factor_label)
     data["panel"] = data["dataset"] + " / " + data["backbone"]
     order = [factor_label(f) for f in sorted(data["factor"].unique())]
+    methods = data["method"].unique()
     grid = sns.catplot(data, x="ratio", y="distance", hue="method", col="panel", col_wrap=2,
-                       kind="violin", order=order, cut=0, inner="quart", height=4,
+                       kind="violin", order=order, hue_order=style.order(methods),
+                       palette=style.colours(methods), cut=0, inner="quart", height=4,
                        aspect=1.2)
     grid.set_axis_labels("down-scaling ratio (area)", "distance to HR feature")
     return grid.figure
@@ -89,7 +108,8 @@ def map_vs_factor(table: pd.DataFrame):
             ax = axes[i][j]
             sub = table[(table["protocol"] == protocol) & (table["backbone"] == backbone)]
             curves = sub[sub["method"] != "hr"]
-            sns.lineplot(curves, x="factor", y="mAP", hue="method", marker="o", ax=ax)
+            sns.lineplot(curves, x="factor", y="mAP", hue="method", style="method",
+                         **style.hue(curves["method"].unique()), ax=ax)
             hr = sub[sub["method"] == "hr"]
             if len(hr):
                 ax.axhline(hr["mAP"].iloc[0], color="black", ls="--", label="hr (upper bound)")
@@ -112,8 +132,9 @@ def training_curve(log: pd.DataFrame):
 def isr_quality(table: pd.DataFrame):
     long = table.melt(id_vars=["method", "factor"], value_vars=["psnr", "ssim"],
                       var_name="metric", value_name="value")
-    grid = sns.relplot(long, x="factor", y="value", hue="method", col="metric", kind="line",
-                       marker="o", facet_kws={"sharey": False}, height=3.6, aspect=1.2)
+    grid = sns.relplot(long, x="factor", y="value", hue="method", style="method",
+                       col="metric", kind="line", **style.hue(long["method"].unique()),
+                       facet_kws={"sharey": False}, height=3.6, aspect=1.2)
     for ax in grid.axes.flat:
         _factor_axis(ax, sorted(table["factor"].unique()))
     grid.axes.flat[0].set_ylabel("PSNR (dB, Y)")
@@ -151,7 +172,9 @@ def map_vs_distractors(table: pd.DataFrame):
     fig, panels = _panels(table, "panel", "backbone")
     for (panel, backbone), ax in panels:
         sub = table[(table["panel"] == panel) & (table["backbone"] == backbone)]
+        methods = sub["method"].unique()
         sns.lineplot(sub, x="n_distractors", y="mAP", hue="method", style="factor",
+                     hue_order=style.order(methods), palette=style.colours(methods),
                      marker="o", ax=ax)
         ax.set_xlabel("distractors added to the database")
         ax.set_title(f"{panel} / {backbone}", fontsize=9)
@@ -160,39 +183,79 @@ def map_vs_distractors(table: pd.DataFrame):
 
 
 def map_vs_bits(table: pd.DataFrame):
-    """Low bit-rate search: mAP against the bits sent per query (log scale)."""
-    table = _with_panel_key(table)
-    table = table.assign(curve=[m if f == 1 else f"{m} {factor_label(f)}"
-                                for m, f in zip(table["method"], table["factor"])])
-    fig, panels = _panels(table, "panel", "backbone")
-    for (panel, backbone), ax in panels:
-        sub = table[(table["panel"] == panel) & (table["backbone"] == backbone)]
-        for curve, points in sub.groupby("curve", sort=True):
-            points = points.sort_values("bits")
-            style = "-" if curve == "hr" else ("--" if curve.startswith("lr") else ":")
-            ax.plot(points["bits"], points["mAP"], style, marker="o", ms=3, label=curve)
-        ax.set_xscale("log")
-        ax.set_xlabel("bits sent per query (JPEG bytes x 8)")
-        ax.set_ylabel("mAP")
-        ax.set_title(f"{panel} / {backbone}", fontsize=9)
-        ax.legend(fontsize=6, ncol=2)
+    """Low bit-rate search: mAP against the kbit sent per query (log scale). One row of
+    panels per protocol and backbone, one column per factor; colour = method, the HR
+    image's JPEG curve (black) repeated in every panel as the reference."""
+    table = _with_panel_key(table).assign(kbit=table["bits"] / 1000)
+    table = table.assign(row=table["panel"] + " / " + table["backbone"])
+    rows = sorted(table["row"].unique())
+    factors = sorted(f for f in table["factor"].unique() if f != 1)
+    methods = table["method"].unique()
+    colours, markers = style.colours(methods), style.markers(methods)
+    fig, axes = plt.subplots(len(rows), len(factors), sharex=True, sharey="row",
+                             squeeze=False,
+                             figsize=(3.6 * len(factors), 3.0 * len(rows)),
+                             constrained_layout=True)
+    for i, row in enumerate(rows):
+        sub = table[table["row"] == row]
+        for j, factor in enumerate(factors):
+            ax = axes[i][j]
+            here = sub[(sub["factor"] == factor) | (sub["method"] == "hr")]
+            for method in style.order(here["method"].unique()):
+                points = here[here["method"] == method].sort_values("kbit")
+                ax.plot(points["kbit"], points["mAP"], "-", marker=markers[method], ms=4,
+                        color=colours[method], label=method)
+            ax.set_xscale("log")
+            ax.xaxis.set_major_formatter(ticker.FuncFormatter(lambda v, _: f"{v:g}"))
+            ax.xaxis.set_minor_formatter(ticker.NullFormatter())
+            ax.set_title(f"{row}, {factor_label(factor)}", fontsize=8)
+            ax.set_xlabel("kbit sent per query" if i == len(rows) - 1 else "")
+            ax.set_ylabel("mAP" if j == 0 else "")
+    handles, labels = axes[0][0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncol=min(6, len(labels)),
+               fontsize=8)
     return fig
 
 
+def diverged_runs(table: pd.DataFrame, ratio: float = 3.0) -> pd.Series:
+    """Runs (variant, seed) whose distance at some factor is over `ratio` times the
+    median distance of every run at that factor: a training that blew up."""
+    median = table.groupby("factor")["mean_distance"].transform("median")
+    far = table["mean_distance"] > ratio * median
+    runs = table.loc[far, ["variant", "seed"]].drop_duplicates()
+    keys = pd.MultiIndex.from_frame(table[["variant", "seed"]])
+    return pd.Series(keys.isin(pd.MultiIndex.from_frame(runs)), index=table.index)
+
+
 def focal_exponent(table: pd.DataFrame):
-    """Ablation: distance to HR and mAP per factor for each loss variant, mean and
-    standard deviation over seeds (error bars)."""
+    """Ablation: distance to HR and mAP per factor for each loss variant: every seed a
+    point, the median a bar. Diverged runs are left out of the axes (which they would
+    flatten) and listed on the figure with their values."""
     first = sorted(table["dataset"].unique())[0]
     protocol = sorted(table.loc[table["dataset"] == first, "protocol"].unique())[0]
-    sub = table[(table["dataset"] == first) & (table["protocol"] == protocol)]
-    fig, axes = plt.subplots(1, 2, figsize=(10, 4), constrained_layout=True)
+    sub = table[(table["dataset"] == first) & (table["protocol"] == protocol)].copy()
+    sub["ratio"] = sub["factor"].map(factor_label)
+    order = [factor_label(f) for f in sorted(sub["factor"].unique())]
+    diverged = diverged_runs(sub)
+    kept, lost = sub[~diverged], sub[diverged]
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.2), constrained_layout=True)
     for ax, value, label in ((axes[0], "mean_distance", "mean distance to HR feature"),
                              (axes[1], "mAP", f"mAP ({first} {protocol})")):
-        sns.lineplot(sub, x="factor", y=value, hue="variant", marker="o",
-                     errorbar="sd", ax=ax)
-        _factor_axis(ax, sorted(sub["factor"].unique()))
+        sns.stripplot(kept, x="ratio", y=value, hue="variant", order=order, dodge=True,
+                      jitter=False, size=5, alpha=0.8, ax=ax)
+        sns.pointplot(kept, x="ratio", y=value, hue="variant", order=order, dodge=0.53,
+                      estimator="median", errorbar=None, markers="_", markersize=18,
+                      linestyles="none", legend=False, ax=ax)
+        ax.set_xlabel("down-scaling ratio (area)")
         ax.set_ylabel(label)
-    fig.suptitle(f"{sub['backbone'].iloc[0]}, {sub['seed'].nunique()} seeds (bars: sd)",
+        ax.legend(fontsize=7, title="variant (dots: seeds, bar: median)",
+                  title_fontsize=7)
+    note = ""
+    if len(lost):
+        runs = lost.groupby(["variant", "seed"])["mean_distance"].max()
+        note = "; diverged, not drawn: " + ", ".join(
+            f"{v} seed {s} (distance up to {d:.3g})" for (v, s), d in runs.items())
+    fig.suptitle(f"{sub['backbone'].iloc[0]}, {sub['seed'].nunique()} seeds{note}",
                  fontsize=9)
     return fig
 
@@ -222,9 +285,11 @@ class Figure:
 FIGURES = {
     "distance_vs_factor": Figure("distance.csv", distance_vs_factor,
         "Mean Euclidean distance between each method's feature of a held-out image and "
-        "its HR feature, per down-scaling ratio (paper, Intro). Grey lines: distance "
-        "between HR features of different images of one group (dashed) and of "
-        "different groups (dotted)."),
+        "its HR feature, per down-scaling ratio (paper, Intro); n = the images a method "
+        "was measured on, where that differs (ISR: the queries; _db methods: the "
+        "held-out images they were not fitted on). Grey lines: distance between HR "
+        "features of different images of one group (dashed) and of different groups "
+        "(dotted)."),
     "variance_vs_factor": Figure("distance.csv", variance_vs_factor,
         "Variance, within one down-scaling ratio, of the distance to the HR feature "
         "(paper, Intro: about constant across ratios for LR features)."),
@@ -246,13 +311,16 @@ FIGURES = {
         "Large-scale retrieval: mAP as distractors join the database, per method "
         "(colour) and down-scaling ratio (marker), exact search."),
     "map_vs_bits": Figure("lowbitrate.csv", map_vs_bits,
-        "Low bit-rate mobile search: mAP against the bits actually sent per query "
-        "(JPEG bytes x 8). Solid: the HR image as JPEG; dashed: the small image as JPEG, "
-        "upscaled bicubically; dotted: the same with FSR-GAN, ISR or the matched "
-        "database."),
+        "Low bit-rate mobile search: mAP against the kbit actually sent per query "
+        "(JPEG bytes x 8 / 1000), one column per down-scaling ratio. Black: the HR "
+        "image as JPEG (the same curve in every panel); colours: the small image as "
+        "JPEG at each quality, described as received (lr), super-resolved (fsrgan, "
+        "ridge, ...), restored first (srcnn, vdsr), or against the matched database."),
     "focal_exponent": Figure("focal.csv", focal_exponent,
         "FSR-GAN loss ablation: focal exponent r = 1, 2, 3, adversarial term only, "
-        "distance term only; mean over seeds with their standard deviation."),
+        "distance term only; every seed a dot, the median a bar. A run whose distance "
+        "is over 3x the median of all runs at some ratio diverged: it is named in the "
+        "title with its distance, not drawn."),
     "stage_cost": Figure("stage_cost.csv", stage_cost,
         "What each stage of this run cost: wall time (bars) and CPU time (dots) of its "
         "job, from Snakemake's benchmark files, on the machine named in the title."),

@@ -1,0 +1,46 @@
+"""One look for the whole study: a fixed colour and marker per method, one order.
+
+A method keeps its colour in every figure and notebook. Families share a hue: a
+method fitted on the database (`_db`) is the light shade of its train-split twin.
+"""
+from __future__ import annotations
+
+# (colour, marker), in the order legends list them; filled markers only (seaborn will
+# not mix filled and line-art markers in one plot)
+METHODS = {
+    "hr": ("#000000", "*"),
+    "lr": ("#7f7f7f", "X"),
+    "matched": ("#8c564b", "D"),
+    "fsrgan": ("#1f77b4", "o"),
+    "fsrgan_db": ("#aec7e8", "o"),
+    "fsrgan_fa": ("#9467bd", "v"),
+    "fsrgan_fa_db": ("#c5b0d5", "v"),
+    "ridge": ("#2ca02c", "s"),
+    "ridge_db": ("#98df8a", "s"),
+    "srcnn": ("#ff7f0e", "^"),
+    "vdsr": ("#d62728", "^"),
+    "bicubic": ("#7f7f7f", "X"),
+}
+# anything else (a method added later) gets these, in turn, after the known ones
+_SPARE = ["#17becf", "#bcbd22", "#e377c2", "#9edae5", "#dbdb8d", "#f7b6d2"]
+
+
+def order(methods) -> list[str]:
+    """Known methods in the study's order, then any others alphabetically."""
+    methods = set(methods)
+    return [m for m in METHODS if m in methods] + sorted(methods - set(METHODS))
+
+
+def colours(methods) -> dict[str, str]:
+    unknown = iter(_SPARE * 4)
+    return {m: METHODS[m][0] if m in METHODS else next(unknown) for m in order(methods)}
+
+
+def markers(methods) -> dict[str, str]:
+    return {m: METHODS.get(m, ("", "o"))[1] for m in order(methods)}
+
+
+def hue(methods) -> dict:
+    """Keyword arguments for a seaborn call with hue="method" and style="method"."""
+    return {"hue_order": order(methods), "palette": colours(methods),
+            "style_order": order(methods), "markers": markers(methods), "dashes": False}
