@@ -84,3 +84,29 @@ def test_focal_figure_sets_a_diverged_run_apart():
     assert "adversarial_only seed 1 (distance up to 54)" in fig._suptitle.get_text()
     top = fig.axes[0].get_ylim()[1]
     assert top < 1.0  # the axis is scaled to the runs that trained
+
+
+def test_front_page_states_findings_read_from_the_tables(tmp_path):
+    from fsrstudy import front_page
+
+    tables = tmp_path / "run" / "tables"
+    tables.mkdir(parents=True)
+    pd.DataFrame([
+        {"dataset": "d", "backbone": "b", "method": m, "factor": f, "mean_distance": v,
+         "variance": 0.0, "n": n}
+        for m, f, v, n in (("lr", 4, 0.3, 10), ("lr", 16, 0.7, 10), ("fsrgan", 16, 0.6, 10),
+                           ("ridge_db", 16, 0.5, 6), ("hr_same_group", 1, 0.62, 10))
+    ]).to_csv(tables / "distance.csv", index=False)
+    pd.DataFrame([
+        {"dataset": "d", "protocol": "p", "backbone": "b", "method": m, "factor": f,
+         "mAP": v, "n_queries": 4}
+        for m, f, v in (("hr", 1, 0.9), ("lr", 16, 0.5), ("matched", 16, 0.8),
+                        ("ridge_db", 16, 0.76))
+    ]).to_csv(tables / "retrieval.csv", index=False)
+    text = front_page.render(tmp_path / "run", seed=7)
+    assert "run ``run``, seed 7" in text
+    assert ("LR features drift from HR as the ratio grows (mean distance 0.300 at 1/4 to "
+            "0.700 at 1/16; two HR images of one scene: 0.620). At 1/16 the closest to HR "
+            "is ``ridge_db`` (0.500, n = 6).") in text
+    assert "1/16: ``ridge_db`` 0.760 (95% of matched; lr 0.500)" in text
+    assert "Where to look" in text

@@ -123,6 +123,9 @@ def test_report_and_single_figure_rebuild(clean_run):
     proc = snakemake("--report", str(report), results_dir=results, check=False)
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert report.stat().st_size > 10000
+    # it opens with the run's own findings, read from its tables
+    html = report.read_text(errors="replace")
+    assert "What this run found" in html and "LR features drift from HR" in html
     figure = clean_run / "figures" / "map_vs_factor.png"
     before = figure.stat().st_mtime
     proc = snakemake(str(figure), "--forcerun", "figure", results_dir=results, check=False)

@@ -90,6 +90,10 @@ PYTHON = "python" if USE_CONDA else sys.executable
 ENV = "../../envs/study.yaml"
 
 
+# the report's first page, written from this run's tables (rule front_page)
+FRONT_PAGE = f"{OUT}/report/front_page.rst"
+
+
 def notebook_html(stage):
     return f"{OUT}/notebooks/{stage}.html"
 

@@ -87,3 +87,26 @@ rule stage_cost:
     shell:
         "PYTHONPATH=workflow${{PYTHONPATH:+:$PYTHONPATH}} {params.python} -m fsrstudy.costs "
         "{output.table} {input} > {log} 2>&1"
+
+
+rule front_page:
+    input:
+        distance=rules.analysis.output.distance,
+        retrieval=rules.retrieval.output.retrieval,
+        quality=rules.isr_restore.output.quality if ISR_METHODS else [],
+        cost=rules.stage_cost.output.table,
+    output:
+        FRONT_PAGE,
+    log:
+        f"{OUT}/logs/front_page.log",
+    params:
+        python=PYTHON,
+        seed=config["seed"],
+    threads: 1
+    resources:
+        mem_mb=500,
+    conda:
+        ENV
+    shell:
+        "PYTHONPATH=workflow${{PYTHONPATH:+:$PYTHONPATH}} {params.python} -m fsrstudy.front_page "
+        "{OUT} {output} {params.seed} > {log} 2>&1"
