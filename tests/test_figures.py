@@ -110,3 +110,8 @@ def test_front_page_states_findings_read_from_the_tables(tmp_path):
             "is ``ridge_db`` (0.500, n = 6).") in text
     assert "1/16: ``ridge_db`` 0.760 (95% of matched; lr 0.500)" in text
     assert "Where to look" in text
+
+
+def test_every_caption_says_what_to_look_at():
+    for name, figure in figures.FIGURES.items():
+        assert "Look for:" in figure.caption, name
