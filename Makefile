@@ -8,7 +8,7 @@ CONFIG ?= config/config.yaml
 RUN_NAME ?= demo
 CORES ?= all
 
-.PHONY: install run report test bench lint lock clean
+.PHONY: install browser run report test bench lint lock clean
 
 install: $(VENV)/.installed
 
@@ -25,7 +25,14 @@ run: install
 	$(VENV)/bin/snakemake --cores $(CORES) --configfile $(CONFIG)
 	$(VENV)/bin/snakemake --cores $(CORES) --configfile $(CONFIG) --report results/$(RUN_NAME)/report.html
 
-test: install
+# headless Chromium for the report's browser test (Debian's package; root only, else the
+# test is skipped and says why)
+browser:
+	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+	  && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium \
+	  >/dev/null; } || echo "no chromium: the browser test will be skipped"
+
+test: install browser
 	$(PY) -m pytest
 
 # speed of the heavy paths on this machine (CPU, and the GPU when there is one), printed

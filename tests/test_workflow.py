@@ -134,6 +134,35 @@ def test_report_and_single_figure_rebuild(clean_run):
     assert "features" not in proc.stderr.split("Job stats:")[-1].split("Reasons")[0]
 
 
+def test_report_and_a_notebook_render_in_a_real_browser(clean_run):
+    """Headless Chromium opens report.html and the retrieval notebook: neither blank,
+    the report shows its front page and holds every figure, the notebook its figure.
+    Screenshots stay in test-output/browser/."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import browser_check
+
+    try:
+        browser_check.chromium()
+    except FileNotFoundError as error:
+        pytest.skip(str(error))
+    report = clean_run.parent / "report.html"
+    if not report.exists():
+        proc = snakemake("--report", str(report), results_dir=clean_run.parent, check=False)
+        assert proc.returncode == 0, proc.stderr[-3000:]
+    figures = [p.stem for p in (clean_run / "figures").glob("*.png")]
+    assert len(figures) >= 11
+    problems = browser_check.check(report, clean_run / "notebooks/10_retrieval.html",
+                                   ROOT / "test-output/browser", figures)
+    assert not problems, problems
+    # and the check can fail: a missing figure and a notebook without one are caught
+    bare = clean_run.parent / "bare.html"
+    bare.write_text("<html><body><h1>10 · Retrieval</h1><p>no figure here</p></body></html>")
+    problems = browser_check.check(report, bare, ROOT / "test-output/browser-bare",
+                                   ["no_such_figure"])
+    assert f"{report} lacks figure no_such_figure" in problems
+    assert any(p.startswith(f"{bare} shows no figure") for p in problems)
+
+
 def test_lint_passes():
     proc = subprocess.run([sys.executable, "-m", "snakemake", "--lint"], cwd=ROOT,
                           capture_output=True, text=True)
