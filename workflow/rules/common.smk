@@ -1,9 +1,11 @@
 # Helpers shared by every rule: paths of the run, the notebook command, parameters.
 import json
+import os
 import re
 import shlex
 import sys
 
+from snakemake.exceptions import WorkflowError
 from snakemake.settings.types import DeploymentMethod
 
 from fsrstudy import backbones as _backbones
@@ -40,6 +42,19 @@ ISR_METHODS = config["isr"]["methods"]
 FSR_FAMILIES = (["fsrgan"] + (["fsrgan_fa"] if config["fsrgan_fa"]["enabled"] else [])
                 + (["ridge"] if config["ridge"]["enabled"] else []))
 FSR_FITS = _feature_sr.methods(FSR_FAMILIES, config["fsrgan"]["training_data"])
+# another run's models: evaluate the methods it has a model of, for every backbone, and
+# say which of the configured ones it lacks (an older run, or a method switched off)
+if PRETRAINED:
+    _missing = [m for m in FSR_FITS
+                if not all(os.path.isfile(f"{PRETRAINED}/{m}_{b}.pt") for b in BACKBONES)]
+    if _missing:
+        print(f"pretrained_models {PRETRAINED} has no model of {', '.join(_missing)} for "
+              f"backbones {BACKBONES}: those methods are left out of this run",
+              file=sys.stderr)
+    FSR_FITS = {m: fit for m, fit in FSR_FITS.items() if m not in _missing}
+    if not FSR_FITS:
+        raise WorkflowError(f"pretrained_models {PRETRAINED} holds no feature-SR model "
+                            f"(<method>_<backbone>.pt) for backbones {BACKBONES}")
 FSR_METHODS = list(FSR_FITS)
 FSRGAN_METHODS = [m for m, (family, _) in FSR_FITS.items()
                   if family in _feature_sr.GAN_FAMILIES]
