@@ -112,6 +112,7 @@ def test_front_page_states_findings_read_from_the_tables(tmp_path):
     assert "Where to look" in text
 
 
-def test_every_caption_says_what_to_look_at():
+def test_every_caption_says_what_to_look_at_and_every_figure_is_drawn_by_its_name():
     for name, figure in figures.FIGURES.items():
         assert "Look for:" in figure.caption, name
+        assert callable(getattr(figures, name)), name

@@ -163,6 +163,18 @@ def test_report_and_a_notebook_render_in_a_real_browser(clean_run):
     assert any(p.startswith(f"{bare} shows no figure") for p in problems)
 
 
+def test_building_the_dag_loads_no_ml_or_plotting_stack():
+    """`snakemake -n` on the default config imports neither torch nor matplotlib: the
+    DAG is built in seconds, on a host without the ML stack's import cost."""
+    proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "snakemake", "-n",
+                           "--quiet", "rules"], cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    modules = {line.rsplit("|", 1)[-1].strip() for line in proc.stderr.splitlines()
+               if line.startswith("import time:")}
+    assert "fsrstudy.config" in modules  # the config was validated in this process
+    assert not {"torch", "torchvision", "matplotlib", "seaborn"} & modules
+
+
 def test_lint_passes():
     proc = subprocess.run([sys.executable, "-m", "snakemake", "--lint"], cwd=ROOT,
                           capture_output=True, text=True)

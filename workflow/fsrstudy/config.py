@@ -7,12 +7,18 @@ a bad value fails before any job runs with a message naming the key and the valu
 from __future__ import annotations
 
 import copy
+import sys
 from pathlib import Path
 
-import jsonschema
-import yaml
+# jsonschema imports rfc3987_syntax whenever it is installed (Jupyter's extras bring it),
+# and that module compiles a grammar for about 2 s on import. Our schema checks no IRI
+# format, so the workflow, which validates the config before building its DAG, does
+# without it (a None entry makes that optional import fail, as if it were absent).
+sys.modules.setdefault("rfc3987_syntax", None)
+import jsonschema  # noqa: E402
+import yaml  # noqa: E402
 
-from . import backbones, dataset_kinds, fetch
+from . import dataset_kinds, descriptors, fetch
 
 SCHEMA_PATH = Path(__file__).resolve().parents[1] / "schemas" / "config.schema.yaml"
 
@@ -57,7 +63,7 @@ def validate(config: dict, schema: dict | None = None) -> dict:
         raise ConfigError("invalid configuration:\n  " + "\n  ".join(lines))
     try:
         config["datasets"] = dataset_kinds.normalise(config["datasets"])
-        backbones.descriptor_names(config["features"]["source"], config["features"]["poolings"])
+        descriptors.descriptor_names(config["features"]["source"], config["features"]["poolings"])
     except (dataset_kinds.DatasetConfigError, ValueError) as error:
         raise ConfigError(f"invalid configuration:\n  {error}") from None
     if (config["retrieval"]["distractors"] == "revisitop1m"

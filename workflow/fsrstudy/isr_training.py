@@ -15,8 +15,7 @@ import numpy as np
 import pandas as pd
 import torch
 
-from . import isr
-from . import compute
+from . import compute, isr, storage
 from .compute import autocast
 from .training import seed_everything
 
@@ -158,6 +157,4 @@ def load(path) -> torch.nn.Module:
     return model.eval()
 
 
-def model_name(method: str, factor: int) -> str:
-    """SRCNN: one model per factor (as in its paper); VDSR: one for all factors."""
-    return f"{method}_f{factor}" if method == "srcnn" else method
+model_name = storage.isr_model_name

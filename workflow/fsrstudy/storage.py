@@ -21,6 +21,12 @@ def feature_path(features_dir, backbone: str, method: str, factor: int) -> Path:
     return Path(features_dir) / backbone / f"{method}_f{factor}.npy"
 
 
+def isr_model_name(method: str, factor: int) -> str:
+    """models/<name>.pt of an ISR baseline. SRCNN: one model per factor (as in its
+    paper); VDSR: one for all factors."""
+    return f"{method}_f{factor}" if method == "srcnn" else method
+
+
 def write_ids(path, ids) -> None:
     save_text(path, "\n".join(ids) + "\n")
 

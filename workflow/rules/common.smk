@@ -8,13 +8,13 @@ import sys
 from snakemake.exceptions import WorkflowError
 from snakemake.settings.types import DeploymentMethod
 
-from fsrstudy import backbones as _backbones
+from fsrstudy import descriptors as _descriptors
 from fsrstudy import config as _config
 from fsrstudy import dataset_kinds as _kinds
 from fsrstudy import feature_sr as _feature_sr
 from fsrstudy import fetch as _fetch
-from fsrstudy import isr_training as _isr
-from fsrstudy.figures import FIGURES
+from fsrstudy import storage as _storage
+from fsrstudy.figure_catalog import FIGURES
 
 RUN = config["run"]
 OUT = f"{config['results_dir']}/{RUN}"
@@ -34,7 +34,7 @@ PRETRAINED = config["pretrained_models"]
 MODELS = PRETRAINED or f"{OUT}/models"
 FACTORS = config["degrade"]["factors"]
 ALL_FACTORS = [1] + FACTORS
-BACKBONES = _backbones.descriptor_names(config["features"]["source"],
+BACKBONES = _descriptors.descriptor_names(config["features"]["source"],
                                         config["features"]["poolings"])
 ISR_METHODS = config["isr"]["methods"]
 # feature-SR methods: each family x training-data option, e.g. fsrgan (train split),
@@ -90,7 +90,7 @@ STAGES += ["13_lowbitrate"] if LOWBITRATE else []
 STAGES += ["14_focal"] if FOCAL else []
 # SRCNN: one model per factor (its paper); VDSR: one model for every factor
 def isr_model_files(models_dir):
-    names = dict.fromkeys(_isr.model_name(m, f) for m in ISR_METHODS for f in FACTORS)
+    names = dict.fromkeys(_storage.isr_model_name(m, f) for m in ISR_METHODS for f in FACTORS)
     return [f"{models_dir}/{name}.pt" for name in names]
 
 
