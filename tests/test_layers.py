@@ -1,0 +1,45 @@
+"""The package's layers (ARCHITECTURE.md): a module imports only from its own layer or
+the layers under it, and the layers the DAG imports load no torch."""
+import re
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parents[1] / "workflow" / "fsrstudy"
+LAYERS = {
+    0: "descriptors storage figure_catalog hardware atomic",
+    1: "config manifest dataset_kinds demo_set paper_sets user_set protocols groundtruth "
+       "evaluation views augment degrade images datasets fetch download safe_files",
+    2: "fsrgan training ridge feature_sr isr isr_training backbones features compute "
+       "parallel analysis comparison figures style front_page costs notebook_index "
+       "notebook_runner",
+    3: "pipeline retrieval lowbitrate focal large_scale distractors",
+}
+LAYER = {module: layer for layer, names in LAYERS.items() for module in names.split()}
+
+
+def imports(path: Path) -> set[str]:
+    """The package modules a module imports (from . import a, b / from .a import x)."""
+    text = path.read_text()
+    names = set(re.findall(r"^from \.(\w+) import", text, re.M))
+    for group in re.findall(r"^from \. import \(([^)]*)\)", text, re.M | re.S) + \
+            re.findall(r"^from \. import ([^(\n]+)$", text, re.M):
+        names |= {n.strip().split(" as ")[0] for n in group.split(",") if n.strip()}
+    return names
+
+
+def test_every_module_has_a_layer():
+    modules = {p.stem for p in PACKAGE.glob("*.py")} - {"__init__"}
+    assert modules == set(LAYER), sorted(modules ^ set(LAYER))
+
+
+def test_no_module_imports_from_a_higher_layer():
+    upward = [(m, d) for m in LAYER for d in imports(PACKAGE / f"{m}.py")
+              if LAYER.get(d, -1) > LAYER[m]]
+    assert not upward, upward
+
+
+def test_the_layers_under_the_stages_that_the_dag_uses_import_no_torch():
+    for module, layer in LAYER.items():
+        if layer <= 1:
+            code = re.sub(r'""".*?"""', "", (PACKAGE / f"{module}.py").read_text(), flags=re.S)
+            assert not re.search(r"^\s*(import|from) (torch|matplotlib|seaborn)\b", code,
+                                 re.M), module
