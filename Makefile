@@ -41,6 +41,8 @@ bench: install
 
 lint: install
 	$(VENV)/bin/snakemake --lint
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/snakefmt --check Snakefile workflow/rules
 
 lock: install
 	head -n 2 requirements.lock > requirements.lock.new

@@ -40,12 +40,13 @@ report: FRONT_PAGE
 
 
 rule all:
+    default_target: True
     input:
         figures=expand(f"{OUT}/figures/{{name}}.png", name=FIGURE_NAMES),
         index=f"{OUT}/notebooks/index.html",
         config=f"{OUT}/config.yaml",
         front_page=FRONT_PAGE,
         # fetched behind their own switch; searched by the large-scale stage
-        distractors=[unpacked for kind, unpacked in UNPACKED_MARKERS.items()
-                     if kind == "revisitop1m"],
-    default_target: True
+        distractors=[
+            unpacked for kind, unpacked in UNPACKED_MARKERS.items() if kind == "revisitop1m"
+        ],

@@ -14,7 +14,6 @@ factors = [4, 9, 16, 64]
 # %%
 import matplotlib.pyplot as plt
 import numpy as np
-
 from fsrstudy import pipeline, storage
 
 summary = pipeline.degrade_images(manifest_csv, images_dir, input_size=input_size,

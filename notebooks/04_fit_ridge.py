@@ -23,7 +23,6 @@ threads = 2
 
 # %%
 import torch
-
 from fsrstudy import pipeline
 
 torch.set_num_threads(threads)

@@ -25,7 +25,6 @@ threads = 2
 
 # %%
 import torch
-
 from fsrstudy import figures, pipeline, training
 
 torch.set_num_threads(threads)

@@ -27,7 +27,6 @@ threads = 2
 
 # %%
 import torch
-
 from fsrstudy import figures, pipeline
 
 torch.set_num_threads(threads)

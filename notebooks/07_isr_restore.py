@@ -17,7 +17,6 @@ threads = 2
 
 # %%
 import torch
-
 from fsrstudy import figures, pipeline
 
 torch.set_num_threads(threads)

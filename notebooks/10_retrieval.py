@@ -3,17 +3,17 @@
 #
 # Queries at every factor, as LR features (`lr`), super-resolved (`fsrgan`: FSR-GAN
 # trained on the train split; `fsrgan_db`: fitted on the database's own degraded images;
-# `ridge` / `ridge_db`: a closed-form linear map per factor fitted on the same data)
-# and from SRCNN/VDSR-restored images (`srcnn`, `vdsr`), all against the HR database;
+# `ridge` / `ridge_db`: a closed-form linear map per factor fitted on the same data) and
+# from SRCNN/VDSR-restored images (`srcnn`, `vdsr`), all against the HR database;
 # `matched`: the LR query against the database re-extracted at the query's factor (one
 # index per factor). HR queries (`hr`) are the upper bound. Cosine ranking; Oxford-style
-# AP (junk removed, trapezoid rule), each dataset searched in its own HR database. Protocols come from
-# `ground_truth.json`: demo `synthetic_views` (positives: every view of the query's
-# group) and `real_views` (positives: other real photos of the scene only; the query
-# photo's own views are junk); Oxford/Paris `original` and `revisited_easy|medium|hard`;
-# Holidays `holidays` (query removed from its ranking); user sets `groups`.
-# mP@1/5/10 beside mAP, in revisitop's convention (junk removed, k capped at the rank of
-# the last positive).
+# AP (junk removed, trapezoid rule), each dataset searched in its own HR database.
+# Protocols come from `ground_truth.json`: demo `synthetic_views` (positives: every view
+# of the query's group) and `real_views` (positives: other real photos of the scene
+# only; the query photo's own views are junk); Oxford/Paris `original` and
+# `revisited_easy|medium|hard`; Holidays `holidays` (query removed from its ranking);
+# user sets `groups`. mP@1/5/10 beside mAP, in revisitop's convention (junk removed, k
+# capped at the rank of the last positive).
 
 # %% tags=["parameters"]
 manifest_csv = "results/demo/manifest.csv"

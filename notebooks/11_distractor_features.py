@@ -18,7 +18,6 @@ threads = 2
 
 # %%
 import torch
-
 from fsrstudy import distractors
 
 torch.set_num_threads(threads)

@@ -28,7 +28,6 @@ threads = 2
 
 # %%
 import torch
-
 from fsrstudy import figures, lowbitrate, pipeline
 
 torch.set_num_threads(threads)

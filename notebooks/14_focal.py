@@ -24,7 +24,6 @@ threads = 2
 
 # %%
 import torch
-
 from fsrstudy import compute, figures, focal, pipeline, training
 
 torch.set_num_threads(threads)

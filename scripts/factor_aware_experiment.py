@@ -19,7 +19,6 @@ from pathlib import Path
 import numpy as np
 import torch
 import yaml
-
 from fsrstudy import manifest as mf, pipeline, retrieval, storage, training
 
 MODES = ("mixed", "conditioned", "per_factor")

@@ -24,7 +24,6 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw
 
-
 # --- images -------------------------------------------------------------------------
 
 def _scene(key: str, seed: int) -> Image.Image:

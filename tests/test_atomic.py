@@ -1,7 +1,6 @@
 """Outputs appear whole or not at all."""
 import numpy as np
 import pytest
-
 from fsrstudy import atomic
 
 

@@ -6,9 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
-from PIL import Image
-
 from fsrstudy import backbones, compute, evaluation, features
+from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -3,7 +3,6 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
-
 from fsrstudy import backbones, compute, features, hardware, isr, isr_training
 
 CPU = torch.device("cpu")

@@ -3,7 +3,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from fsrstudy import config
 
 ROOT = Path(__file__).resolve().parents[1]

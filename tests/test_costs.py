@@ -1,6 +1,5 @@
 """The stage-cost table is read from Snakemake's own benchmark files."""
 import pandas as pd
-
 from fsrstudy import costs
 
 BENCHMARK = ("s\th:m:s\tmax_rss\tmax_vms\tmax_uss\tmax_pss\tio_in\tio_out\tmean_load\tcpu_time\n"

@@ -2,7 +2,6 @@
 import pickle
 
 import pytest
-
 from fsrstudy import datasets
 
 

@@ -1,9 +1,8 @@
 """Low-resolution copies: sizes from the area factor, information lost as it grows."""
 import numpy as np
 import pytest
-from PIL import Image
-
 from fsrstudy import degrade
+from PIL import Image
 
 
 @pytest.mark.parametrize("factor, side", [(4, 112), (9, 75), (16, 56), (64, 28)])

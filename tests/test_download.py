@@ -5,7 +5,6 @@ import warnings
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-
 from fsrstudy import download
 
 PAYLOAD = bytes(range(256)) * 4096  # 1 MiB

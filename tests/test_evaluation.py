@@ -1,7 +1,6 @@
 """Oxford-style AP, checked against values computed by hand."""
 import numpy as np
 import pytest
-
 from fsrstudy import evaluation
 
 

@@ -4,7 +4,6 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.colors as mcolors  # noqa: E402
 import pandas as pd  # noqa: E402
-
 from fsrstudy import figures, style  # noqa: E402
 
 METHODS = ["lr", "fsrgan", "fsrgan_db", "ridge", "srcnn", "new_method"]
@@ -103,7 +102,7 @@ def test_front_page_states_findings_read_from_the_tables(tmp_path):
         for m, f, v in (("hr", 1, 0.9), ("lr", 16, 0.5), ("matched", 16, 0.8),
                         ("ridge_db", 16, 0.76))
     ]).to_csv(tables / "retrieval.csv", index=False)
-    text = front_page.render(tmp_path / "run", seed=7)
+    text = front_page.render(tables, "run", seed=7)
     assert "run ``run``, seed 7" in text
     assert ("LR features drift from HR as the ratio grows (mean distance 0.300 at 1/4 to "
             "0.700 at 1/16; two HR images of one scene: 0.620). At 1/16 the closest to HR "

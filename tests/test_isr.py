@@ -2,7 +2,6 @@
 import numpy as np
 import pytest
 import torch
-
 from fsrstudy import isr, isr_training
 
 

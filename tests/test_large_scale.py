@@ -2,7 +2,6 @@
 and faiss's merged top-k equals a brute-force sort."""
 import numpy as np
 import pytest
-
 from fsrstudy import compute, evaluation, large_scale
 from fsrstudy.backbones import l2_normalize
 
@@ -64,7 +63,6 @@ def test_distractors_are_read_in_shards_from_a_memmap(tmp_path):
 
 def test_external_distractors_stream_into_a_memmap(tmp_path):
     import paper_fixtures as pf
-
     from fsrstudy import backbones, distractors, fetch
 
     built = pf.build_revisitop1m(tmp_path / "served")

@@ -1,7 +1,6 @@
 """A kernel that dies at start (two kernels racing for one port) is started again; a
 failing cell is not retried."""
 import pytest
-
 from fsrstudy import notebook_runner
 
 

@@ -5,12 +5,19 @@ import json
 
 import numpy as np
 import pandas as pd
-import pytest
-from PIL import Image
-
 import paper_fixtures as pf
-from fsrstudy import (dataset_kinds, degrade, download, fetch, groundtruth, images, manifest,
-                      user_set)
+import pytest
+from fsrstudy import (
+    dataset_kinds,
+    degrade,
+    download,
+    fetch,
+    groundtruth,
+    images,
+    manifest,
+    user_set,
+)
+from PIL import Image
 
 BUILDERS = {"oxford5k": pf.build_oxford, "paris6k": pf.build_paris,
             "holidays": pf.build_holidays}
@@ -97,7 +104,7 @@ def test_revisited_protocols_combine_easy_hard_junk(landmarks):
     outside = {f"{kind}/{n}" for n in built["images"]} - {f"{kind}/{n}"
                                                           for n in revisited["imlist"]}
     assert outside  # the revisited queries are not in its image list
-    for i, name in enumerate(revisited["qimlist"]):
+    for name in revisited["qimlist"]:
         gnd = revisited["gnd"][name]
         ids = {k: {f"{kind}/{n}" for n in gnd[k]} for k in ("easy", "hard", "junk")}
         q = f"{kind}/{name}__rq"

@@ -6,10 +6,9 @@ import tarfile
 import urllib.error
 import urllib.request
 
+import paper_fixtures as pf
 import pytest
 from PIL import Image
-
-import paper_fixtures as pf
 
 
 def members(path) -> dict[str, bytes]:

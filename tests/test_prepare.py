@@ -5,9 +5,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from PIL import Image
-
 from fsrstudy import demo_set, images, manifest, views
+from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -4,7 +4,6 @@
 import numpy as np
 import pandas as pd
 import pytest
-
 from fsrstudy import groundtruth, retrieval, storage
 from fsrstudy.groundtruth import QuerySet
 

@@ -3,7 +3,6 @@ known linear map, regularisation chosen on whole held-out groups, checkpoints.""
 import numpy as np
 import pytest
 import torch
-
 from fsrstudy import feature_sr, ridge, training
 
 

@@ -7,7 +7,6 @@ import zipfile
 
 import numpy as np
 import pytest
-
 from fsrstudy import safe_files
 
 

@@ -1,6 +1,5 @@
 """Training lowers the focal distance and is reproducible under a fixed seed."""
 import numpy as np
-
 from fsrstudy import training
 
 
@@ -81,7 +80,6 @@ def test_side_by_side_trainings_equal_one_after_the_other():
     """Two single-thread worker processes give the same generators, bit for bit, as the
     same trainings run in this process: the worker count cannot change a table."""
     import torch
-
     from fsrstudy import focal, parallel
 
     x, y, _ = _toy_pairs(n=32)

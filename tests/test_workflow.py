@@ -179,6 +179,12 @@ def test_lint_passes():
     proc = subprocess.run([sys.executable, "-m", "snakemake", "--lint"], cwd=ROOT,
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout[-3000:]
+    # the code (ruff) and the rules (snakefmt), as `make lint` checks them
+    bin_dir = Path(sys.executable).parent
+    for cmd in ([bin_dir / "ruff", "check", "."],
+                [bin_dir / "snakefmt", "--check", "Snakefile", "workflow/rules"]):
+        proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+        assert proc.returncode == 0, (cmd, proc.stdout[-3000:], proc.stderr[-3000:])
 
 
 def test_invalid_config_stops_before_any_job(tmp_path):
@@ -216,7 +222,6 @@ def test_paper_layouts_download_and_run_with_models_of_another_run(clean_run, tm
     evaluated with the FSR-GAN and ISR models of the tiny run (no training here)."""
     import paper_fixtures as pf
     import yaml
-
     from fsrstudy import download
 
     served = tmp_path / "served"

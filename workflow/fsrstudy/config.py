@@ -18,7 +18,7 @@ sys.modules.setdefault("rfc3987_syntax", None)
 import jsonschema  # noqa: E402
 import yaml  # noqa: E402
 
-from . import dataset_kinds, descriptors, fetch
+from . import dataset_kinds, descriptors, fetch  # noqa: E402
 
 SCHEMA_PATH = Path(__file__).resolve().parents[1] / "schemas" / "config.schema.yaml"
 

@@ -9,13 +9,13 @@ import argparse
 import sys
 
 import matplotlib.pyplot as plt
-from matplotlib import ticker
 import pandas as pd
 import seaborn as sns
+from matplotlib import ticker
 
 from . import style
-from .figure_catalog import FIGURES
 from .atomic import atomic_path
+from .figure_catalog import FIGURES
 
 REFERENCE_METHODS = ("hr_same_group", "hr_other_group")
 

@@ -4,7 +4,7 @@ Written by the workflow (rule `front_page`) from the run's own tables, as the
 reStructuredText Snakemake shows first in report.html (the `report:` directive). Every
 number on it is read from a table of the run; nothing is typed by hand.
 
-    python -m fsrstudy.front_page RUN_DIR OUT.rst
+    python -m fsrstudy.front_page TABLES_DIR OUT.rst RUN SEED
 """
 from __future__ import annotations
 
@@ -117,9 +117,8 @@ def cost_findings(cost: pd.DataFrame) -> list[str]:
                                            for r in top.itertuples()) + "."]
 
 
-def render(run_dir, seed: int | str = "?") -> str:
-    run_dir = Path(run_dir)
-    tables = run_dir / "tables"
+def render(tables_dir, run: str, seed: int | str = "?") -> str:
+    tables = Path(tables_dir)
 
     def read(name):
         path = tables / name
@@ -135,15 +134,15 @@ def render(run_dir, seed: int | str = "?") -> str:
     if not (cost := read("stage_cost.csv")).empty:
         findings += cost_findings(cost)
     body = "\n".join(f"- {line}" for line in findings) or "- (no tables yet)"
-    return (INTRO.format(run=run_dir.name, seed=seed) + "\nWhat this run found\n"
+    return (INTRO.format(run=run, seed=seed) + "\nWhat this run found\n"
             "-------------------\n\n" + body + "\n\n" + GUIDE)
 
 
 def main(argv=None) -> None:
     args = sys.argv[1:] if argv is None else argv
-    if len(args) not in (2, 3):
+    if len(args) != 4:
         raise SystemExit(__doc__)
-    text = render(args[0], *args[2:3])
+    text = render(args[0], args[2], args[3])
     from .atomic import atomic_path
     with atomic_path(args[1]) as tmp:
         Path(tmp).write_text(text)

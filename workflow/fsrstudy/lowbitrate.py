@@ -19,8 +19,7 @@ import numpy as np
 import pandas as pd
 from PIL import Image
 
-from . import (backbones, compute, degrade, feature_sr, features, isr_training, retrieval,
-               storage)
+from . import backbones, compute, degrade, feature_sr, features, isr_training, retrieval, storage
 from .atomic import save_csv
 
 COLUMNS = ["dataset", "protocol", "backbone", "method", "factor", "quality", "bits",

@@ -19,7 +19,6 @@ from pathlib import Path
 
 from .atomic import atomic_path
 
-
 KERNEL_START_ATTEMPTS = 3
 
 

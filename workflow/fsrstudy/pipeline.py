@@ -15,11 +15,25 @@ import numpy as np
 import pandas as pd
 import torch
 
-from . import manifest as mf
-from . import (analysis, backbones, compute, dataset_kinds, degrade, features,
-               feature_sr, images, isr, groundtruth, isr_training, ridge, storage,
-               training, views)
-from . import augment
+from . import (
+    analysis,
+    augment,
+    backbones,
+    compute,
+    dataset_kinds,
+    degrade,
+    feature_sr,
+    features,
+    groundtruth,
+    images,
+    isr,
+    isr_training,
+    manifest as mf,
+    ridge,
+    storage,
+    training,
+    views,
+)
 from .atomic import atomic_copy, atomic_path, save_csv, save_json, save_npy
 
 HR = 1  # factor of the high-resolution input

@@ -8,94 +8,116 @@ rule distractor_features:
         notebook="notebooks/11_distractor_features.py",
         unpacked=UNPACKED_MARKERS.get("revisitop1m", []),
     output:
-        features=expand(f"{OUT}/features/{{backbone}}/distractors_hr_f1.npy",
-                        backbone=BACKBONES),
+        features=expand(f"{OUT}/features/{{backbone}}/distractors_hr_f1.npy", backbone=BACKBONES),
         bad=f"{OUT}/distractors_bad_images.csv",
         html=report(notebook_html("11_distractor_features"), category="Executed notebooks"),
-    benchmark:
-        stage_benchmark("11_distractor_features"),
     log:
         notebook=notebook_log("11_distractor_features"),
         stderr=f"{OUT}/logs/11_distractor_features.log",
-    params:
-        python=PYTHON,
-        values=lambda wc, output, threads: as_param({
-            "list_file": str(_fetch.layout(DATA, "revisitop1m")["lists"][0]),
-            "images_dir": str(_fetch.layout(DATA, "revisitop1m")["images"]),
-            "features_dir": f"{OUT}/features", "bad_csv": output.bad,
-            "input_size": config["degrade"]["input_size"], "extractor": config["features"],
-            "threads": threads}),
+    benchmark:
+        stage_benchmark("11_distractor_features")
+    conda:
+        ENV
     threads: config["threads"]
     resources:
         mem_mb=8000,
-    conda:
-        ENV
+    params:
+        python=PYTHON,
+        values=lambda wc, output, threads: as_param(
+            {
+                "list_file": str(_fetch.layout(DATA, "revisitop1m")["lists"][0]),
+                "images_dir": str(_fetch.layout(DATA, "revisitop1m")["images"]),
+                "features_dir": f"{OUT}/features",
+                "bad_csv": output.bad,
+                "input_size": config["degrade"]["input_size"],
+                "extractor": config["features"],
+                "threads": threads,
+            }
+        ),
     shell:
         NOTEBOOK_CMD
 
 
 rule large_scale:
     input:
-        notebook="notebooks/12_large_scale.py",
-        distractors=rules.distractor_features.output.features
-        if DISTRACTORS == "revisitop1m" else [],
         **EVAL_INPUT,
+        notebook="notebooks/12_large_scale.py",
+        distractors=(
+            rules.distractor_features.output.features if DISTRACTORS == "revisitop1m" else []
+        ),
     output:
         table=report(f"{OUT}/tables/large_scale.csv", category="Tables"),
         html=report(notebook_html("12_large_scale"), category="Executed notebooks"),
-    benchmark:
-        stage_benchmark("12_large_scale"),
     log:
         notebook=notebook_log("12_large_scale"),
         stderr=f"{OUT}/logs/12_large_scale.log",
-    params:
-        python=PYTHON,
-        values=lambda wc, input, output: as_param({
-            "manifest_csv": input.manifest, "ground_truth_json": input.ground_truth,
-            "features_dir": f"{OUT}/features", "out_csv": output.table,
-            "backbones": BACKBONES, "factors": FACTORS, "methods": RETRIEVAL_METHODS,
-            "source": DISTRACTORS, "sizes": config["retrieval"]["distractor_sizes"],
-            "protocols": config["retrieval"]["protocols"]}),
+    benchmark:
+        stage_benchmark("12_large_scale")
+    conda:
+        ENV
     threads: 1
     resources:
         mem_mb=4000,
-    conda:
-        ENV
+    params:
+        python=PYTHON,
+        values=lambda wc, input, output: as_param(
+            {
+                "manifest_csv": input.manifest,
+                "ground_truth_json": input.ground_truth,
+                "features_dir": f"{OUT}/features",
+                "out_csv": output.table,
+                "backbones": BACKBONES,
+                "factors": FACTORS,
+                "methods": RETRIEVAL_METHODS,
+                "source": DISTRACTORS,
+                "sizes": config["retrieval"]["distractor_sizes"],
+                "protocols": config["retrieval"]["protocols"],
+            }
+        ),
     shell:
         NOTEBOOK_CMD
 
 
 rule lowbitrate:
     input:
+        **EVAL_INPUT,
         notebook="notebooks/13_lowbitrate.py",
         stacks=rules.degrade.output.stacks,
         fsr_models=fsr_model_files(MODELS),
         isr_models=isr_model_files(MODELS),
-        **EVAL_INPUT,
     output:
         table=report(f"{OUT}/tables/lowbitrate.csv", category="Tables"),
         html=report(notebook_html("13_lowbitrate"), category="Executed notebooks"),
-    benchmark:
-        stage_benchmark("13_lowbitrate"),
     log:
         notebook=notebook_log("13_lowbitrate"),
         stderr=f"{OUT}/logs/13_lowbitrate.log",
-    params:
-        python=PYTHON,
-        values=lambda wc, input, output, threads: as_param({
-            "manifest_csv": input.manifest, "ground_truth_json": input.ground_truth,
-            "images_dir": f"{OUT}/images", "features_dir": f"{OUT}/features",
-            "models_dir": MODELS, "out_csv": output.table, "factors": FACTORS,
-            "hr_qualities": config["lowbitrate"]["hr_qualities"],
-            "lr_qualities": config["lowbitrate"]["lr_qualities"],
-            "fsr_methods": FSR_METHODS, "isr_methods": ISR_METHODS,
-            "extractor": config["features"], "isr": config["isr"],
-            "threads": threads}),
+    benchmark:
+        stage_benchmark("13_lowbitrate")
+    conda:
+        ENV
     threads: config["threads"]
     resources:
         mem_mb=4000,
-    conda:
-        ENV
+    params:
+        python=PYTHON,
+        values=lambda wc, input, output, threads: as_param(
+            {
+                "manifest_csv": input.manifest,
+                "ground_truth_json": input.ground_truth,
+                "images_dir": f"{OUT}/images",
+                "features_dir": f"{OUT}/features",
+                "models_dir": MODELS,
+                "out_csv": output.table,
+                "factors": FACTORS,
+                "hr_qualities": config["lowbitrate"]["hr_qualities"],
+                "lr_qualities": config["lowbitrate"]["lr_qualities"],
+                "fsr_methods": FSR_METHODS,
+                "isr_methods": ISR_METHODS,
+                "extractor": config["features"],
+                "isr": config["isr"],
+                "threads": threads,
+            }
+        ),
     shell:
         NOTEBOOK_CMD
 
@@ -111,23 +133,32 @@ rule focal:
     output:
         table=report(f"{OUT}/tables/focal.csv", category="Tables"),
         html=report(notebook_html("14_focal"), category="Executed notebooks"),
-    benchmark:
-        stage_benchmark("14_focal"),
     log:
         notebook=notebook_log("14_focal"),
         stderr=f"{OUT}/logs/14_focal.log",
-    params:
-        python=PYTHON,
-        values=lambda wc, input, output, threads: as_param({
-            "manifest_csv": input.manifest, "ground_truth_json": input.ground_truth,
-            "features_dir": f"{OUT}/features", "out_csv": output.table,
-            "backbone": FOCAL_BACKBONE, "factors": FACTORS, "fsrgan": config["fsrgan"],
-            "variants": config["focal"]["variants"], "seeds": config["focal"]["seeds"],
-            "trained": input.trained, "threads": threads}),
+    benchmark:
+        stage_benchmark("14_focal")
+    conda:
+        ENV
     threads: config["threads"]
     resources:
         mem_mb=4000,
-    conda:
-        ENV
+    params:
+        python=PYTHON,
+        values=lambda wc, input, output, threads: as_param(
+            {
+                "manifest_csv": input.manifest,
+                "ground_truth_json": input.ground_truth,
+                "features_dir": f"{OUT}/features",
+                "out_csv": output.table,
+                "backbone": FOCAL_BACKBONE,
+                "factors": FACTORS,
+                "fsrgan": config["fsrgan"],
+                "variants": config["focal"]["variants"],
+                "seeds": config["focal"]["seeds"],
+                "trained": input.trained,
+                "threads": threads,
+            }
+        ),
     shell:
         NOTEBOOK_CMD

@@ -26,38 +26,51 @@ if config["distractors"]["revisitop1m"]:
 ALL_DOWNLOADS = sorted({name for names in UNPACKED.values() for name in names})
 UNPACKED_MARKERS = {kind: str(_fetch.unpacked_marker(DATA, kind)) for kind in UNPACKED}
 DATASET_INPUTS = [m for kind, m in UNPACKED_MARKERS.items() if kind != "revisitop1m"] + [
-    path for entry in config["datasets"] for key in ("photos_csv", "csv", "rotation_list")
-    if (path := entry.get(key))]
+    path
+    for entry in config["datasets"]
+    for key in ("photos_csv", "csv", "rotation_list")
+    if (path := entry.get(key))
+]
 # Models of another run, evaluated here without training (config: pretrained_models);
 # training rules always write this run's models/, so another run's are never overwritten
 PRETRAINED = config["pretrained_models"]
 MODELS = PRETRAINED or f"{OUT}/models"
 FACTORS = config["degrade"]["factors"]
 ALL_FACTORS = [1] + FACTORS
-BACKBONES = _descriptors.descriptor_names(config["features"]["source"],
-                                        config["features"]["poolings"])
+BACKBONES = _descriptors.descriptor_names(
+    config["features"]["source"], config["features"]["poolings"]
+)
 ISR_METHODS = config["isr"]["methods"]
 # feature-SR methods: each family x training-data option, e.g. fsrgan (train split),
 # fsrgan_db (database), fsrgan_fa (factor-aware), ridge, ridge_db
-FSR_FAMILIES = (["fsrgan"] + (["fsrgan_fa"] if config["fsrgan_fa"]["enabled"] else [])
-                + (["ridge"] if config["ridge"]["enabled"] else []))
+FSR_FAMILIES = (
+    ["fsrgan"]
+    + (["fsrgan_fa"] if config["fsrgan_fa"]["enabled"] else [])
+    + (["ridge"] if config["ridge"]["enabled"] else [])
+)
 FSR_FITS = _feature_sr.methods(FSR_FAMILIES, config["fsrgan"]["training_data"])
 # another run's models: evaluate the methods it has a model of, for every backbone, and
 # say which of the configured ones it lacks (an older run, or a method switched off)
 if PRETRAINED:
-    _missing = [m for m in FSR_FITS
-                if not all(os.path.isfile(f"{PRETRAINED}/{m}_{b}.pt") for b in BACKBONES)]
+    _missing = [
+        m
+        for m in FSR_FITS
+        if not all(os.path.isfile(f"{PRETRAINED}/{m}_{b}.pt") for b in BACKBONES)
+    ]
     if _missing:
-        print(f"pretrained_models {PRETRAINED} has no model of {', '.join(_missing)} for "
-              f"backbones {BACKBONES}: those methods are left out of this run",
-              file=sys.stderr)
+        print(
+            f"pretrained_models {PRETRAINED} has no model of {', '.join(_missing)} for "
+            f"backbones {BACKBONES}: those methods are left out of this run",
+            file=sys.stderr,
+        )
     FSR_FITS = {m: fit for m, fit in FSR_FITS.items() if m not in _missing}
     if not FSR_FITS:
-        raise WorkflowError(f"pretrained_models {PRETRAINED} holds no feature-SR model "
-                            f"(<method>_<backbone>.pt) for backbones {BACKBONES}")
+        raise WorkflowError(
+            f"pretrained_models {PRETRAINED} holds no feature-SR model "
+            f"(<method>_<backbone>.pt) for backbones {BACKBONES}"
+        )
 FSR_METHODS = list(FSR_FITS)
-FSRGAN_METHODS = [m for m, (family, _) in FSR_FITS.items()
-                  if family in _feature_sr.GAN_FAMILIES]
+FSRGAN_METHODS = [m for m, (family, _) in FSR_FITS.items() if family in _feature_sr.GAN_FAMILIES]
 RIDGE_METHODS = [m for m, (family, _) in FSR_FITS.items() if family == "ridge"]
 EVAL_METHODS = ["lr"] + FSR_METHODS + ISR_METHODS
 # `matched`: LR queries against the database re-extracted at their factor (retrieval only)
@@ -67,16 +80,26 @@ LARGE_SCALE = DISTRACTORS != "none"
 LOWBITRATE = config["lowbitrate"]["enabled"]
 # the ablation trains models on the train split: not with another run's models, nor
 # when the run fits nothing on the train split
-FOCAL = (config["focal"]["enabled"] and not PRETRAINED
-         and "train_split" in config["fsrgan"]["training_data"])
+FOCAL = (
+    config["focal"]["enabled"]
+    and not PRETRAINED
+    and "train_split" in config["fsrgan"]["training_data"]
+)
 FOCAL_BACKBONE = config["focal"]["backbone"] or BACKBONES[0]
 ISR_FIGURES = {"isr_quality", "isr_training_curve"}
 TRAINING_FIGURES = {"training_curve", "isr_training_curve"}  # drawn by the training run
-OPTIONAL_FIGURES = {"map_vs_distractors": LARGE_SCALE, "map_vs_bits": LOWBITRATE,
-                    "focal_exponent": FOCAL}
-FIGURE_NAMES = sorted(n for n in FIGURES if (ISR_METHODS or n not in ISR_FIGURES)
-                      and not (PRETRAINED and n in TRAINING_FIGURES)
-                      and OPTIONAL_FIGURES.get(n, True))
+OPTIONAL_FIGURES = {
+    "map_vs_distractors": LARGE_SCALE,
+    "map_vs_bits": LOWBITRATE,
+    "focal_exponent": FOCAL,
+}
+FIGURE_NAMES = sorted(
+    n
+    for n in FIGURES
+    if (ISR_METHODS or n not in ISR_FIGURES)
+    and not (PRETRAINED and n in TRAINING_FIGURES)
+    and OPTIONAL_FIGURES.get(n, True)
+)
 STAGES = ["01_prepare", "02_degrade", "03_features"]
 STAGES += [] if PRETRAINED else [f"04_train_{m}" for m in FSRGAN_METHODS]
 STAGES += [] if PRETRAINED else [f"04_fit_{m}" for m in RIDGE_METHODS]
@@ -88,6 +111,8 @@ STAGES += ["11_distractor_features"] if DISTRACTORS == "revisitop1m" else []
 STAGES += ["12_large_scale"] if LARGE_SCALE else []
 STAGES += ["13_lowbitrate"] if LOWBITRATE else []
 STAGES += ["14_focal"] if FOCAL else []
+
+
 # SRCNN: one model per factor (its paper); VDSR: one model for every factor
 def isr_model_files(models_dir):
     names = dict.fromkeys(_storage.isr_model_name(m, f) for m in ISR_METHODS for f in FACTORS)
@@ -95,8 +120,8 @@ def isr_model_files(models_dir):
 
 
 def fsr_model_files(models_dir, methods=FSR_METHODS):
-    return expand(f"{models_dir}/{{method}}_{{backbone}}.pt", method=methods,
-                  backbone=BACKBONES)
+    return expand(f"{models_dir}/{{method}}_{{backbone}}.pt", method=methods, backbone=BACKBONES)
+
 
 # Under --use-conda the rule's environment provides `python`; otherwise use the Python
 # that runs Snakemake (the project's venv), whatever PATH says.
@@ -123,8 +148,12 @@ def notebook_log(stage):
 
 
 def feature_files(methods, factors):
-    return expand(f"{OUT}/features/{{backbone}}/{{method}}_f{{factor}}.npy",
-                  backbone=BACKBONES, method=methods, factor=factors)
+    return expand(
+        f"{OUT}/features/{{backbone}}/{{method}}_f{{factor}}.npy",
+        backbone=BACKBONES,
+        method=methods,
+        factor=factors,
+    )
 
 
 def figure_table(wildcards):

@@ -5,22 +5,22 @@
 rule download:
     output:
         f"{DATA}/downloads/{{file}}",
-    benchmark:
-        f"{DATA}/benchmarks/download_{{file}}.tsv",
     log:
         f"{DATA}/logs/download_{{file}}.log",
-    params:
-        python=PYTHON,
-        spec=lambda wc: as_param(config["downloads"][wc.file]),
+    benchmark:
+        f"{DATA}/benchmarks/download_{{file}}.tsv"
     wildcard_constraints:
         file="|".join(re.escape(name) for name in ALL_DOWNLOADS) or "NO_DOWNLOADS",
     retries: 1
+    conda:
+        ENV
     threads: 1
     resources:
         mem_mb=500,
         downloads=1,
-    conda:
-        ENV
+    params:
+        python=PYTHON,
+        spec=lambda wc: as_param(config["downloads"][wc.file]),
     shell:
         # tee: progress and a missing-checksum warning reach the console, not only the log
         "PYTHONPATH=workflow${{PYTHONPATH:+:$PYTHONPATH}} {params.python} -m fsrstudy.fetch "
@@ -32,23 +32,24 @@ rule unpack:
         lambda wc: [f"{DATA}/downloads/{name}" for name in UNPACKED[wc.kind]],
     output:
         f"{DATA}/{{kind}}/unpacked.json",
-    benchmark:
-        f"{DATA}/benchmarks/unpack_{{kind}}.tsv",
     log:
         f"{DATA}/logs/unpack_{{kind}}.log",
+    benchmark:
+        f"{DATA}/benchmarks/unpack_{{kind}}.tsv"
+    wildcard_constraints:
+        kind="|".join(UNPACKED) or "NO_DATASETS",
+    conda:
+        ENV
+    threads: 1
+    resources:
+        mem_mb=1000,
     params:
         python=PYTHON,
         data_dir=lambda wc, output: Path(output[0]).parents[1],
         archives=config["distractors"]["revisitop1m_archives"],
-        checksums=lambda wc: as_param({name: config["downloads"][name].get("sha256")
-                                       for name in UNPACKED[wc.kind]}),
-    wildcard_constraints:
-        kind="|".join(UNPACKED) or "NO_DATASETS",
-    threads: 1
-    resources:
-        mem_mb=1000,
-    conda:
-        ENV
+        checksums=lambda wc: as_param(
+            {name: config["downloads"][name].get("sha256") for name in UNPACKED[wc.kind]}
+        ),
     shell:
         "PYTHONPATH=workflow${{PYTHONPATH:+:$PYTHONPATH}} {params.python} -m fsrstudy.fetch "
         "unpack {wildcards.kind} {params.data_dir} --archives {params.archives} "
@@ -64,25 +65,31 @@ rule prepare:
         bad=f"{OUT}/bad_images.csv",
         ground_truth=f"{OUT}/ground_truth.json",
         html=report(notebook_html("01_prepare"), category="Executed notebooks"),
-    benchmark:
-        stage_benchmark("01_prepare"),
     log:
         notebook=notebook_log("01_prepare"),
         stderr=f"{OUT}/logs/01_prepare.log",
-    params:
-        python=PYTHON,
-        values=lambda wc, input, output: as_param({
-            "datasets": config["datasets"], "data_dir": DATA,
-            "manifest_csv": output.manifest, "bad_csv": output.bad,
-            "ground_truth_json": output.ground_truth, "seed": config["seed"],
-            # what feature-SR models are fitted on: checked, and given extra views, here
-            "training_data": [] if PRETRAINED else config["fsrgan"]["training_data"],
-            "fitting_views": config["augment"]["views_per_image"]}),
+    benchmark:
+        stage_benchmark("01_prepare")
+    conda:
+        ENV
     threads: 1
     resources:
         mem_mb=4000,
-    conda:
-        ENV
+    params:
+        python=PYTHON,
+        values=lambda wc, input, output: as_param(
+            {
+                "datasets": config["datasets"],
+                "data_dir": DATA,
+                "manifest_csv": output.manifest,
+                "bad_csv": output.bad,
+                "ground_truth_json": output.ground_truth,
+                "seed": config["seed"],
+                # what feature-SR models are fitted on: checked, and given extra views, here
+                "training_data": [] if PRETRAINED else config["fsrgan"]["training_data"],
+                "fitting_views": config["augment"]["views_per_image"],
+            }
+        ),
     shell:
         NOTEBOOK_CMD
 
@@ -95,20 +102,25 @@ rule degrade:
         stacks=expand(f"{OUT}/images/f{{factor}}.npy", factor=ALL_FACTORS),
         ids=f"{OUT}/images/ids.txt",
         html=report(notebook_html("02_degrade"), category="Executed notebooks"),
-    benchmark:
-        stage_benchmark("02_degrade"),
     log:
         notebook=notebook_log("02_degrade"),
         stderr=f"{OUT}/logs/02_degrade.log",
-    params:
-        python=PYTHON,
-        values=lambda wc, input: as_param({
-            "manifest_csv": input.manifest, "images_dir": f"{OUT}/images",
-            "input_size": config["degrade"]["input_size"], "factors": FACTORS}),
+    benchmark:
+        stage_benchmark("02_degrade")
+    conda:
+        ENV
     threads: 1
     resources:
         mem_mb=2000,
-    conda:
-        ENV
+    params:
+        python=PYTHON,
+        values=lambda wc, input: as_param(
+            {
+                "manifest_csv": input.manifest,
+                "images_dir": f"{OUT}/images",
+                "input_size": config["degrade"]["input_size"],
+                "factors": FACTORS,
+            }
+        ),
     shell:
         NOTEBOOK_CMD

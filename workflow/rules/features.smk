@@ -12,20 +12,26 @@ rule features:
         meta=f"{OUT}/features/meta.json",
         ids=f"{OUT}/features/ids.txt",
         html=report(notebook_html("03_features"), category="Executed notebooks"),
-    benchmark:
-        stage_benchmark("03_features"),
     log:
         notebook=notebook_log("03_features"),
         stderr=f"{OUT}/logs/03_features.log",
-    params:
-        python=PYTHON,
-        values=lambda wc, threads: as_param({
-            "images_dir": f"{OUT}/images", "features_dir": f"{OUT}/features",
-            "factors": FACTORS, "threads": threads, "extractor": config["features"]}),
+    benchmark:
+        stage_benchmark("03_features")
+    conda:
+        ENV
     threads: config["threads"]
     resources:
         mem_mb=6000,
-    conda:
-        ENV
+    params:
+        python=PYTHON,
+        values=lambda wc, threads: as_param(
+            {
+                "images_dir": f"{OUT}/images",
+                "features_dir": f"{OUT}/features",
+                "factors": FACTORS,
+                "threads": threads,
+                "extractor": config["features"],
+            }
+        ),
     shell:
         NOTEBOOK_CMD

@@ -7,33 +7,45 @@ rule isr_train:
         manifest=rules.prepare.output.manifest,
         stacks=rules.degrade.output.stacks,
         # models trained before and shipped (isr.reuse): checked, reused when they match
-        reusable=[path for path in isr_model_files(config["isr"]["reuse"])
-                  if Path(path).is_file()] if config["isr"]["reuse"] else [],
+        reusable=(
+            [path for path in isr_model_files(config["isr"]["reuse"]) if Path(path).is_file()]
+            if config["isr"]["reuse"]
+            else []
+        ),
     output:
         models=isr_model_files(f"{OUT}/models"),
         loss=f"{OUT}/tables/isr_loss.csv",
         cost=report(f"{OUT}/tables/isr_cost.csv", category="Tables"),
         html=report(notebook_html("06_isr_train"), category="Executed notebooks"),
-    benchmark:
-        stage_benchmark("06_isr_train"),
     log:
         notebook=notebook_log("06_isr_train"),
         stderr=f"{OUT}/logs/06_isr_train.log",
-    params:
-        python=PYTHON,
-        values=lambda wc, input, output, threads: as_param({
-            "manifest_csv": input.manifest, "images_dir": f"{OUT}/images",
-            "models_dir": f"{OUT}/models", "loss_csv": output.loss,
-            "cost_csv": output.cost, "factors": FACTORS,
-            "methods": {m: config["isr"][m] for m in ISR_METHODS},
-            "seed": config["seed"], "device": config["isr"]["device"],
-            "precision": config["isr"]["precision"], "reuse_dir": config["isr"]["reuse"],
-            "retrain": config["isr"]["retrain"], "threads": threads}),
+    benchmark:
+        stage_benchmark("06_isr_train")
+    conda:
+        ENV
     threads: config["threads"]
     resources:
         mem_mb=4000,
-    conda:
-        ENV
+    params:
+        python=PYTHON,
+        values=lambda wc, input, output, threads: as_param(
+            {
+                "manifest_csv": input.manifest,
+                "images_dir": f"{OUT}/images",
+                "models_dir": f"{OUT}/models",
+                "loss_csv": output.loss,
+                "cost_csv": output.cost,
+                "factors": FACTORS,
+                "methods": {m: config["isr"][m] for m in ISR_METHODS},
+                "seed": config["seed"],
+                "device": config["isr"]["device"],
+                "precision": config["isr"]["precision"],
+                "reuse_dir": config["isr"]["reuse"],
+                "retrain": config["isr"]["retrain"],
+                "threads": threads,
+            }
+        ),
     shell:
         NOTEBOOK_CMD
 
@@ -45,28 +57,37 @@ rule isr_restore:
         stacks=rules.degrade.output.stacks,
         models=isr_model_files(MODELS),
     output:
-        restored=expand(f"{OUT}/images/{{method}}_f{{factor}}.npy", method=ISR_METHODS,
-                        factor=FACTORS),
+        restored=expand(
+            f"{OUT}/images/{{method}}_f{{factor}}.npy", method=ISR_METHODS, factor=FACTORS
+        ),
         quality=report(f"{OUT}/tables/isr_quality.csv", category="Tables"),
         html=report(notebook_html("07_isr_restore"), category="Executed notebooks"),
-    benchmark:
-        stage_benchmark("07_isr_restore"),
     log:
         notebook=notebook_log("07_isr_restore"),
         stderr=f"{OUT}/logs/07_isr_restore.log",
-    params:
-        python=PYTHON,
-        values=lambda wc, input, output, threads: as_param({
-            "manifest_csv": input.manifest, "images_dir": f"{OUT}/images",
-            "models_dir": MODELS, "quality_csv": output.quality,
-            "factors": FACTORS, "methods": ISR_METHODS,
-            "device": config["isr"]["device"], "precision": config["isr"]["precision"],
-            "engine": config["isr"]["engine"], "threads": threads}),
+    benchmark:
+        stage_benchmark("07_isr_restore")
+    conda:
+        ENV
     threads: config["threads"]
     resources:
         mem_mb=4000,
-    conda:
-        ENV
+    params:
+        python=PYTHON,
+        values=lambda wc, input, output, threads: as_param(
+            {
+                "manifest_csv": input.manifest,
+                "images_dir": f"{OUT}/images",
+                "models_dir": MODELS,
+                "quality_csv": output.quality,
+                "factors": FACTORS,
+                "methods": ISR_METHODS,
+                "device": config["isr"]["device"],
+                "precision": config["isr"]["precision"],
+                "engine": config["isr"]["engine"],
+                "threads": threads,
+            }
+        ),
     shell:
         NOTEBOOK_CMD
 
@@ -79,21 +100,28 @@ rule isr_features:
     output:
         features=feature_files(ISR_METHODS, FACTORS),
         html=report(notebook_html("08_isr_features"), category="Executed notebooks"),
-    benchmark:
-        stage_benchmark("08_isr_features"),
     log:
         notebook=notebook_log("08_isr_features"),
         stderr=f"{OUT}/logs/08_isr_features.log",
-    params:
-        python=PYTHON,
-        values=lambda wc, input, threads: as_param({
-            "manifest_csv": input.manifest, "images_dir": f"{OUT}/images",
-            "features_dir": f"{OUT}/features", "factors": FACTORS,
-            "methods": ISR_METHODS, "threads": threads, "extractor": config["features"]}),
+    benchmark:
+        stage_benchmark("08_isr_features")
+    conda:
+        ENV
     threads: config["threads"]
     resources:
         mem_mb=4000,
-    conda:
-        ENV
+    params:
+        python=PYTHON,
+        values=lambda wc, input, threads: as_param(
+            {
+                "manifest_csv": input.manifest,
+                "images_dir": f"{OUT}/images",
+                "features_dir": f"{OUT}/features",
+                "factors": FACTORS,
+                "methods": ISR_METHODS,
+                "threads": threads,
+                "extractor": config["features"],
+            }
+        ),
     shell:
         NOTEBOOK_CMD

@@ -6,22 +6,23 @@ rule figure:
     input:
         table=figure_table,
     output:
-        png=report(f"{OUT}/figures/{{name}}.png", caption="../report/figure.rst",
-                   category="Figures"),
-    benchmark:
-        f"{OUT}/benchmarks/figure_{{name}}.tsv",
+        png=report(
+            f"{OUT}/figures/{{name}}.png", caption="../report/figure.rst", category="Figures"
+        ),
     log:
         f"{OUT}/logs/figure_{{name}}.log",
-    params:
-        python=PYTHON,
-        caption=lambda wc: FIGURES[wc.name].caption,
+    benchmark:
+        f"{OUT}/benchmarks/figure_{{name}}.tsv"
     wildcard_constraints:
         name="|".join(FIGURE_NAMES),
+    conda:
+        ENV
     threads: 1
     resources:
         mem_mb=1000,
-    conda:
-        ENV
+    params:
+        python=PYTHON,
+        caption=lambda wc: FIGURES[wc.name].caption,
     shell:
         "PYTHONPATH=workflow${{PYTHONPATH:+:$PYTHONPATH}} {params.python} -m fsrstudy.figures "
         "{wildcards.name} {input.table} {output.png} > {log} 2>&1"
@@ -30,18 +31,18 @@ rule figure:
 rule run_config:
     output:
         f"{OUT}/config.yaml",
-    benchmark:
-        f"{OUT}/benchmarks/run_config.tsv",
     log:
         f"{OUT}/logs/run_config.log",
-    params:
-        python=PYTHON,
-        values=as_param(config),
+    benchmark:
+        f"{OUT}/benchmarks/run_config.tsv"
+    conda:
+        ENV
     threads: 1
     resources:
         mem_mb=500,
-    conda:
-        ENV
+    params:
+        python=PYTHON,
+        values=as_param(config),
     shell:
         "PYTHONPATH=workflow${{PYTHONPATH:+:$PYTHONPATH}} {params.python} -m fsrstudy.config "
         "{params.values} {output} > {log} 2>&1"
@@ -51,20 +52,23 @@ rule notebook_index:
     input:
         html=[notebook_html(stage) for stage in STAGES],
     output:
-        index=report(f"{OUT}/notebooks/index.html", category="Executed notebooks",
-                     caption="../report/notebooks.rst"),
-    benchmark:
-        f"{OUT}/benchmarks/notebook_index.tsv",
+        index=report(
+            f"{OUT}/notebooks/index.html",
+            category="Executed notebooks",
+            caption="../report/notebooks.rst",
+        ),
     log:
         f"{OUT}/logs/notebook_index.log",
-    params:
-        python=PYTHON,
-        run=RUN,
+    benchmark:
+        f"{OUT}/benchmarks/notebook_index.tsv"
+    conda:
+        ENV
     threads: 1
     resources:
         mem_mb=500,
-    conda:
-        ENV
+    params:
+        python=PYTHON,
+        run=RUN,
     shell:
         "PYTHONPATH=workflow${{PYTHONPATH:+:$PYTHONPATH}} {params.python} -m fsrstudy.notebook_index "
         "{params.run} {output.index} {input.html} > {log} 2>&1"
@@ -77,13 +81,13 @@ rule stage_cost:
         table=report(f"{OUT}/tables/stage_cost.csv", category="Tables"),
     log:
         f"{OUT}/logs/stage_cost.log",
-    params:
-        python=PYTHON,
+    conda:
+        ENV
     threads: 1
     resources:
         mem_mb=500,
-    conda:
-        ENV
+    params:
+        python=PYTHON,
     shell:
         "PYTHONPATH=workflow${{PYTHONPATH:+:$PYTHONPATH}} {params.python} -m fsrstudy.costs "
         "{output.table} {input} > {log} 2>&1"
@@ -99,14 +103,16 @@ rule front_page:
         FRONT_PAGE,
     log:
         f"{OUT}/logs/front_page.log",
-    params:
-        python=PYTHON,
-        seed=config["seed"],
+    conda:
+        ENV
     threads: 1
     resources:
         mem_mb=500,
-    conda:
-        ENV
+    params:
+        python=PYTHON,
+        tables=lambda wc, input: os.path.dirname(input.distance),
+        run=RUN,
+        seed=config["seed"],
     shell:
         "PYTHONPATH=workflow${{PYTHONPATH:+:$PYTHONPATH}} {params.python} -m fsrstudy.front_page "
-        "{OUT} {output} {params.seed} > {log} 2>&1"
+        "{params.tables} {output} {params.run} {params.seed} > {log} 2>&1"

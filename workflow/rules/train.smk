@@ -12,26 +12,35 @@ rule train_fsrgan:
         models=expand(f"{OUT}/models/{{{{method}}}}_{{backbone}}.pt", backbone=BACKBONES),
         loss=f"{OUT}/tables/{{method}}_loss.csv",
         html=report(notebook_html("04_train_{method}"), category="Executed notebooks"),
-    benchmark:
-        stage_benchmark("04_train_{method}"),
     log:
         notebook=notebook_log("04_train_{method}"),
         stderr=f"{OUT}/logs/04_train_{{method}}.log",
-    params:
-        python=PYTHON,
-        values=lambda wc, input, output, threads: as_param({
-            "manifest_csv": input.manifest, "features_dir": f"{OUT}/features",
-            "models_dir": f"{OUT}/models", "loss_csv": output.loss,
-            "backbones": BACKBONES, "factors": FACTORS, "fsrgan": config["fsrgan"],
-            "training_data": FSR_FITS[wc.method][1], "family": FSR_FITS[wc.method][0],
-            "seed": config["seed"], "threads": threads}),
+    benchmark:
+        stage_benchmark("04_train_{method}")
     wildcard_constraints:
         method="|".join(FSRGAN_METHODS),
+    conda:
+        ENV
     threads: config["threads"]
     resources:
         mem_mb=4000,
-    conda:
-        ENV
+    params:
+        python=PYTHON,
+        values=lambda wc, input, output, threads: as_param(
+            {
+                "manifest_csv": input.manifest,
+                "features_dir": f"{OUT}/features",
+                "models_dir": f"{OUT}/models",
+                "loss_csv": output.loss,
+                "backbones": BACKBONES,
+                "factors": FACTORS,
+                "fsrgan": config["fsrgan"],
+                "training_data": FSR_FITS[wc.method][1],
+                "family": FSR_FITS[wc.method][0],
+                "seed": config["seed"],
+                "threads": threads,
+            }
+        ),
     shell:
         NOTEBOOK_CMD
 
@@ -46,26 +55,34 @@ rule fit_ridge:
         models=expand(f"{OUT}/models/{{{{method}}}}_{{backbone}}.pt", backbone=BACKBONES),
         validation=f"{OUT}/tables/{{method}}_validation.csv",
         html=report(notebook_html("04_fit_{method}"), category="Executed notebooks"),
-    benchmark:
-        stage_benchmark("04_fit_{method}"),
     log:
         notebook=notebook_log("04_fit_{method}"),
         stderr=f"{OUT}/logs/04_fit_{{method}}.log",
-    params:
-        python=PYTHON,
-        values=lambda wc, input, output, threads: as_param({
-            "manifest_csv": input.manifest, "features_dir": f"{OUT}/features",
-            "models_dir": f"{OUT}/models", "validation_csv": output.validation,
-            "backbones": BACKBONES, "factors": FACTORS, "ridge": config["ridge"],
-            "training_data": FSR_FITS[wc.method][1],
-            "seed": config["seed"], "threads": threads}),
+    benchmark:
+        stage_benchmark("04_fit_{method}")
     wildcard_constraints:
         method="|".join(RIDGE_METHODS) or "no-ridge-method",
+    conda:
+        ENV
     threads: config["threads"]
     resources:
         mem_mb=4000,
-    conda:
-        ENV
+    params:
+        python=PYTHON,
+        values=lambda wc, input, output, threads: as_param(
+            {
+                "manifest_csv": input.manifest,
+                "features_dir": f"{OUT}/features",
+                "models_dir": f"{OUT}/models",
+                "validation_csv": output.validation,
+                "backbones": BACKBONES,
+                "factors": FACTORS,
+                "ridge": config["ridge"],
+                "training_data": FSR_FITS[wc.method][1],
+                "seed": config["seed"],
+                "threads": threads,
+            }
+        ),
     shell:
         NOTEBOOK_CMD
 
@@ -78,21 +95,27 @@ rule apply_fsrgan:
     output:
         sr=feature_files(FSR_METHODS, FACTORS),
         html=report(notebook_html("05_apply"), category="Executed notebooks"),
-    benchmark:
-        stage_benchmark("05_apply"),
     log:
         notebook=notebook_log("05_apply"),
         stderr=f"{OUT}/logs/05_apply.log",
-    params:
-        python=PYTHON,
-        values=as_param({
-            "features_dir": f"{OUT}/features", "models_dir": MODELS,
-            "backbones": BACKBONES, "factors": FACTORS, "methods": FSR_METHODS,
-            "device": config["fsrgan"]["device"]}),
+    benchmark:
+        stage_benchmark("05_apply")
+    conda:
+        ENV
     threads: 1
     resources:
         mem_mb=2000,
-    conda:
-        ENV
+    params:
+        python=PYTHON,
+        values=as_param(
+            {
+                "features_dir": f"{OUT}/features",
+                "models_dir": MODELS,
+                "backbones": BACKBONES,
+                "factors": FACTORS,
+                "methods": FSR_METHODS,
+                "device": config["fsrgan"]["device"],
+            }
+        ),
     shell:
         NOTEBOOK_CMD
