@@ -5,7 +5,7 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "workflow" / "fsrstudy"
 LAYERS = {
-    0: "descriptors storage figure_catalog hardware atomic",
+    0: "descriptors fsr_names storage figure_catalog hardware atomic",
     1: "config manifest dataset_kinds demo_set paper_sets user_set protocols groundtruth "
        "evaluation views augment degrade images datasets fetch download safe_files",
     2: "fsrgan training ridge feature_sr isr isr_training backbones features compute "

@@ -3,7 +3,7 @@ known linear map, regularisation chosen on whole held-out groups, checkpoints.""
 import numpy as np
 import pytest
 import torch
-from fsrstudy import feature_sr, ridge, training
+from fsrstudy import feature_sr, fsr_names, ridge, training
 
 
 def test_one_dimensional_map_by_hand():
@@ -88,9 +88,9 @@ def test_ridge_and_fsrgan_checkpoints_load_and_apply_through_one_interface(tmp_p
 
 
 def test_method_names():
-    assert feature_sr.methods(["fsrgan", "ridge"], ["train_split", "database"]) == {
+    assert fsr_names.methods(["fsrgan", "ridge"], ["train_split", "database"]) == {
         "fsrgan": ("fsrgan", "train_split"), "fsrgan_db": ("fsrgan", "database"),
         "ridge": ("ridge", "train_split"), "ridge_db": ("ridge", "database")}
-    assert feature_sr.fitted_on("ridge_db") == "database"
-    assert feature_sr.fitted_on("fsrgan") == "train_split"
-    assert feature_sr.fitted_on("vdsr") == "train_split"
+    assert fsr_names.fitted_on("ridge_db") == "database"
+    assert fsr_names.fitted_on("fsrgan") == "train_split"
+    assert fsr_names.fitted_on("vdsr") == "train_split"

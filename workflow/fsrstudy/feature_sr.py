@@ -12,36 +12,6 @@ from pathlib import Path
 
 import numpy as np
 
-FAMILIES = ("fsrgan", "fsrgan_fa", "ridge")
-GAN_FAMILIES = ("fsrgan", "fsrgan_fa")
-FIT_SUFFIX = {"train_split": "", "database": "_db"}
-
-
-def method_name(family: str, training_data: str) -> str:
-    if family not in FAMILIES:
-        raise ValueError(f"unknown feature-SR family {family!r}; known: {FAMILIES}")
-    return family + FIT_SUFFIX[training_data]
-
-
-def methods(families, training_data) -> dict[str, tuple[str, str]]:
-    """{method: (family, training data)} in a stable order: family, then data."""
-    return {method_name(f, d): (f, d) for f in families for d in training_data}
-
-
-def family_of(method: str) -> str:
-    base = method[:-len(FIT_SUFFIX["database"])] if method.endswith("_db") else method
-    if base not in FAMILIES:
-        raise ValueError(f"{method!r} is not a feature-SR method")
-    return base
-
-
-def fitted_on(method: str) -> str:
-    """The training-data option a method name says it was fitted on."""
-    for data, suffix in FIT_SUFFIX.items():
-        if suffix and method.endswith(suffix):
-            return data
-    return "train_split"
-
 
 def load(path, device="cpu", backbone: str | None = None, dim: int | None = None):
     """The model in a checkpoint of any family, checked to fit `backbone` and `dim`."""

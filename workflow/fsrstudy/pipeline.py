@@ -24,6 +24,7 @@ from . import (
     degrade,
     feature_sr,
     features,
+    fsr_names,
     groundtruth,
     images,
     isr,
@@ -135,10 +136,10 @@ def train_fsrgan(manifest_csv, features_dir, models_dir, loss_csv, *, backbones_
     fsrgan_fa: the same, with the generator told each row's factor."""
     manifest = read_manifest(manifest_csv)
     mf.check_fitting(manifest, [training_data])
-    if family not in feature_sr.GAN_FAMILIES:
-        raise ValueError(f"{family!r} is not an FSR-GAN family {feature_sr.GAN_FAMILIES}")
+    if family not in fsr_names.GAN_FAMILIES:
+        raise ValueError(f"{family!r} is not an FSR-GAN family {fsr_names.GAN_FAMILIES}")
     cfg = dataclasses.replace(cfg, factor_aware=family == "fsrgan_fa")
-    method = feature_sr.method_name(family, training_data)
+    method = fsr_names.method_name(family, training_data)
     train_rows = mf.fitting_rows(manifest, training_data)
     dev = compute.pick_device(device)
     logs = []
@@ -168,7 +169,7 @@ def fit_ridge(manifest_csv, features_dir, models_dir, validation_csv, *, backbon
     models/<method>_<backbone>.pt and the validation table."""
     manifest = read_manifest(manifest_csv)
     mf.check_fitting(manifest, [training_data])
-    method = feature_sr.method_name("ridge", training_data)
+    method = fsr_names.method_name("ridge", training_data)
     rows = mf.fitting_rows(manifest, training_data)
     groups = manifest["group"].astype(str).to_numpy()[rows]
     tables = []
@@ -231,7 +232,7 @@ def analyse_distances(manifest_csv, features_dir, distance_csv, per_image_csv, *
     # methods fitted on the database's images (fsrgan_db, ridge_db): measured on the
     # other held-out images only
     fitted = manifest["image_id"].to_numpy()[mf.fitting_rows(manifest, "database")]
-    on_database = per_image["method"].map(feature_sr.fitted_on) == "database"
+    on_database = per_image["method"].map(fsr_names.fitted_on) == "database"
     per_image = per_image[~(on_database & per_image["image_id"].isin(fitted))]
     per_image = per_image.reset_index(drop=True)
     table = analysis.summarise(per_image)

@@ -11,7 +11,7 @@ from snakemake.settings.types import DeploymentMethod
 from fsrstudy import descriptors as _descriptors
 from fsrstudy import config as _config
 from fsrstudy import dataset_kinds as _kinds
-from fsrstudy import feature_sr as _feature_sr
+from fsrstudy import fsr_names as _fsr_names
 from fsrstudy import fetch as _fetch
 from fsrstudy import storage as _storage
 from fsrstudy.figure_catalog import FIGURES
@@ -48,7 +48,7 @@ FSR_FAMILIES = (
     + (["fsrgan_fa"] if config["fsrgan_fa"]["enabled"] else [])
     + (["ridge"] if config["ridge"]["enabled"] else [])
 )
-FSR_FITS = _feature_sr.methods(FSR_FAMILIES, config["fsrgan"]["training_data"])
+FSR_FITS = _fsr_names.methods(FSR_FAMILIES, config["fsrgan"]["training_data"])
 # another run's models: evaluate the methods it has a model of, for every backbone, and
 # say which of the configured ones it lacks (an older run, or a method switched off)
 if PRETRAINED:
@@ -70,7 +70,7 @@ if PRETRAINED:
             f"(<method>_<backbone>.pt) for backbones {BACKBONES}"
         )
 FSR_METHODS = list(FSR_FITS)
-FSRGAN_METHODS = [m for m, (family, _) in FSR_FITS.items() if family in _feature_sr.GAN_FAMILIES]
+FSRGAN_METHODS = [m for m, (family, _) in FSR_FITS.items() if family in _fsr_names.GAN_FAMILIES]
 RIDGE_METHODS = [m for m, (family, _) in FSR_FITS.items() if family == "ridge"]
 EVAL_METHODS = ["lr"] + FSR_METHODS + ISR_METHODS
 # `matched`: LR queries against the database re-extracted at their factor (retrieval only)
