@@ -17,13 +17,14 @@ threads = 2
 
 # %%
 import torch
-from fsrstudy import figures, pipeline
+from fsrstudy import figures, pipeline, style
 
 torch.set_num_threads(threads)
 quality = pipeline.restore_isr(manifest_csv, images_dir, models_dir, quality_csv,
                                factors=factors, methods=methods, device=device,
                                precision=precision, engine=engine)
-quality.pivot_table(index="method", columns="factor", values=["psnr", "ssim"]).round(3)
+style.by_ratio(quality.pivot_table(index="method", columns="factor",
+                                   values=["psnr", "ssim"])).round(3)
 
 # %%
 figures.isr_quality(quality);

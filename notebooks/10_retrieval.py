@@ -26,14 +26,14 @@ methods = ["lr", "fsrgan"]
 protocols = None  # all
 
 # %%
-from fsrstudy import comparison, figures, pipeline, retrieval
+from fsrstudy import comparison, figures, pipeline, retrieval, style
 
 manifest = pipeline.read_manifest(manifest_csv)
 table = retrieval.evaluate(manifest, ground_truth_json, features_dir, retrieval_csv,
                            backbones_=backbones, factors=factors, methods=methods,
                            protocol_names=protocols)
-table.pivot_table(index=["dataset", "protocol", "backbone", "method"], columns="factor",
-                  values="mAP")
+style.by_ratio(table.pivot_table(index=["dataset", "protocol", "backbone", "method"],
+                                 columns="factor", values="mAP"))
 
 # %%
 figures.map_vs_factor(table);
@@ -55,5 +55,5 @@ verdicts
 
 # %%
 print(comparison.standings(table))
-comparison.against_matched(table).pivot_table(
-    index=["protocol", "backbone", "method"], columns="factor", values="of_matched").round(3)
+style.by_ratio(comparison.against_matched(table).pivot_table(
+    index=["protocol", "backbone", "method"], columns="factor", values="of_matched")).round(3)

@@ -115,3 +115,14 @@ def test_every_caption_says_what_to_look_at_and_every_figure_is_drawn_by_its_nam
     for name, figure in figures.FIGURES.items():
         assert "Look for:" in figure.caption, name
         assert callable(getattr(figures, name)), name
+
+
+def test_tables_write_factors_as_the_figures_do():
+    table = pd.DataFrame({"method": ["a", "a", "b"], "factor": [1, 4, 64],
+                          "psnr": [1.0, 2.0, 3.0]})
+    wide = style.by_ratio(table.pivot_table(index="method", columns="factor", values="psnr"))
+    assert list(wide.columns) == ["HR", "1/4", "1/64"]
+    both = style.by_ratio(table.pivot_table(index="method", columns="factor",
+                                            values=["psnr"]))
+    assert list(both.columns) == [("psnr", "HR"), ("psnr", "1/4"), ("psnr", "1/64")]
+    assert figures.factor_label(16) == "1/16"

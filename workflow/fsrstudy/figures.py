@@ -20,8 +20,7 @@ from .figure_catalog import FIGURES
 REFERENCE_METHODS = ("hr_same_group", "hr_other_group")
 
 
-def factor_label(factor: int) -> str:
-    return "HR" if factor == 1 else f"1/{factor}"
+factor_label = style.ratio_label
 
 
 def _factor_axis(ax, factors):

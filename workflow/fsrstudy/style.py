@@ -5,6 +5,8 @@ method fitted on the database (`_db`) is the light shade of its train-split twin
 """
 from __future__ import annotations
 
+import numbers
+
 # (colour, marker), in the order legends list them; filled markers only (seaborn will
 # not mix filled and line-art markers in one plot)
 METHODS = {
@@ -44,3 +46,18 @@ def hue(methods) -> dict:
     """Keyword arguments for a seaborn call with hue="method" and style="method"."""
     return {"hue_order": order(methods), "palette": colours(methods),
             "style_order": order(methods), "markers": markers(methods), "dashes": False}
+
+
+def ratio_label(factor) -> str:
+    """A down-scaling factor as the study writes it: HR, 1/4, 1/9, ..."""
+    return "HR" if int(factor) == 1 else f"1/{int(factor)}"
+
+
+def by_ratio(table):
+    """A pivot table whose columns are factors, with them written HR, 1/4 ... 1/64;
+    columns that are not factors (a metric's name) are left as they are."""
+    def label(column):
+        whole = isinstance(column, numbers.Integral) or (
+            isinstance(column, float) and column.is_integer())
+        return ratio_label(column) if whole else column
+    return table.rename(columns=label)
