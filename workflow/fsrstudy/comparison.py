@@ -13,8 +13,7 @@ KEYS = ["dataset", "protocol", "backbone", "factor"]
 def fsrgan_against(table: pd.DataFrame, metric: str = "mAP") -> pd.DataFrame:
     """One row per dataset, protocol, backbone and factor: FSR-GAN's metric, each
     rival's, and FSR-GAN's margin over it (positive: FSR-GAN ahead)."""
-    keys = ["dataset", "protocol", "backbone", "factor"]
-    wide = table[table["method"] != "hr"].pivot_table(index=keys, columns="method",
+    wide = table[table["method"] != "hr"].pivot_table(index=KEYS, columns="method",
                                                       values=metric)
     if "fsrgan" not in wide:
         return pd.DataFrame()

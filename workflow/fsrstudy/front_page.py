@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import comparison
+from . import comparison, style
 
 INTRO = """\
 Feature super-resolution for low-resolution image retrieval: run ``{run}``
@@ -46,10 +46,6 @@ Where to look
 """
 
 
-def _ratio(factor) -> str:
-    return f"1/{int(factor)}"
-
-
 def distance_findings(distance: pd.DataFrame) -> list[str]:
     lines = []
     for (dataset, backbone), sub in distance.groupby(["dataset", "backbone"], sort=True):
@@ -57,8 +53,8 @@ def distance_findings(distance: pd.DataFrame) -> list[str]:
         if lr.empty:
             continue
         text = (f"**{dataset}, {backbone}**: LR features drift from HR as the ratio "
-                f"grows (mean distance {lr.iloc[0]:.3f} at {_ratio(lr.index[0])} to "
-                f"{lr.iloc[-1]:.3f} at {_ratio(lr.index[-1])}")
+                f"grows (mean distance {lr.iloc[0]:.3f} at {style.ratio_label(lr.index[0])} to "
+                f"{lr.iloc[-1]:.3f} at {style.ratio_label(lr.index[-1])}")
         same = sub.loc[sub["method"] == "hr_same_group", "mean_distance"]
         if len(same):
             text += f"; two HR images of one scene: {same.iloc[0]:.3f}"
@@ -68,7 +64,7 @@ def distance_findings(distance: pd.DataFrame) -> list[str]:
                        & ~sub["method"].isin(["lr", "hr_same_group", "hr_other_group"])]
         if len(at_worst):
             best = at_worst.loc[at_worst["mean_distance"].idxmin()]
-            text += (f" At {_ratio(worst)} the closest to HR is ``{best['method']}`` "
+            text += (f" At {style.ratio_label(worst)} the closest to HR is ``{best['method']}`` "
                      f"({best['mean_distance']:.3f}, n = {int(best['n'])}).")
         lines.append(text)
     return lines
@@ -86,10 +82,10 @@ def retrieval_findings(retrieval: pd.DataFrame) -> list[str]:
         for factor, cell in sub.groupby("factor", sort=True):
             best = cell.loc[cell["mAP"].idxmax()]
             lr = cell.loc[cell["method"] == "lr", "mAP"]
-            cells.append(f"{_ratio(factor)}: ``{best['method']}`` {best['mAP']:.3f} "
+            cells.append(f"{style.ratio_label(factor)}: ``{best['method']}`` {best['mAP']:.3f} "
                          f"({best['of_matched']:.0%} of matched; lr "
                          f"{lr.iloc[0]:.3f})" if len(lr) else
-                         f"{_ratio(factor)}: ``{best['method']}`` {best['mAP']:.3f}")
+                         f"{style.ratio_label(factor)}: ``{best['method']}`` {best['mAP']:.3f}")
         lines.append(f"**{dataset} {protocol}, {backbone}**, best method with one HR "
                      f"index, mAP: " + "; ".join(cells) + ".")
     return lines
