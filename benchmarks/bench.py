@@ -3,7 +3,8 @@ timed tests). `make bench`, or `python benchmarks/bench.py --help`.
 
 1. VGG16 feature extraction from JPEG files at 224 x 224 (the embedded photos, written
    as 224 px JPEGs first, not timed): (a) the project's path (JPEGs decoded by a thread
-   pool, batches, the compute plan this machine gets: precision and convolution engine)
+   pool, batches, the compute plan this machine gets: precision and convolution engine;
+   the NNPACK / default ratio on one layer is printed too)
    and (b) a naive loop (one image at a time, fp32, torch's default kernels), and
    their ratio;
 2. FSR-GAN training, samples per second (512-d features, the default run's settings);
@@ -128,7 +129,10 @@ def main(argv=None) -> None:
     torch.set_num_threads(args.threads)
     machine = {"cpu_kind": compute.cpu_kind(), "threads": args.threads,
                "torch": torch.__version__,
-               "gpu": torch.cuda.get_device_name(0) if torch.cuda.is_available() else None}
+               "gpu": torch.cuda.get_device_name(0) if torch.cuda.is_available() else None,
+               # one VGG-sized 3x3 layer, oneDNN time / NNPACK time: what `engine: nnpack`
+               # would gain here (engine `auto` follows the CPU kind, not this timing)
+               "nnpack_layer_speedup": round(compute.nnpack_speedup(args.threads, 10), 2)}
     print(json.dumps(machine))
     results = []
     with tempfile.TemporaryDirectory() as tmp:

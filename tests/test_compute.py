@@ -42,6 +42,27 @@ needs_nnpack = pytest.mark.skipif(not compute.nnpack_usable(), reason="torch wit
 
 
 @needs_nnpack
+def test_auto_engine_follows_the_cpu_kind_and_never_a_timing(monkeypatch):
+    # a timing flips with the load, and the engines round differently: two runs of one
+    # config on one machine differed in the 5th digit when the engine was timed per job
+    def no_timing(*args, **kwargs):
+        raise AssertionError("the engine was chosen by a timing")
+
+    monkeypatch.setattr(compute, "nnpack_speedup", no_timing)
+    chosen = {}
+    for kind in ["avx2", "avx512", "amx", "aarch64"]:
+        monkeypatch.setattr(compute, "cpu_kind", lambda kind=kind: kind)
+        plan = compute.plan("cpu", "fp32", "auto")
+        chosen[kind] = plan.engine
+        assert plan.cpu_kind == kind and "engine " + plan.engine in plan.why
+    assert chosen == {"avx2": "nnpack", "avx512": "default", "amx": "default",
+                      "aarch64": "default"}
+    # bf16 (AMX) never goes through NNPACK
+    monkeypatch.setattr(compute, "cpu_kind", lambda: "amx")
+    assert compute.plan("cpu", "auto", "auto").engine == "default"
+
+
+@needs_nnpack
 @pytest.mark.parametrize("bias", [True, False])
 def test_nnpack_convolution_equals_torch(bias):
     torch.manual_seed(0)

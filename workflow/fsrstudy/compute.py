@@ -4,10 +4,14 @@ Chosen from the hardware, not from one measurement on another machine:
 - precision `auto`: bf16 autocast on a CUDA GPU and on a CPU with AMX (bf16 matrix
   units); fp32 elsewhere. On a CPU without AMX, bf16 is emulated and slower than fp32
   (VGG16 at 224 px: 1.7x slower on an AVX-512 CPU, 8x slower on an AVX2-only one).
-- convolution engine on the CPU in fp32: the 3x3 stride-1 convolutions (most of VGG16's
-  and all of VDSR's work) run through NNPACK's Winograd kernels when they are measured
-  faster than the default oneDNN path on this very CPU (one VGG-sized layer, timed once
-  per process); otherwise torch's default. Inference only: training never uses it.
+- convolution engine `auto` on the CPU in fp32: the 3x3 stride-1 convolutions (most of
+  VGG16's and all of VDSR's work) run through NNPACK's Winograd kernels on a CPU whose
+  widest vectors are AVX2 (measured there: 1.15-1.2x on the whole VGG16); torch's default
+  oneDNN kernels on AVX-512 and AMX CPUs, which NNPACK (AVX2 kernels only) cannot use.
+  Decided by the CPU's flags, never by a timing: the two engines round differently, and a
+  timing taken at run time flips with the machine's load (one layer measured 1.0-1.6x on
+  the same idle CPU), which made two runs of one config differ in the 5th digit.
+  Inference only: training never uses it. `nnpack_speedup` times one layer for `make bench`.
 Every choice comes with the reason, written into the stage's metadata.
 """
 from __future__ import annotations
@@ -165,14 +169,23 @@ def plan(device: str = "auto", precision: str = "auto", engine: str = "auto") ->
     if engine == "nnpack" and not (cpu_fp32 and nnpack_usable()):
         raise ValueError("engine nnpack needs fp32 on a CPU and a torch built with NNPACK")
     if engine == "auto":
-        if cpu_fp32:
-            speedup = nnpack_speedup(torch.get_num_threads())
-            engine = "nnpack" if speedup > 1.1 else "default"
-            why += (f"; 3x3 convolutions: NNPACK measured {speedup:.2f}x the default on "
-                    f"this CPU, so {engine}")
-        else:
-            engine = "default"
+        engine, reason = auto_engine(kind, cpu_fp32)
+        why += f"; {reason}"
     return Plan(str(dev), chosen, engine, kind, why)
+
+
+def auto_engine(kind: str, cpu_fp32: bool) -> tuple[str, str]:
+    """The engine `auto` picks, and why: from the CPU kind alone, so that one machine
+    gives the same numbers on every run."""
+    if not cpu_fp32:
+        return "default", "engine default (NNPACK runs only fp32 on a CPU)"
+    if kind != "avx2":
+        return "default", (f"engine default: torch's oneDNN kernels use this {kind} CPU's "
+                           "wide vectors, NNPACK has AVX2 kernels only")
+    if not nnpack_usable():
+        return "default", "engine default: this torch was built without NNPACK"
+    return "nnpack", ("engine nnpack: 3x3 convolutions through NNPACK's Winograd kernels on "
+                      "this AVX2 CPU (1.15-1.2x on the whole VGG16 where measured)")
 
 
 def prepare(model: nn.Module, chosen: Plan) -> nn.Module:
