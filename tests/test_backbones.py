@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
-from fsrstudy import backbones, compute, evaluation, features
+from fsrstudy import backbones, compute, evaluation, features, storage
 from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_weights_file_verifies():
     path = backbones.offline_weights_path()
-    assert backbones._sha256(path) == backbones.OFFLINE_SHA256
+    assert storage.sha256_of(path) == backbones.OFFLINE_SHA256
 
 
 def test_missing_weights_package_says_how_to_install(monkeypatch):

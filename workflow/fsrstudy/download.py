@@ -7,7 +7,6 @@ loud warning that prints the measured sum, so it can be pinned in the config.
 """
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import time
@@ -18,6 +17,8 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from .storage import sha256_of  # noqa: F401  (checksums of downloads: download.sha256_of)
+
 CHUNK = 1 << 20
 
 
@@ -27,14 +28,6 @@ class DownloadError(RuntimeError):
 
 class ChecksumMismatch(DownloadError):
     pass
-
-
-def sha256_of(path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(CHUNK), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def check_free_space(directory, needed_bytes: int | None, margin: float = 1.1) -> None:

@@ -15,23 +15,30 @@ import numpy as np
 import pandas as pd
 import torch
 
-from . import compute, isr, storage
+from . import compute, config, isr, storage
 from .compute import autocast
 from .training import seed_everything
 
 
 @dataclass
 class ISRConfig:
-    steps: int = 300
-    batch_size: int = 32
-    patch: int = 33
-    lr: float = 1e-4
-    optimizer: str = "adam"         # adam (SRCNN) or sgd (VDSR, with clipping)
-    momentum: float = 0.9
-    weight_decay: float = 0.0
-    clip_theta: float = 0.0         # VDSR's adjustable clipping: grads in +-theta/lr
-    lr_decay_every: int = 0         # steps; 0 = constant
+    """One ISR training schedule. No defaults here: SRCNN's and VDSR's differ, and they
+    live in the schema (isr.srcnn, isr.vdsr); `for_method` reads them."""
+    steps: int
+    batch_size: int
+    patch: int
+    lr: float
+    optimizer: str                  # adam (SRCNN) or sgd (VDSR, with clipping)
+    momentum: float
+    weight_decay: float
+    clip_theta: float               # VDSR's adjustable clipping: grads in +-theta/lr
+    lr_decay_every: int             # steps; 0 = constant
     seed: int = 0
+
+    @classmethod
+    def for_method(cls, method: str, **overrides) -> ISRConfig:
+        """The schema's schedule of `method` ('srcnn' or 'vdsr'), with `overrides`."""
+        return cls(**{**config.schema_defaults("isr", method), **overrides})
 
 
 def luminance(stack: np.ndarray, rows: np.ndarray) -> np.ndarray:

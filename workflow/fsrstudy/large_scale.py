@@ -5,11 +5,8 @@ positives it outranks: the rank of positive j becomes r_j + c_j, where r_j is it
 in the dataset's own database (junk removed) and c_j the number of distractors scoring
 above it. Counting c_j needs one pass over the distractors in shards read from a
 memory-mapped array: exact, and never every feature in RAM at once. The same pass
-gives the counts for every distractor-set size (the first n of the pool).
-
-Top-k lists come from a faiss exact inner-product index per shard (a GPU index when
-faiss sees a GPU), merged across shards: what a search engine would return, used for
-mP@k and checked in the tests against the counts.
+gives the counts for every distractor-set size (the first n of the pool), and mP@k
+from the same shifted ranks: no top-k list (and no nearest-neighbour library) is needed.
 """
 from __future__ import annotations
 
@@ -48,35 +45,6 @@ def count_above(queries: np.ndarray, thresholds: list, distractors, sizes,
         if done in sizes:
             out[done] = [c.copy() for c in counts]
     return out
-
-
-def _faiss_index(dim: int):
-    import faiss
-    index = faiss.IndexFlatIP(dim)
-    if hasattr(faiss, "get_num_gpus") and faiss.get_num_gpus() > 0:
-        index = faiss.index_cpu_to_all_gpus(index)
-    return index
-
-
-def top_k(queries: np.ndarray, database: np.ndarray, distractors, n_distractors: int,
-          k: int, shard: int = SHARD) -> tuple[np.ndarray, np.ndarray]:
-    """Exact top-k over database rows (ids 0..D-1) then distractors (ids D..): scores
-    and ids, best first, from faiss flat inner-product indexes merged across shards."""
-    queries = l2_normalize(queries)
-    blocks = [(0, l2_normalize(database))] + [(len(database) + s, b) for s, b in
-                                            shards(distractors, n_distractors, shard)]
-    best_scores = np.full((len(queries), 0), -np.inf, np.float32)
-    best_ids = np.zeros((len(queries), 0), np.int64)
-    for offset, block in blocks:
-        index = _faiss_index(block.shape[1])
-        index.add(block)
-        scores, ids = index.search(queries, min(k, len(block)))
-        best_scores = np.concatenate([best_scores, scores], axis=1)
-        best_ids = np.concatenate([best_ids, ids + offset], axis=1)
-        order = np.argsort(-best_scores, axis=1, kind="stable")[:, :k]
-        best_scores = np.take_along_axis(best_scores, order, 1)
-        best_ids = np.take_along_axis(best_ids, order, 1)
-    return best_scores, best_ids
 
 
 def evaluate(queries: np.ndarray, database: np.ndarray, positives: list, junk: list,

@@ -27,8 +27,6 @@ import pandas as pd
 from . import datasets, evaluation, images, manifest as mf
 from .groundtruth import QuerySet
 
-# the paper's evaluation images per dataset; every other image trains
-PAPER_EVAL_IMAGES = {"oxford5k": 562, "paris6k": 612, "holidays": 500}
 _LANDMARK = re.compile(r"^(?:paris_)?(.+)_\d+$")
 
 

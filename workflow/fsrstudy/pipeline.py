@@ -37,7 +37,7 @@ from . import (
 )
 from .atomic import atomic_copy, atomic_path, save_csv, save_json, save_npy
 
-HR = 1  # factor of the high-resolution input
+HR = storage.HR
 SR_METHODS = ("fsrgan",)
 
 
@@ -259,7 +259,7 @@ def train_isr(manifest_csv, images_dir, models_dir, loss_csv, cost_csv, *, facto
     luminance = functools.cache(lambda f: isr_training.luminance(stacks[f], rows))
     logs, costs = [], []
     for method, options in methods.items():
-        cfg = isr_training.ISRConfig(seed=seed, **options)
+        cfg = isr_training.ISRConfig.for_method(method, seed=seed, **options)
         groups = [[f] for f in factors] if method == "srcnn" else [list(factors)]
         for group in groups:
             name = isr_training.model_name(method, group[0])

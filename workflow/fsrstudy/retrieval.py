@@ -15,7 +15,7 @@ import pandas as pd
 from . import evaluation, groundtruth, large_scale, storage
 from .atomic import save_csv
 
-HR = 1
+HR = storage.HR
 PRECISION_KS = (1, 5, 10)
 METRICS = ["mAP", "n_queries"] + [f"mP@{k}" for k in PRECISION_KS]
 KEYS = ["dataset", "protocol", "backbone", "method", "factor"]

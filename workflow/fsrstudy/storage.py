@@ -6,11 +6,14 @@ Row order of every array = the manifest's row order (ids.txt beside them).
 """
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import numpy as np
 
 from .atomic import save_text
+
+HR = 1  # the factor of the high-resolution input: f1
 
 
 def stack_path(images_dir, factor: int) -> Path:
@@ -25,6 +28,15 @@ def isr_model_name(method: str, factor: int) -> str:
     """models/<name>.pt of an ISR baseline. SRCNN: one model per factor (as in its
     paper); VDSR: one for all factors."""
     return f"{method}_f{factor}" if method == "srcnn" else method
+
+
+def sha256_of(path) -> str:
+    """Hex sha256 of a file's bytes, read in 1 MiB blocks."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
 
 
 def write_ids(path, ids) -> None:

@@ -14,25 +14,27 @@ import numpy as np
 import pandas as pd
 import torch
 
-from . import compute, fsrgan
+from . import compute, config, fsrgan
+
+_DEFAULTS = config.schema_defaults("fsrgan")  # the schema is the only home of defaults
 
 
 @dataclass
 class FSRGANConfig:
-    epochs: int = 6
-    batch_size: int = 64
-    lr: float = 8e-4
-    focal_r: float = 2.0
-    adversarial_weight: float = 1.0
-    distance_weight: float = 1.0
-    keep_prob: float = 0.7
-    leaky_slope: float = 0.2
-    residual: bool = False
-    critic_steps: int = 1
-    critic_clip: float = 0.01
+    epochs: int = _DEFAULTS["epochs"]
+    batch_size: int = _DEFAULTS["batch_size"]
+    lr: float = _DEFAULTS["lr"]
+    focal_r: float = _DEFAULTS["focal_r"]
+    adversarial_weight: float = _DEFAULTS["adversarial_weight"]
+    distance_weight: float = _DEFAULTS["distance_weight"]
+    keep_prob: float = _DEFAULTS["keep_prob"]
+    leaky_slope: float = _DEFAULTS["leaky_slope"]
+    residual: bool = _DEFAULTS["residual"]
+    critic_steps: int = _DEFAULTS["critic_steps"]
+    critic_clip: float = _DEFAULTS["critic_clip"]
     # not in the paper: the generator is told each row's factor (method fsrgan_fa)
     factor_aware: bool = False
-    seed: int = 0
+    seed: int = config.schema_defaults()["seed"]
 
 
 def seed_everything(seed: int) -> None:
