@@ -8,7 +8,7 @@ CONFIG ?= config/config.yaml
 RUN_NAME ?= demo
 CORES ?= all
 
-.PHONY: install browser run report test bench lint lock clean
+.PHONY: install browser slurm run report test bench lint lock clean
 
 install: $(VENV)/.installed
 
@@ -32,7 +32,15 @@ browser:
 	  && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium \
 	  >/dev/null; } || echo "no chromium: the browser test will be skipped"
 
-test: install browser
+# a single-node SLURM for the cluster test (Debian's daemons, started by the test itself;
+# root only, else the test is skipped and says why)
+slurm:
+	@command -v slurmctld >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+	  && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	  --no-install-recommends slurmctld slurmd slurm-client munge >/dev/null; } \
+	  || echo "no SLURM: the cluster test will be skipped"
+
+test: install browser slurm
 	$(PY) -m pytest
 
 # speed of the heavy paths on this machine (CPU, and the GPU when there is one), printed

@@ -35,6 +35,17 @@ include: "workflow/rules/applications.smk"
 include: "workflow/rules/report.smk"
 
 
+# On a cluster (profiles/slurm), these run on the submitting host: downloads need the
+# internet that compute nodes often lack; the rest take seconds
+localrules:
+    download,
+    figure,
+    run_config,
+    notebook_index,
+    stage_cost,
+    front_page,
+
+
 # report.html opens with a page written from this run's own tables (rule front_page)
 report: FRONT_PAGE
 

@@ -1,25 +1,34 @@
 # %% [markdown]
 # # 11 · Distractor features (revisitop1m)
 #
-# HR descriptors of the fetched revisitop1m distractors, streamed batch by batch into
-# one memory-mapped (N, D) array per backbone: a million images are never stacked.
-# Unreadable distractors get a zero row (they match nothing) and are listed.
+# HR descriptors of the fetched revisitop1m distractors. Shard jobs (rule
+# `distractor_shard`, `distractors.shards` of them: side by side on a cluster) each
+# streamed their slice of the list, batch by batch, into memory-mapped arrays; here they
+# are gathered, in list order, into one (N, D) memmap per backbone, which the
+# large-scale search reads in blocks. Unreadable distractors got a zero row (they match
+# nothing) and are listed.
 
 # %% tags=["parameters"]
-list_file = "data/external/downloads/revisitop1m.txt"
-images_dir = "data/external/revisitop1m/images"
+shard_metas = ["results/paper/features/distractor_shards/0/meta.json"]
+shard_bad_csvs = ["results/paper/features/distractor_shards/0/bad_images.csv"]
+backbones = ["vgg16_conv5_gem", "vgg16_conv5_mac"]
 features_dir = "results/paper/features"
 bad_csv = "results/paper/distractors_bad_images.csv"
-input_size = 224
-extractor = {"source": "offline_vgg16", "poolings": ["gem", "mac"], "gem_p": 3.0,
-             "batch_size": 16, "device": "auto", "precision": "auto",
-             "engine": "auto"}
-threads = 2
 
 # %%
-import torch
+import json
+from pathlib import Path
+
+import pandas as pd
 from fsrstudy import distractors
 
-torch.set_num_threads(threads)
-distractors.extract_features(list_file, images_dir, features_dir, bad_csv,
-                             input_size=input_size, **extractor)
+shards = pd.DataFrame([json.loads(Path(p).read_text()) for p in shard_metas])
+rows = distractors.gather([Path(p).parent for p in shard_metas], backbones, features_dir,
+                          shard_bad_csvs, bad_csv)
+print(f"{len(shards)} shard(s) gathered: {rows} rows per backbone")
+shards[["shard", "images", "seconds", "device", "precision", "engine"]]
+
+# %%
+bad = pd.read_csv(bad_csv)
+print(f"{len(bad)} unreadable distractor(s) (zero rows)")
+bad.head(20)

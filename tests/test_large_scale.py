@@ -73,3 +73,50 @@ def test_external_distractors_stream_into_a_memmap(tmp_path):
     assert n == len(files) and array.shape == (len(files), 512)
     assert not array[1].any() and np.allclose(np.linalg.norm(array[[0, 2]], axis=1), 1)
     assert str(files[1]) in (tmp_path / "bad.csv").read_text()
+
+
+@pytest.mark.parametrize("n, shards, align", [(6, 3, 2), (10, 3, 4), (1000, 7, 16), (5, 1, 8)])
+def test_shards_cover_every_row_once_cut_at_batch_boundaries(n, shards, align):
+    from fsrstudy import distractors
+
+    parts = [distractors.shard_slice(n, k, shards, align) for k in range(shards)]
+    assert [i for p in parts for i in range(n)[p]] == list(range(n))
+    assert all(p.start % align == 0 for p in parts)
+    with pytest.raises(ValueError, match="shard 3 is not one of 0..2"):
+        distractors.shard_slice(n, 3, 3)
+
+
+def test_sharded_distractor_features_equal_one_job(tmp_path):
+    """Three shard jobs then the gather give the single job's arrays bit for bit, and
+    its list of unreadable images."""
+    import paper_fixtures as pf
+    from fsrstudy import distractors, fetch
+
+    built = pf.build_revisitop1m(tmp_path / "served")
+    for name, path in built["files"].items():
+        target = fetch.download_path(tmp_path, name)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(path.read_bytes())
+    fetch.unpack("revisitop1m", tmp_path, archives=2)
+    where = fetch.layout(tmp_path, "revisitop1m", 2)
+    distractors.listed_files(where["lists"][0], where["images"])[3].write_bytes(b"")
+    options = dict(input_size=32, source="offline_vgg16", poolings=["gem"], gem_p=3.0,
+                   batch_size=2, device="cpu", precision="fp32", engine="default")
+    args = (where["lists"][0], where["images"])
+    distractors.extract_features(*args, tmp_path / "one", tmp_path / "one_bad.csv", **options)
+    dirs = [tmp_path / "shards" / str(k) for k in range(3)]
+    for k, shard_dir in enumerate(dirs):
+        meta = distractors.extract_features(*args, None, shard_dir / "bad.csv", **options,
+                                            shard=k, shards=3, shard_dir=shard_dir)
+        assert meta["images"] == 2
+    rows = distractors.gather(dirs, ["vgg16_conv5_gem"], tmp_path / "gathered",
+                              [d / "bad.csv" for d in dirs], tmp_path / "gathered_bad.csv")
+    assert rows == {"vgg16_conv5_gem": 6}
+    one = np.load(distractors.feature_path(tmp_path / "one", "vgg16_conv5_gem"))
+    gathered = np.load(distractors.feature_path(tmp_path / "gathered", "vgg16_conv5_gem"))
+    np.testing.assert_array_equal(gathered, one)
+    assert not one[3].any() and one.shape == (6, 512)
+    assert (tmp_path / "gathered_bad.csv").read_text() == (tmp_path / "one_bad.csv").read_text()
+    with pytest.raises(ValueError, match="shard 2 of 4 is empty"):
+        distractors.extract_features(*args, None, tmp_path / "x.csv", **options, shard=2,
+                                     shards=4, shard_dir=tmp_path / "x")

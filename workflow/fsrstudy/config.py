@@ -111,6 +111,12 @@ def expand_download_templates(downloads: dict, count: int = fetch.REVISITOP1M_AR
     return out
 
 
+def distractor_shards(config: dict) -> int:
+    """How many jobs extract the revisitop1m distractors' features."""
+    shards = config["distractors"]["shards"]
+    return shards or -(-config["distractors"]["revisitop1m_archives"] // 10)
+
+
 def distractor_source(config: dict) -> str:
     """Large-scale retrieval's distractors: train_only, revisitop1m or none."""
     source = config["retrieval"]["distractors"]

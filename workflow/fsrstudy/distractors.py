@@ -4,17 +4,25 @@ A million images cannot be stacked like the datasets' images (150 GB at 224 px):
 batch is read, resized to the network input and described, and its rows are written
 into an (N, D) float32 memory-mapped array, per backbone. Unreadable images get a zero
 row (they then match nothing) and are listed by name.
+
+On a cluster the work is scattered: shard k of K describes the k-th of K equal slices of
+the fetched distractors (in list order) into its own arrays, and `gather` copies the
+shards, in order, into the one memmap per backbone that the large-scale search reads.
+The result equals one job's, row for row.
 """
 from __future__ import annotations
 
+import argparse
 import contextlib
+import json
+import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from . import backbones, compute, degrade, features, images, storage
-from .atomic import atomic_path, save_csv
+from .atomic import atomic_path, save_csv, save_json
 
 
 def listed_files(list_file, images_dir, limit: int | None = None) -> list[Path]:
@@ -24,6 +32,18 @@ def listed_files(list_file, images_dir, limit: int | None = None) -> list[Path]:
     files = [root / n for n in names]
     present = [f for f in files if f.is_file()]  # only the archives that were fetched
     return present[:limit] if limit else present
+
+
+def shard_slice(n: int, shard: int, shards: int, align: int = 1) -> slice:
+    """Rows of shard `shard` (0-based) of `shards` near-equal slices of n rows, cut at
+    multiples of `align` (the batch size: every batch is then the one a single job
+    would run, so the shards' rows equal its rows bit for bit)."""
+    if not 0 <= shard < shards:
+        raise ValueError(f"shard {shard} is not one of 0..{shards - 1}")
+
+    def cut(k):
+        return n if k == shards else min(n, round(k * n / shards / align) * align)
+    return slice(cut(shard), cut(shard + 1))
 
 
 def hr_batch(files, size: int) -> tuple[np.ndarray, list[dict]]:
@@ -71,16 +91,79 @@ def feature_path(features_dir, backbone: str) -> Path:
     return storage.feature_path(features_dir, backbone, "distractors_hr", 1)
 
 
+def shard_path(shard_dir, backbone: str) -> Path:
+    return Path(shard_dir) / f"{backbone}.npy"
+
+
 def extract_features(list_file, images_dir, features_dir, bad_csv, *, input_size: int,
                      source: str, poolings, gem_p: float, batch_size: int, device: str,
-                     precision: str, engine: str = "auto", limit: int | None = None) -> dict:
-    """The stage: HR descriptors of every fetched distractor, one memmap per backbone."""
+                     precision: str, engine: str = "auto", limit: int | None = None,
+                     shard: int = 0, shards: int = 1, shard_dir=None) -> dict:
+    """HR descriptors of the fetched distractors, one memmap per backbone: all of them
+    into features_dir, or (shard_dir given) shard `shard` of `shards` into shard_dir."""
     files = listed_files(list_file, images_dir, limit)
     if not files:
         raise FileNotFoundError(f"no distractor image of {list_file} under {images_dir}")
+    part = files[shard_slice(len(files), shard, shards, align=batch_size)]
+    if not part:
+        raise ValueError(f"shard {shard} of {shards} is empty: {len(files)} distractor images "
+                         f"are fetched, {-(-len(files) // batch_size)} batches of "
+                         f"{batch_size}; set distractors.shards to at most that")
     plan = compute.plan(device, precision, engine)
     model, names = backbones.build_named(source, poolings, gem_p)
-    out_paths = {b: feature_path(features_dir, b) for b in names.values()}
-    n = extract(files, out_paths, model, names, size=input_size, batch_size=batch_size,
+    out_paths = {b: shard_path(shard_dir, b) if shard_dir else feature_path(features_dir, b)
+                 for b in names.values()}
+    n = extract(part, out_paths, model, names, size=input_size, batch_size=batch_size,
                 plan=plan, bad_csv=bad_csv)
-    return {"images": n, **plan.as_dict(), "files": {b: str(p) for b, p in out_paths.items()}}
+    return {"images": n, "shard": shard, "shards": shards, **plan.as_dict(),
+            "files": {b: str(p) for b, p in out_paths.items()}}
+
+
+def gather(shard_dirs, backbone_names: list[str], features_dir, bad_csvs, bad_csv) -> dict:
+    """Copy the shards' arrays, in order, into one (N, D) memmap per backbone, and their
+    lists of unreadable images into one; returns rows per backbone."""
+    rows = {}
+    for backbone in backbone_names:
+        parts = [storage.load(shard_path(d, backbone)) for d in shard_dirs]
+        dims = {p.shape[1] for p in parts}
+        if len(dims) != 1:
+            raise ValueError(f"{backbone}: shards of different widths {sorted(dims)}")
+        total = sum(len(p) for p in parts)
+        with atomic_path(feature_path(features_dir, backbone)) as tmp:
+            out = np.lib.format.open_memmap(tmp, mode="w+", dtype=np.float32,
+                                            shape=(total, dims.pop()))
+            start = 0
+            for part in parts:
+                out[start:start + len(part)] = part
+                start += len(part)
+            out.flush()
+            del out  # release the memmap before the atomic rename
+        rows[backbone] = total
+    bad = [pd.read_csv(p, dtype=str, keep_default_na=False) for p in bad_csvs]
+    save_csv(bad_csv, pd.concat(bad, ignore_index=True) if bad
+             else pd.DataFrame(columns=["file", "reason"]))
+    return rows
+
+
+def main(argv=None) -> None:
+    """One shard job of rule distractor_shard: its parameters as one JSON object (the
+    notebooks' convention), its arrays, unreadable images and meta.json into shard_dir."""
+    parser = argparse.ArgumentParser(description=main.__doc__.splitlines()[0])
+    parser.add_argument("--params", required=True, help="JSON: list_file, images_dir, "
+                        "input_size, extractor, shard, shards, shard_dir, bad_csv, threads")
+    values = json.loads(parser.parse_args(argv).params)
+    import torch
+
+    torch.set_num_threads(values["threads"])
+    start = time.perf_counter()
+    meta = extract_features(values["list_file"], values["images_dir"], None,
+                            values["bad_csv"], input_size=values["input_size"],
+                            **values["extractor"], shard=values["shard"],
+                            shards=values["shards"], shard_dir=values["shard_dir"])
+    meta["seconds"] = round(time.perf_counter() - start, 1)
+    save_json(Path(values["shard_dir"]) / "meta.json", meta)
+    print(json.dumps(meta))
+
+
+if __name__ == "__main__":
+    main()

@@ -28,6 +28,7 @@ rule analysis:
     threads: 1
     resources:
         mem_mb=2000,
+        runtime=60,
     params:
         python=PYTHON,
         values=lambda wc, input, output: as_param(
@@ -63,6 +64,7 @@ rule retrieval:
     threads: 1
     resources:
         mem_mb=2000,
+        runtime=60,
     params:
         python=PYTHON,
         values=lambda wc, input, output: as_param(

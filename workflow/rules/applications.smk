@@ -1,12 +1,54 @@
 # Stages 11-14, the paper's applications: large-scale retrieval with distractors (their
-# features first when they come from revisitop1m), low bit-rate mobile search, and the
+# features first when they come from revisitop1m: scattered into shard jobs, gathered into
+# one memmap per backbone), low bit-rate mobile search, and the
 # focal-exponent ablation. Each lands in one table under tables/.
+
+
+rule distractor_shard:
+    input:
+        unpacked=UNPACKED_MARKERS.get("revisitop1m", []),
+    output:
+        features=[f"{SHARD_DIR}/{backbone}.npy" for backbone in BACKBONES],
+        bad=f"{SHARD_DIR}/bad_images.csv",
+        meta=f"{SHARD_DIR}/meta.json",
+    log:
+        f"{OUT}/logs/11_distractor_shard_{{shard}}.log",
+    benchmark:
+        stage_benchmark("11_distractor_shard_{shard}")
+    wildcard_constraints:
+        shard=r"\d+",
+    conda:
+        ENV
+    threads: config["threads"]
+    resources:
+        mem_mb=8000,
+        runtime=720,
+    params:
+        python=PYTHON,
+        values=lambda wc, output, threads: as_param(
+            {
+                "list_file": str(_fetch.layout(DATA, "revisitop1m")["lists"][0]),
+                "images_dir": str(_fetch.layout(DATA, "revisitop1m")["images"]),
+                "shard": int(wc.shard),
+                "shards": DISTRACTOR_SHARDS,
+                "shard_dir": os.path.dirname(output.meta),
+                "bad_csv": output.bad,
+                "input_size": config["degrade"]["input_size"],
+                "extractor": config["features"],
+                "threads": threads,
+            }
+        ),
+    shell:
+        "PYTHONPATH=workflow${{PYTHONPATH:+:$PYTHONPATH}} {params.python} -m "
+        "fsrstudy.distractors --params {params.values} > {log} 2>&1"
 
 
 rule distractor_features:
     input:
         notebook="notebooks/11_distractor_features.py",
-        unpacked=UNPACKED_MARKERS.get("revisitop1m", []),
+        meta=expand(rules.distractor_shard.output.meta, shard=range(DISTRACTOR_SHARDS)),
+        features=expand(rules.distractor_shard.output.features, shard=range(DISTRACTOR_SHARDS)),
+        bad=expand(rules.distractor_shard.output.bad, shard=range(DISTRACTOR_SHARDS)),
     output:
         features=expand(f"{OUT}/features/{{backbone}}/distractors_hr_f1.npy", backbone=BACKBONES),
         bad=f"{OUT}/distractors_bad_images.csv",
@@ -18,20 +60,19 @@ rule distractor_features:
         stage_benchmark("11_distractor_features")
     conda:
         ENV
-    threads: config["threads"]
+    threads: 1
     resources:
-        mem_mb=8000,
+        mem_mb=2000,
+        runtime=240,
     params:
         python=PYTHON,
-        values=lambda wc, output, threads: as_param(
+        values=lambda wc, input, output: as_param(
             {
-                "list_file": str(_fetch.layout(DATA, "revisitop1m")["lists"][0]),
-                "images_dir": str(_fetch.layout(DATA, "revisitop1m")["images"]),
+                "shard_metas": list(input.meta),
+                "shard_bad_csvs": list(input.bad),
+                "backbones": BACKBONES,
                 "features_dir": f"{OUT}/features",
                 "bad_csv": output.bad,
-                "input_size": config["degrade"]["input_size"],
-                "extractor": config["features"],
-                "threads": threads,
             }
         ),
     shell:
@@ -58,6 +99,7 @@ rule large_scale:
     threads: 1
     resources:
         mem_mb=4000,
+        runtime=480,
     params:
         python=PYTHON,
         values=lambda wc, input, output: as_param(
@@ -98,6 +140,7 @@ rule lowbitrate:
     threads: config["threads"]
     resources:
         mem_mb=4000,
+        runtime=720,
     params:
         python=PYTHON,
         values=lambda wc, input, output, threads: as_param(
@@ -143,6 +186,7 @@ rule focal:
     threads: config["threads"]
     resources:
         mem_mb=4000,
+        runtime=1440,
     params:
         python=PYTHON,
         values=lambda wc, input, output, threads: as_param(

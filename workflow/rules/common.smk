@@ -77,6 +77,9 @@ EVAL_METHODS = ["lr"] + FSR_METHODS + ISR_METHODS
 RETRIEVAL_METHODS = EVAL_METHODS + ["matched"]
 DISTRACTORS = _config.distractor_source(config)
 LARGE_SCALE = DISTRACTORS != "none"
+# revisitop1m's features come from this many shard jobs (distractors.shards)
+DISTRACTOR_SHARDS = _config.distractor_shards(config)
+SHARD_DIR = f"{OUT}/features/distractor_shards/{{shard}}"
 LOWBITRATE = config["lowbitrate"]["enabled"]
 # the ablation trains models on the train split: not with another run's models, nor
 # when the run fits nothing on the train split
@@ -108,6 +111,12 @@ STAGES += ([] if PRETRAINED else ["06_isr_train"]) if ISR_METHODS else []
 STAGES += ["07_isr_restore", "08_isr_features"] if ISR_METHODS else []
 STAGES += ["09_analysis", "10_retrieval"]
 STAGES += ["11_distractor_features"] if DISTRACTORS == "revisitop1m" else []
+# jobs of a stage that write no notebook, but whose cost counts (tables/stage_cost.csv)
+SHARD_JOBS = (
+    [f"11_distractor_shard_{k}" for k in range(DISTRACTOR_SHARDS)]
+    if DISTRACTORS == "revisitop1m"
+    else []
+)
 STAGES += ["12_large_scale"] if LARGE_SCALE else []
 STAGES += ["13_lowbitrate"] if LOWBITRATE else []
 STAGES += ["14_focal"] if FOCAL else []

@@ -17,6 +17,7 @@ rule download:
     threads: 1
     resources:
         mem_mb=500,
+        runtime=720,
         downloads=1,
     params:
         python=PYTHON,
@@ -43,6 +44,7 @@ rule unpack:
     threads: 1
     resources:
         mem_mb=1000,
+        runtime=240,
     params:
         python=PYTHON,
         data_dir=lambda wc, output: Path(output[0]).parents[1],
@@ -75,6 +77,7 @@ rule prepare:
     threads: 1
     resources:
         mem_mb=4000,
+        runtime=120,
     params:
         python=PYTHON,
         values=lambda wc, input, output: as_param(
@@ -112,6 +115,7 @@ rule degrade:
     threads: 1
     resources:
         mem_mb=2000,
+        runtime=240,
     params:
         python=PYTHON,
         values=lambda wc, input: as_param(

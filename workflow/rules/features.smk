@@ -22,6 +22,7 @@ rule features:
     threads: config["threads"]
     resources:
         mem_mb=6000,
+        runtime=480,
     params:
         python=PYTHON,
         values=lambda wc, threads: as_param(

@@ -27,6 +27,7 @@ rule isr_train:
     threads: config["threads"]
     resources:
         mem_mb=4000,
+        runtime=1440,
     params:
         python=PYTHON,
         values=lambda wc, input, output, threads: as_param(
@@ -72,6 +73,7 @@ rule isr_restore:
     threads: config["threads"]
     resources:
         mem_mb=4000,
+        runtime=240,
     params:
         python=PYTHON,
         values=lambda wc, input, output, threads: as_param(
@@ -110,6 +112,7 @@ rule isr_features:
     threads: config["threads"]
     resources:
         mem_mb=4000,
+        runtime=240,
     params:
         python=PYTHON,
         values=lambda wc, input, threads: as_param(

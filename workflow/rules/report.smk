@@ -20,6 +20,7 @@ rule figure:
     threads: 1
     resources:
         mem_mb=1000,
+        runtime=30,
     params:
         python=PYTHON,
         caption=lambda wc: FIGURES[wc.name].caption,
@@ -40,6 +41,7 @@ rule run_config:
     threads: 1
     resources:
         mem_mb=500,
+        runtime=10,
     params:
         python=PYTHON,
         values=as_param(config),
@@ -66,6 +68,7 @@ rule notebook_index:
     threads: 1
     resources:
         mem_mb=500,
+        runtime=10,
     params:
         python=PYTHON,
         run=RUN,
@@ -76,7 +79,7 @@ rule notebook_index:
 
 rule stage_cost:
     input:
-        [stage_benchmark(stage) for stage in STAGES],
+        [stage_benchmark(stage) for stage in STAGES + SHARD_JOBS],
     output:
         table=report(f"{OUT}/tables/stage_cost.csv", category="Tables"),
     log:
@@ -86,6 +89,7 @@ rule stage_cost:
     threads: 1
     resources:
         mem_mb=500,
+        runtime=10,
     params:
         python=PYTHON,
     shell:
@@ -108,6 +112,7 @@ rule front_page:
     threads: 1
     resources:
         mem_mb=500,
+        runtime=10,
     params:
         python=PYTHON,
         tables=lambda wc, input: os.path.dirname(input.distance),

@@ -24,6 +24,7 @@ rule train_fsrgan:
     threads: config["threads"]
     resources:
         mem_mb=4000,
+        runtime=480,
     params:
         python=PYTHON,
         values=lambda wc, input, output, threads: as_param(
@@ -67,6 +68,7 @@ rule fit_ridge:
     threads: config["threads"]
     resources:
         mem_mb=4000,
+        runtime=120,
     params:
         python=PYTHON,
         values=lambda wc, input, output, threads: as_param(
@@ -105,6 +107,7 @@ rule apply_fsrgan:
     threads: 1
     resources:
         mem_mb=2000,
+        runtime=60,
     params:
         python=PYTHON,
         values=as_param(
