@@ -6,7 +6,9 @@
 # 4096-d, the paper's features (downloads its weights). All descriptors L2-normalised.
 # GPU when present; CPU otherwise. Precision and convolution engine follow the hardware
 # (`precision: auto`: bf16 on a GPU or an AMX CPU, fp32 elsewhere; the reason is below and
-# in `features/meta.json`).
+# in `features/meta.json`). With `features.shards` > 1 the descriptors were computed by
+# shard jobs over row slices (rule `feature_shard`, side by side on a cluster) and are
+# gathered here, in order, into the files one job writes.
 
 # %% tags=["parameters"]
 images_dir = "results/demo/images"
@@ -17,13 +19,18 @@ extractor = {"source": "offline_vgg16", "poolings": ["gem", "mac"], "gem_p": 3.0
              "batch_size": 16, "device": "auto", "precision": "auto",
              "engine": "auto"}
 threads = 2
+shard_dirs = []  # the shard jobs' folders, when there are shards
 
 # %%
 import torch
 from fsrstudy import pipeline
 
 torch.set_num_threads(threads)
-meta = pipeline.extract_features(images_dir, features_dir, factors=factors, **extractor)
+if shard_dirs:
+    meta = pipeline.gather_features(shard_dirs, features_dir, f"{images_dir}/ids.txt")
+    print(f"{len(shard_dirs)} shard jobs gathered, {meta['n_images']} images")
+else:
+    meta = pipeline.extract_features(images_dir, features_dir, factors=factors, **extractor)
 print(f"{meta['device']}, {meta['precision']}, engine {meta['engine']}: {meta['why']}")
 print(f"{meta['images_per_second']} images/s")
 meta

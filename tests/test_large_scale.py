@@ -75,17 +75,6 @@ def test_external_distractors_stream_into_a_memmap(tmp_path):
     assert str(files[1]) in (tmp_path / "bad.csv").read_text()
 
 
-@pytest.mark.parametrize("n, shards, align", [(6, 3, 2), (10, 3, 4), (1000, 7, 16), (5, 1, 8)])
-def test_shards_cover_every_row_once_cut_at_batch_boundaries(n, shards, align):
-    from fsrstudy import distractors
-
-    parts = [distractors.shard_slice(n, k, shards, align) for k in range(shards)]
-    assert [i for p in parts for i in range(n)[p]] == list(range(n))
-    assert all(p.start % align == 0 for p in parts)
-    with pytest.raises(ValueError, match="shard 3 is not one of 0..2"):
-        distractors.shard_slice(n, 3, 3)
-
-
 def test_sharded_distractor_features_equal_one_job(tmp_path):
     """Three shard jobs then the gather give the single job's arrays bit for bit, and
     its list of unreadable images."""

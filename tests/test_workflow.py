@@ -318,8 +318,9 @@ def test_a_set_without_training_images_fits_on_its_database_alone(tmp_path):
 
 
 def test_tiny_run_through_slurm_gives_the_local_tables(clean_run, tmp_path):
-    """config/tiny.yaml through profiles/slurm on a real single-node SLURM (127.0.0.1):
-    the jobs go through slurmctld, and the tables equal the local run's."""
+    """config/tiny.yaml through profiles/slurm on a real single-node SLURM (127.0.0.1),
+    its features in 2 shard jobs: the jobs go through slurmctld, and the tables equal
+    the local run's (one feature job)."""
     import slurm_cluster
     import yaml
 
@@ -346,7 +347,9 @@ def test_tiny_run_through_slurm_gives_the_local_tables(clean_run, tmp_path):
     (tmp_path / "profile/config.yaml").write_text(yaml.safe_dump(profile))
     targets = [str(tmp_path / "tiny/tables" / t) for t in ("distance.csv", "retrieval.csv")]
     cmd = [sys.executable, "-m", "snakemake", *targets, "--profile", str(tmp_path / "profile"),
-           "--configfile", "config/tiny.yaml", "--config", f"results_dir={tmp_path}"]
+           "--configfile", "config/tiny.yaml", str(tmp_path / "shards.yaml"), "--config",
+           f"results_dir={tmp_path}"]
+    (tmp_path / "shards.yaml").write_text("features: {shards: 2}\n")
     with slurm_cluster.running(tmp_path / "slurm") as cluster:
         start = time.perf_counter()
         proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=1800)
@@ -357,8 +360,9 @@ def test_tiny_run_through_slurm_gives_the_local_tables(clean_run, tmp_path):
     logs = sorted((tmp_path / "slurm_logs").rglob("*.log"))  # rule_<rule>/[wildcards/]
     ran = {path.relative_to(tmp_path / "slurm_logs").parts[0].removeprefix("rule_")
            for path in logs}
-    assert {"prepare", "degrade", "features", "train_fsrgan", "fit_ridge", "isr_train",
-            "isr_restore", "analysis", "retrieval"} <= ran
+    assert {"prepare", "degrade", "feature_shard", "features", "train_fsrgan", "fit_ridge",
+            "isr_train", "isr_restore", "analysis", "retrieval"} <= ran
+    assert len(list((tmp_path / "slurm_logs/rule_feature_shard").rglob("*.log"))) == 2
     assert len(jobs) == len(logs) and {job["JobState"] for job in jobs} == {"COMPLETED"}
     for table in ["distance.csv", "retrieval.csv"]:
         pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "tiny/tables" / table),
@@ -367,11 +371,13 @@ def test_tiny_run_through_slurm_gives_the_local_tables(clean_run, tmp_path):
           f"{seconds:.0f} s")
 
 
-def test_revisitop1m_features_are_scattered_into_shard_jobs(tmp_path):
-    """config/paper.yaml with the distractors on: `distractors.shards` extraction jobs,
-    one gather, in the DAG that any executor runs (a dry run: nothing is downloaded)."""
-    extra = tmp_path / "distractors.yaml"
-    extra.write_text("distractors: {revisitop1m: true, revisitop1m_archives: 20, shards: 3}\n")
+def test_features_are_scattered_into_shard_jobs(tmp_path):
+    """config/paper.yaml with the distractors on and `features.shards: 4`: shard jobs for
+    the datasets' features and for revisitop1m's, one gather each, in the DAG that any
+    executor runs (a dry run: nothing is downloaded)."""
+    extra = tmp_path / "shards.yaml"
+    extra.write_text("distractors: {revisitop1m: true, revisitop1m_archives: 20, shards: 3}\n"
+                     "features: {shards: 4}\n")
     proc = subprocess.run([sys.executable, "-m", "snakemake", "-n", "--quiet", "rules",
                            "--configfile", "config/paper.yaml", str(extra), "--config",
                            f"results_dir={tmp_path}"], cwd=ROOT, capture_output=True,
@@ -379,4 +385,5 @@ def test_revisitop1m_features_are_scattered_into_shard_jobs(tmp_path):
     assert proc.returncode == 0, proc.stderr[-3000:]
     counts = dict(re.findall(r"^(\w+)\s+(\d+)$", proc.stdout + proc.stderr, re.M))
     assert counts["distractor_shard"] == "3" and counts["distractor_features"] == "1"
+    assert counts["feature_shard"] == "4" and counts["features"] == "1"
     assert counts["large_scale"] == "1"

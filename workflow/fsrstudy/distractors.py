@@ -34,18 +34,6 @@ def listed_files(list_file, images_dir, limit: int | None = None) -> list[Path]:
     return present[:limit] if limit else present
 
 
-def shard_slice(n: int, shard: int, shards: int, align: int = 1) -> slice:
-    """Rows of shard `shard` (0-based) of `shards` near-equal slices of n rows, cut at
-    multiples of `align` (the batch size: every batch is then the one a single job
-    would run, so the shards' rows equal its rows bit for bit)."""
-    if not 0 <= shard < shards:
-        raise ValueError(f"shard {shard} is not one of 0..{shards - 1}")
-
-    def cut(k):
-        return n if k == shards else min(n, round(k * n / shards / align) * align)
-    return slice(cut(shard), cut(shard + 1))
-
-
 def hr_batch(files, size: int) -> tuple[np.ndarray, list[dict]]:
     """(B, size, size, 3) uint8 (a zero image where a file cannot be read) and one
     (index, file, reason) row per unreadable file."""
@@ -104,7 +92,7 @@ def extract_features(list_file, images_dir, features_dir, bad_csv, *, input_size
     files = listed_files(list_file, images_dir, limit)
     if not files:
         raise FileNotFoundError(f"no distractor image of {list_file} under {images_dir}")
-    part = files[shard_slice(len(files), shard, shards, align=batch_size)]
+    part = files[storage.shard_slice(len(files), shard, shards, align=batch_size)]
     if not part:
         raise ValueError(f"shard {shard} of {shards} is empty: {len(files)} distractor images "
                          f"are fetched, {-(-len(files) // batch_size)} batches of "

@@ -95,24 +95,32 @@ def degrade_images(manifest_csv, images_dir, *, input_size: int, factors) -> dic
 # -- features --------------------------------------------------------------------------
 def extract_features(images_dir, features_dir, *, factors, source: str, poolings,
                      gem_p: float, batch_size: int, device: str, precision: str,
-                     engine: str = "auto", pretrained: bool = True) -> dict:
-    """HR ('hr_f1') and LR ('lr_f<k>') descriptors of every image, per backbone."""
+                     engine: str = "auto", pretrained: bool = True, shard: int = 0,
+                     shards: int = 1) -> dict:
+    """HR ('hr_f1') and LR ('lr_f<k>') descriptors of every image, per backbone; with
+    `shards` > 1, of the rows of shard `shard` only (features_dir: the shard's folder)."""
+    ids = storage.read_ids(Path(images_dir) / "ids.txt")
+    rows = storage.shard_slice(len(ids), shard, shards, align=batch_size)
+    if rows.start == rows.stop:
+        raise ValueError(f"shard {shard} of {shards} is empty: {len(ids)} images, "
+                         f"{-(-len(ids) // batch_size)} batches of {batch_size}; set "
+                         "features.shards to at most that")
+    ids = ids[rows]
     plan = compute.plan(device, precision, engine)
     model, names = backbones.build_named(source, poolings, gem_p, pretrained)
     timings = {}
     for f in [HR] + [f for f in factors if f != HR]:
-        stack = storage.load(storage.stack_path(images_dir, f))
+        stack = storage.load(storage.stack_path(images_dir, f))[rows]
         start = time.perf_counter()
         out = features.extract(model, stack, batch_size, plan, desc=f"f{f}")
         timings[f"f{f}"] = round(time.perf_counter() - start, 2)
         method = "hr" if f == HR else "lr"
         for pooling, array in out.items():
             save_npy(storage.feature_path(features_dir, names[pooling], method, f), array)
-    ids = storage.read_ids(Path(images_dir) / "ids.txt")
     storage.write_ids(Path(features_dir) / "ids.txt", ids)
     seconds = sum(timings.values())
     meta = {"source": source, "backbones": list(names.values()), **plan.as_dict(),
-            "batch_size": batch_size, "n_images": len(ids),
+            "batch_size": batch_size, "n_images": len(ids), "shard": shard, "shards": shards,
             "seconds_per_factor": timings,
             "images_per_second": round(len(ids) * len(timings) / seconds, 2),
             "torch": torch.__version__, "threads": torch.get_num_threads(),
@@ -120,6 +128,53 @@ def extract_features(images_dir, features_dir, *, factors, source: str, poolings
             "gpu": torch.cuda.get_device_name(0) if plan.device.startswith("cuda") else None}
     save_json(Path(features_dir) / "meta.json", meta)
     return meta
+
+
+def gather_features(shard_dirs, features_dir, images_ids) -> dict:
+    """The shard jobs' descriptors, concatenated in shard order into the files one job
+    writes; their ids must be the images' ids (`images_ids`: images/ids.txt), in order."""
+    import json
+
+    metas = [json.loads((Path(d) / "meta.json").read_text()) for d in shard_dirs]
+    ids = np.concatenate([storage.read_ids(Path(d) / "ids.txt") for d in shard_dirs])
+    expected = storage.read_ids(images_ids)
+    if not np.array_equal(ids, expected):
+        raise ValueError(f"the shards in {[str(d) for d in shard_dirs]} hold {len(ids)} rows "
+                         f"that are not the {len(expected)} images of {images_ids}, in order")
+    factors = [int(key[1:]) for key in metas[0]["seconds_per_factor"]]
+    for backbone in metas[0]["backbones"]:
+        for f in factors:
+            method = "hr" if f == HR else "lr"
+            parts = [load_features(d, backbone, method, f) for d in shard_dirs]
+            save_npy(storage.feature_path(features_dir, backbone, method, f),
+                     np.concatenate(parts))
+    storage.write_ids(Path(features_dir) / "ids.txt", ids)
+    timings = {key: round(sum(m["seconds_per_factor"][key] for m in metas), 2)
+               for key in metas[0]["seconds_per_factor"]}
+    meta = {**metas[0], "n_images": len(ids), "shard": None, "shards": len(metas),
+            "seconds_per_factor": timings,  # summed over the shard jobs
+            "images_per_second": round(len(ids) * len(timings) / sum(timings.values()), 2),
+            "shard_jobs": [{k: m[k] for k in ("shard", "n_images", "images_per_second",
+                                               "device", "cpu", "gpu")} for m in metas]}
+    save_json(Path(features_dir) / "meta.json", meta)
+    return meta
+
+
+def feature_shard_main(argv=None) -> None:
+    """One shard job of rule feature_shard: its parameters as one JSON object (the
+    notebooks' convention): images_dir, shard_dir, factors, extractor, shard, shards,
+    threads."""
+    import argparse
+    import json
+
+    parser = argparse.ArgumentParser(description=feature_shard_main.__doc__.splitlines()[0])
+    parser.add_argument("--params", required=True)
+    values = json.loads(parser.parse_args(argv).params)
+    torch.set_num_threads(values["threads"])
+    meta = extract_features(values["images_dir"], values["shard_dir"],
+                            factors=values["factors"], **values["extractor"],
+                            shard=values["shard"], shards=values["shards"])
+    print(json.dumps(meta))
 
 
 def load_features(features_dir, backbone: str, method: str, factor: int) -> np.ndarray:
@@ -351,3 +406,7 @@ def extract_isr_features(manifest_csv, images_dir, features_dir, *, factors, met
                 full[rows] = array
                 save_npy(storage.feature_path(features_dir, names[pooling], method, f), full)
     return {"methods": list(methods), "rows": len(rows), **plan.as_dict()}
+
+
+if __name__ == "__main__":
+    feature_shard_main()

@@ -3,6 +3,7 @@
 Image stacks:   <images>/f<factor>.npy   (N, S, S, 3) uint8; f1 is the HR input
 Features:       <features>/<backbone>/<method>_f<factor>.npy  (N, D) float32
 Row order of every array = the manifest's row order (ids.txt beside them).
+A shard job writes the same layout for its rows into its own folder (shard_slice).
 """
 from __future__ import annotations
 
@@ -37,6 +38,18 @@ def sha256_of(path) -> str:
         for block in iter(lambda: f.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
+
+
+def shard_slice(n: int, shard: int, shards: int, align: int = 1) -> slice:
+    """Rows of shard `shard` (0-based) of `shards` near-equal slices of n rows, cut at
+    multiples of `align` (the batch size: every batch is then the one a single job
+    would run, so the shards' rows equal its rows bit for bit)."""
+    if not 0 <= shard < shards:
+        raise ValueError(f"shard {shard} is not one of 0..{shards - 1}")
+
+    def cut(k):
+        return n if k == shards else min(n, round(k * n / shards / align) * align)
+    return slice(cut(shard), cut(shard + 1))
 
 
 def write_ids(path, ids) -> None:

@@ -34,7 +34,7 @@ rule distractor_shard:
                 "shard_dir": os.path.dirname(output.meta),
                 "bad_csv": output.bad,
                 "input_size": config["degrade"]["input_size"],
-                "extractor": config["features"],
+                "extractor": EXTRACTOR,
                 "threads": threads,
             }
         ),
@@ -156,7 +156,7 @@ rule lowbitrate:
                 "lr_qualities": config["lowbitrate"]["lr_qualities"],
                 "fsr_methods": FSR_METHODS,
                 "isr_methods": ISR_METHODS,
-                "extractor": config["features"],
+                "extractor": EXTRACTOR,
                 "isr": config["isr"],
                 "threads": threads,
             }

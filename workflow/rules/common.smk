@@ -77,6 +77,10 @@ EVAL_METHODS = ["lr"] + FSR_METHODS + ISR_METHODS
 RETRIEVAL_METHODS = EVAL_METHODS + ["matched"]
 DISTRACTORS = _config.distractor_source(config)
 LARGE_SCALE = DISTRACTORS != "none"
+# the extractor's options as the feature code takes them; `shards` says how many jobs
+FEATURE_SHARDS = config["features"]["shards"]
+EXTRACTOR = {k: v for k, v in config["features"].items() if k != "shards"}
+FEATURE_SHARD_DIR = f"{OUT}/features/shards/{{shard}}"
 # revisitop1m's features come from this many shard jobs (distractors.shards)
 DISTRACTOR_SHARDS = _config.distractor_shards(config)
 SHARD_DIR = f"{OUT}/features/distractor_shards/{{shard}}"
@@ -112,7 +116,8 @@ STAGES += ["07_isr_restore", "08_isr_features"] if ISR_METHODS else []
 STAGES += ["09_analysis", "10_retrieval"]
 STAGES += ["11_distractor_features"] if DISTRACTORS == "revisitop1m" else []
 # jobs of a stage that write no notebook, but whose cost counts (tables/stage_cost.csv)
-SHARD_JOBS = (
+SHARD_JOBS = [f"03_feature_shard_{k}" for k in range(FEATURE_SHARDS)] if FEATURE_SHARDS > 1 else []
+SHARD_JOBS += (
     [f"11_distractor_shard_{k}" for k in range(DISTRACTOR_SHARDS)]
     if DISTRACTORS == "revisitop1m"
     else []

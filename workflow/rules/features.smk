@@ -1,4 +1,47 @@
-# Stage 3: VGG16 descriptors of HR and every low-resolution copy.
+# Stage 3: VGG16 descriptors of HR and every low-resolution copy: one job, or
+# features.shards jobs over row slices (side by side on a cluster) gathered by the stage.
+
+
+rule feature_shard:
+    input:
+        stacks=rules.degrade.output.stacks,
+        ids=rules.degrade.output.ids,
+    output:
+        features=[
+            f"{FEATURE_SHARD_DIR}/{backbone}/{method}_f{factor}.npy"
+            for backbone in BACKBONES
+            for method, factor in [("hr", 1)] + [("lr", f) for f in FACTORS]
+        ],
+        ids=f"{FEATURE_SHARD_DIR}/ids.txt",
+        meta=f"{FEATURE_SHARD_DIR}/meta.json",
+    log:
+        f"{OUT}/logs/03_feature_shard_{{shard}}.log",
+    benchmark:
+        stage_benchmark("03_feature_shard_{shard}")
+    wildcard_constraints:
+        shard=r"\d+",
+    conda:
+        ENV
+    threads: config["threads"]
+    resources:
+        mem_mb=6000,
+        runtime=480,
+    params:
+        python=PYTHON,
+        values=lambda wc, output, threads: as_param(
+            {
+                "images_dir": f"{OUT}/images",
+                "shard_dir": os.path.dirname(output.meta),
+                "factors": FACTORS,
+                "extractor": EXTRACTOR,
+                "shard": int(wc.shard),
+                "shards": FEATURE_SHARDS,
+                "threads": threads,
+            }
+        ),
+    shell:
+        "PYTHONPATH=workflow${{PYTHONPATH:+:$PYTHONPATH}} {params.python} -m "
+        "fsrstudy.pipeline --params {params.values} > {log} 2>&1"
 
 
 rule features:
@@ -6,6 +49,16 @@ rule features:
         notebook="notebooks/03_features.py",
         stacks=rules.degrade.output.stacks,
         ids=rules.degrade.output.ids,
+        shards=(
+            expand(rules.feature_shard.output.meta, shard=range(FEATURE_SHARDS))
+            if FEATURE_SHARDS > 1
+            else []
+        ),
+        shard_features=(
+            expand(rules.feature_shard.output.features, shard=range(FEATURE_SHARDS))
+            if FEATURE_SHARDS > 1
+            else []
+        ),
     output:
         hr=feature_files(["hr"], [1]),
         lr=feature_files(["lr"], FACTORS),
@@ -19,19 +72,21 @@ rule features:
         stage_benchmark("03_features")
     conda:
         ENV
-    threads: config["threads"]
+    # gathering shards is copying: one thread
+    threads: config["threads"] if FEATURE_SHARDS == 1 else 1
     resources:
         mem_mb=6000,
         runtime=480,
     params:
         python=PYTHON,
-        values=lambda wc, threads: as_param(
+        values=lambda wc, input, threads: as_param(
             {
                 "images_dir": f"{OUT}/images",
                 "features_dir": f"{OUT}/features",
                 "factors": FACTORS,
                 "threads": threads,
-                "extractor": config["features"],
+                "extractor": EXTRACTOR,
+                "shard_dirs": [os.path.dirname(m) for m in input.shards],
             }
         ),
     shell:

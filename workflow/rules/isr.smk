@@ -123,7 +123,7 @@ rule isr_features:
                 "factors": FACTORS,
                 "methods": ISR_METHODS,
                 "threads": threads,
-                "extractor": config["features"],
+                "extractor": EXTRACTOR,
             }
         ),
     shell:
