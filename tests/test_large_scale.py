@@ -50,17 +50,25 @@ def test_distractors_are_read_in_shards_from_a_memmap(tmp_path):
     assert a == b
 
 
-def test_external_distractors_stream_into_a_memmap(tmp_path):
+def _fetched_revisitop1m(folder):
+    """The revisitop1m fixture (2 archives) as the download and unpack stages leave it:
+    its layout, and what was built."""
     import paper_fixtures as pf
-    from fsrstudy import backbones, distractors, fetch
+    from fsrstudy import fetch
 
-    built = pf.build_revisitop1m(tmp_path / "served")
+    built = pf.build_revisitop1m(folder / "served")
     for name, path in built["files"].items():
-        target = fetch.download_path(tmp_path, name)
+        target = fetch.download_path(folder, name)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(path.read_bytes())
-    fetch.unpack("revisitop1m", tmp_path, archives=2)
-    where = fetch.layout(tmp_path, "revisitop1m", 2)
+    fetch.unpack("revisitop1m", folder, archives=2)
+    return fetch.layout(folder, "revisitop1m", 2), built
+
+
+def test_external_distractors_stream_into_a_memmap(tmp_path):
+    from fsrstudy import backbones, distractors
+
+    where, built = _fetched_revisitop1m(tmp_path)
     files = distractors.listed_files(where["lists"][0], where["images"])
     assert len(files) == len(built["images"])
     files[1].write_bytes(b"")  # an unreadable distractor: zero row, listed
@@ -78,16 +86,9 @@ def test_external_distractors_stream_into_a_memmap(tmp_path):
 def test_sharded_distractor_features_equal_one_job(tmp_path):
     """Three shard jobs then the gather give the single job's arrays bit for bit, and
     its list of unreadable images."""
-    import paper_fixtures as pf
-    from fsrstudy import distractors, fetch
+    from fsrstudy import distractors
 
-    built = pf.build_revisitop1m(tmp_path / "served")
-    for name, path in built["files"].items():
-        target = fetch.download_path(tmp_path, name)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(path.read_bytes())
-    fetch.unpack("revisitop1m", tmp_path, archives=2)
-    where = fetch.layout(tmp_path, "revisitop1m", 2)
+    where, _ = _fetched_revisitop1m(tmp_path)
     distractors.listed_files(where["lists"][0], where["images"])[3].write_bytes(b"")
     options = dict(input_size=32, source="offline_vgg16", poolings=["gem"], gem_p=3.0,
                    batch_size=2, device="cpu", precision="fp32", engine="default")
