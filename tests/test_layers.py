@@ -43,3 +43,13 @@ def test_the_layers_under_the_stages_that_the_dag_uses_import_no_torch():
             code = re.sub(r'""".*?"""', "", (PACKAGE / f"{module}.py").read_text(), flags=re.S)
             assert not re.search(r"^\s*(import|from) (torch|matplotlib|seaborn)\b", code,
                                  re.M), module
+
+
+def test_model_files_are_named_in_storage_alone():
+    """One file contract for models: storage.fsr_model_path / isr_model_path (and the
+    FSR_MODEL pattern the rules fill) name every .pt file; no module or rule formats one."""
+    rules = PACKAGE.parents[0] / "rules"
+    sources = [p for p in PACKAGE.glob("*.py") if p.stem != "storage"]
+    formatted = [str(p) for p in sources + sorted(rules.glob("*.smk"))
+                 if re.search(r"""\.pt['"]""", p.read_text())]
+    assert not formatted, formatted

@@ -13,7 +13,6 @@ Everything except `hr` searches the HR database.
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -76,7 +75,7 @@ def run(manifest: pd.DataFrame, ground_truth_json, images_dir, features_dir, mod
                                desc="low bit-rate")
         return {names[k]: v for k, v in out.items()}
 
-    fsr_models = {(m, b): feature_sr.load(Path(models_dir) / f"{m}_{b}.pt", dev, b)
+    fsr_models = {(m, b): feature_sr.load(storage.fsr_model_path(models_dir, m, b), dev, b)
                   for m in fsr_methods for b in backbones_}
     cases = [(1, q) for q in hr_qualities] + [(f, q) for f in factors for q in lr_qualities]
     rows = []
@@ -90,7 +89,7 @@ def run(manifest: pd.DataFrame, ground_truth_json, images_dir, features_dir, mod
                               for b in backbones_}
             for m in isr_methods:
                 isr_model = isr_training.load(
-                    Path(models_dir) / f"{isr_training.model_name(m, factor)}.pt")
+                    storage.isr_model_path(models_dir, m, factor))
                 restored = isr_training.restore(isr_model, received, isr_plan)
                 queries[m] = describe(restored)
             queries[retrieval.MATCHED] = queries["lr"]

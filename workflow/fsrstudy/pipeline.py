@@ -205,8 +205,8 @@ def train_fsrgan(manifest_csv, features_dir, models_dir, loss_csv, *, backbones_
         start = time.perf_counter()
         gen, critic, log = training.train(x, y, cfg, dev, factors=pair_factors)
         seconds = time.perf_counter() - start
-        training.save_checkpoint(Path(models_dir) / f"{method}_{backbone}.pt", gen, critic,
-                                 cfg, {"backbone": backbone, "factors": list(factors),
+        training.save_checkpoint(storage.fsr_model_path(models_dir, method, backbone), gen,
+                                 critic, cfg, {"backbone": backbone, "factors": list(factors),
                                        "training_data": training_data,
                                        "n_pairs": len(x), "train_seconds": seconds})
         log.insert(0, "backbone", backbone)
@@ -235,7 +235,7 @@ def fit_ridge(manifest_csv, features_dir, models_dir, validation_csv, *, backbon
         model, table = ridge.fit(lr, hr, groups, alphas=alphas,
                                  validation_fraction=validation_fraction, seed=seed)
         seconds = time.perf_counter() - start
-        with atomic_path(Path(models_dir) / f"{method}_{backbone}.pt") as tmp:
+        with atomic_path(storage.fsr_model_path(models_dir, method, backbone)) as tmp:
             torch.save({**ridge.to_checkpoint(model), "backbone": backbone,
                         "factors": list(factors), "training_data": training_data,
                         "n_pairs": len(rows) * len(factors), "seed": seed,
@@ -256,7 +256,7 @@ def apply_feature_sr(features_dir, models_dir, *, backbones_: list, factors,
     for backbone in backbones_:
         lr = {f: load_features(features_dir, backbone, "lr", f) for f in factors}
         for method in methods:
-            model = feature_sr.load(Path(models_dir) / f"{method}_{backbone}.pt", dev,
+            model = feature_sr.load(storage.fsr_model_path(models_dir, method, backbone), dev,
                                      backbone, lr[factors[0]].shape[1])
             for f in factors:
                 sr = feature_sr.apply(model, lr[f], f, dev)
@@ -318,10 +318,10 @@ def train_isr(manifest_csv, images_dir, models_dir, loss_csv, cost_csv, *, facto
         groups = [[f] for f in factors] if method == "srcnn" else [list(factors)]
         for group in groups:
             name = isr_training.model_name(method, group[0])
-            out = Path(models_dir) / f"{name}.pt"
+            out = storage.isr_model_path(models_dir, method, group[0])
             wanted = isr_training.recipe(method, group, cfg, isr_training.data_sha256(
                 stacks[HR], [stacks[f] for f in group], rows))
-            shipped = Path(reuse_dir) / f"{name}.pt" if reuse_dir else None
+            shipped = storage.isr_model_path(reuse_dir, method, group[0]) if reuse_dir else None
             ok, why, info = (isr_training.reusable(shipped, wanted) if shipped
                              else (False, "", {}))
             if ok and not retrain:
@@ -372,8 +372,7 @@ def restore_isr(manifest_csv, images_dir, models_dir, quality_csv, *, factors,
         shave = int(round(degrade.linear_scale(f)))
         candidates = {"bicubic": lr}
         for method in methods:
-            name = isr_training.model_name(method, f)
-            model = isr_training.load(Path(models_dir) / f"{name}.pt")
+            model = isr_training.load(storage.isr_model_path(models_dir, method, f))
             candidates[method] = isr_training.restore(model, lr, plan)
             save_npy(Path(images_dir) / f"{method}_f{f}.npy", candidates[method])
         for method, images_ in candidates.items():

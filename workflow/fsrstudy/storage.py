@@ -2,6 +2,7 @@
 
 Image stacks:   <images>/f<factor>.npy   (N, S, S, 3) uint8; f1 is the HR input
 Features:       <features>/<backbone>/<method>_f<factor>.npy  (N, D) float32
+Models:         <models>/<method>_<backbone>.pt (feature SR), <models>/<isr name>.pt
 Row order of every array = the manifest's row order (ids.txt beside them).
 A shard job writes the same layout for its rows into its own folder (shard_slice).
 """
@@ -29,6 +30,19 @@ def isr_model_name(method: str, factor: int) -> str:
     """models/<name>.pt of an ISR baseline. SRCNN: one model per factor (as in its
     paper); VDSR: one for all factors."""
     return f"{method}_f{factor}" if method == "srcnn" else method
+
+
+def isr_model_path(models_dir, method: str, factor: int) -> Path:
+    return Path(models_dir) / f"{isr_model_name(method, factor)}.pt"
+
+
+# a feature-SR model (FSR-GAN, ridge ...): one per method and backbone; the rules fill
+# this pattern's wildcards too
+FSR_MODEL = "{method}_{backbone}.pt"
+
+
+def fsr_model_path(models_dir, method: str, backbone: str) -> Path:
+    return Path(models_dir) / FSR_MODEL.format(method=method, backbone=backbone)
 
 
 def sha256_of(path) -> str:

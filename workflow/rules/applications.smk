@@ -172,7 +172,7 @@ rule focal:
         ground_truth=rules.prepare.output.ground_truth,
         hr=rules.features.output.hr,
         lr=rules.features.output.lr,
-        trained=f"{OUT}/models/fsrgan_{FOCAL_BACKBONE}.pt",
+        trained=str(_storage.fsr_model_path(f"{OUT}/models", "fsrgan", FOCAL_BACKBONE)),
     output:
         table=report(f"{OUT}/tables/focal.csv", category="Tables"),
         html=report(notebook_html("14_focal"), category="Executed notebooks"),

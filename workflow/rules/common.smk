@@ -55,7 +55,7 @@ if PRETRAINED:
     _missing = [
         m
         for m in FSR_FITS
-        if not all(os.path.isfile(f"{PRETRAINED}/{m}_{b}.pt") for b in BACKBONES)
+        if not all(_storage.fsr_model_path(PRETRAINED, m, b).is_file() for b in BACKBONES)
     ]
     if _missing:
         print(
@@ -129,12 +129,20 @@ STAGES += ["14_focal"] if FOCAL else []
 
 # SRCNN: one model per factor (its paper); VDSR: one model for every factor
 def isr_model_files(models_dir):
-    names = dict.fromkeys(_storage.isr_model_name(m, f) for m in ISR_METHODS for f in FACTORS)
-    return [f"{models_dir}/{name}.pt" for name in names]
+    paths = (_storage.isr_model_path(models_dir, m, f) for m in ISR_METHODS for f in FACTORS)
+    return [str(path) for path in dict.fromkeys(paths)]
 
 
 def fsr_model_files(models_dir, methods=FSR_METHODS):
-    return expand(f"{models_dir}/{{method}}_{{backbone}}.pt", method=methods, backbone=BACKBONES)
+    return [str(_storage.fsr_model_path(models_dir, m, b)) for m in methods for b in BACKBONES]
+
+
+def fsr_model_pattern(models_dir):
+    """Every backbone's model of a rule's {method} wildcard."""
+    return [
+        f"{models_dir}/" + _storage.FSR_MODEL.format(method="{method}", backbone=backbone)
+        for backbone in BACKBONES
+    ]
 
 
 # Under --use-conda the rule's environment provides `python`; otherwise use the Python

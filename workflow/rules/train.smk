@@ -9,7 +9,7 @@ rule train_fsrgan:
         hr=rules.features.output.hr,
         lr=rules.features.output.lr,
     output:
-        models=expand(f"{OUT}/models/{{{{method}}}}_{{backbone}}.pt", backbone=BACKBONES),
+        models=fsr_model_pattern(f"{OUT}/models"),
         loss=f"{OUT}/tables/{{method}}_loss.csv",
         html=report(notebook_html("04_train_{method}"), category="Executed notebooks"),
     log:
@@ -53,7 +53,7 @@ rule fit_ridge:
         hr=rules.features.output.hr,
         lr=rules.features.output.lr,
     output:
-        models=expand(f"{OUT}/models/{{{{method}}}}_{{backbone}}.pt", backbone=BACKBONES),
+        models=fsr_model_pattern(f"{OUT}/models"),
         validation=f"{OUT}/tables/{{method}}_validation.csv",
         html=report(notebook_html("04_fit_{method}"), category="Executed notebooks"),
     log:
