@@ -139,10 +139,7 @@ def fsr_model_files(models_dir, methods=FSR_METHODS):
 
 def fsr_model_pattern(models_dir):
     """Every backbone's model of a rule's {method} wildcard."""
-    return [
-        f"{models_dir}/" + _storage.FSR_MODEL.format(method="{method}", backbone=backbone)
-        for backbone in BACKBONES
-    ]
+    return [str(_storage.fsr_model_path(models_dir, "{method}", b)) for b in BACKBONES]
 
 
 # Under --use-conda the rule's environment provides `python`; otherwise use the Python
