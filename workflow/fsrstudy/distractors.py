@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import torch
 
 from . import backbones, compute, degrade, features, images, storage
 from .atomic import atomic_path, save_csv, save_json
@@ -79,10 +80,6 @@ def feature_path(features_dir, backbone: str) -> Path:
     return storage.feature_path(features_dir, backbone, "distractors_hr", 1)
 
 
-def shard_path(shard_dir, backbone: str) -> Path:
-    return Path(shard_dir) / f"{backbone}.npy"
-
-
 def extract_features(list_file, images_dir, features_dir, bad_csv, *, input_size: int,
                      source: str, poolings, gem_p: float, batch_size: int, device: str,
                      precision: str, engine: str = "auto", limit: int | None = None,
@@ -92,15 +89,11 @@ def extract_features(list_file, images_dir, features_dir, bad_csv, *, input_size
     files = listed_files(list_file, images_dir, limit)
     if not files:
         raise FileNotFoundError(f"no distractor image of {list_file} under {images_dir}")
-    part = files[storage.shard_slice(len(files), shard, shards, align=batch_size)]
-    if not part:
-        raise ValueError(f"shard {shard} of {shards} is empty: {len(files)} distractor images "
-                         f"are fetched, {-(-len(files) // batch_size)} batches of "
-                         f"{batch_size}; set distractors.shards to at most that")
+    part = files[storage.shard_slice(len(files), shard, shards, align=batch_size,
+                                     option="distractors.shards")]
     plan = compute.plan(device, precision, engine)
     model, names = backbones.build_named(source, poolings, gem_p)
-    out_paths = {b: shard_path(shard_dir, b) if shard_dir else feature_path(features_dir, b)
-                 for b in names.values()}
+    out_paths = {b: feature_path(shard_dir or features_dir, b) for b in names.values()}
     n = extract(part, out_paths, model, names, size=input_size, batch_size=batch_size,
                 plan=plan, bad_csv=bad_csv)
     return {"images": n, "shard": shard, "shards": shards, **plan.as_dict(),
@@ -112,7 +105,7 @@ def gather(shard_dirs, backbone_names: list[str], features_dir, bad_csvs, bad_cs
     lists of unreadable images into one; returns rows per backbone."""
     rows = {}
     for backbone in backbone_names:
-        parts = [storage.load(shard_path(d, backbone)) for d in shard_dirs]
+        parts = [storage.load(feature_path(d, backbone)) for d in shard_dirs]
         dims = {p.shape[1] for p in parts}
         if len(dims) != 1:
             raise ValueError(f"{backbone}: shards of different widths {sorted(dims)}")
@@ -140,8 +133,6 @@ def main(argv=None) -> None:
     parser.add_argument("--params", required=True, help="JSON: list_file, images_dir, "
                         "input_size, extractor, shard, shards, shard_dir, bad_csv, threads")
     values = json.loads(parser.parse_args(argv).params)
-    import torch
-
     torch.set_num_threads(values["threads"])
     start = time.perf_counter()
     meta = extract_features(values["list_file"], values["images_dir"], None,

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from .storage import sha256_of  # noqa: F401  (checksums of downloads: download.sha256_of)
+from .storage import sha256_of
 
 CHUNK = 1 << 20
 

@@ -4,9 +4,11 @@ Notebooks call these and show what they return; tests call them directly.
 """
 from __future__ import annotations
 
+import argparse
 import contextlib
 import dataclasses
 import functools
+import json
 import platform
 import time
 from pathlib import Path
@@ -100,11 +102,8 @@ def extract_features(images_dir, features_dir, *, factors, source: str, poolings
     """HR ('hr_f1') and LR ('lr_f<k>') descriptors of every image, per backbone; with
     `shards` > 1, of the rows of shard `shard` only (features_dir: the shard's folder)."""
     ids = storage.read_ids(Path(images_dir) / "ids.txt")
-    rows = storage.shard_slice(len(ids), shard, shards, align=batch_size)
-    if rows.start == rows.stop:
-        raise ValueError(f"shard {shard} of {shards} is empty: {len(ids)} images, "
-                         f"{-(-len(ids) // batch_size)} batches of {batch_size}; set "
-                         "features.shards to at most that")
+    rows = storage.shard_slice(len(ids), shard, shards, align=batch_size,
+                               option="features.shards")
     ids = ids[rows]
     plan = compute.plan(device, precision, engine)
     model, names = backbones.build_named(source, poolings, gem_p, pretrained)
@@ -133,8 +132,6 @@ def extract_features(images_dir, features_dir, *, factors, source: str, poolings
 def gather_features(shard_dirs, features_dir, images_ids) -> dict:
     """The shard jobs' descriptors, concatenated in shard order into the files one job
     writes; their ids must be the images' ids (`images_ids`: images/ids.txt), in order."""
-    import json
-
     metas = [json.loads((Path(d) / "meta.json").read_text()) for d in shard_dirs]
     ids = np.concatenate([storage.read_ids(Path(d) / "ids.txt") for d in shard_dirs])
     expected = storage.read_ids(images_ids)
@@ -164,9 +161,6 @@ def feature_shard_main(argv=None) -> None:
     """One shard job of rule feature_shard: its parameters as one JSON object (the
     notebooks' convention): images_dir, shard_dir, factors, extractor, shard, shards,
     threads."""
-    import argparse
-    import json
-
     parser = argparse.ArgumentParser(description=feature_shard_main.__doc__.splitlines()[0])
     parser.add_argument("--params", required=True)
     values = json.loads(parser.parse_args(argv).params)

@@ -54,16 +54,23 @@ def sha256_of(path) -> str:
     return h.hexdigest()
 
 
-def shard_slice(n: int, shard: int, shards: int, align: int = 1) -> slice:
+def shard_slice(n: int, shard: int, shards: int, align: int = 1,
+                option: str = "the shard count") -> slice:
     """Rows of shard `shard` (0-based) of `shards` near-equal slices of n rows, cut at
     multiples of `align` (the batch size: every batch is then the one a single job
-    would run, so the shards' rows equal its rows bit for bit)."""
+    would run, so the shards' rows equal its rows bit for bit). An empty shard is an
+    error that names `option`, the setting that asked for too many."""
     if not 0 <= shard < shards:
         raise ValueError(f"shard {shard} is not one of 0..{shards - 1}")
 
     def cut(k):
         return n if k == shards else min(n, round(k * n / shards / align) * align)
-    return slice(cut(shard), cut(shard + 1))
+    rows = slice(cut(shard), cut(shard + 1))
+    if rows.start == rows.stop:
+        batches = -(-n // align)
+        raise ValueError(f"shard {shard} of {shards} is empty: {n} rows make {batches} "
+                         f"batches of {align}; set {option} to at most {batches}")
+    return rows
 
 
 def write_ids(path, ids) -> None:

@@ -8,9 +8,11 @@ rule distractor_shard:
     input:
         unpacked=UNPACKED_MARKERS.get("revisitop1m", []),
     output:
-        features=[f"{SHARD_DIR}/{backbone}.npy" for backbone in BACKBONES],
-        bad=f"{SHARD_DIR}/bad_images.csv",
-        meta=f"{SHARD_DIR}/meta.json",
+        features=[
+            f"{DISTRACTOR_SHARD_DIR}/{backbone}/distractors_hr_f1.npy" for backbone in BACKBONES
+        ],
+        bad=f"{DISTRACTOR_SHARD_DIR}/bad_images.csv",
+        meta=f"{DISTRACTOR_SHARD_DIR}/meta.json",
     log:
         f"{OUT}/logs/11_distractor_shard_{{shard}}.log",
     benchmark:

@@ -83,7 +83,7 @@ EXTRACTOR = {k: v for k, v in config["features"].items() if k != "shards"}
 FEATURE_SHARD_DIR = f"{OUT}/features/shards/{{shard}}"
 # revisitop1m's features come from this many shard jobs (distractors.shards)
 DISTRACTOR_SHARDS = _config.distractor_shards(config)
-SHARD_DIR = f"{OUT}/features/distractor_shards/{{shard}}"
+DISTRACTOR_SHARD_DIR = f"{OUT}/features/distractor_shards/{{shard}}"
 LOWBITRATE = config["lowbitrate"]["enabled"]
 # the ablation trains models on the train split: not with another run's models, nor
 # when the run fits nothing on the train split
