@@ -3,7 +3,9 @@
 #
 # Queries at every factor, as LR features (`lr`), super-resolved (`fsrgan`: FSR-GAN
 # trained on the train split; `fsrgan_db`: fitted on the database's own degraded images;
-# `ridge` / `ridge_db`: a closed-form linear map per factor fitted on the same data) and
+# `ridge` / `ridge_db`: a closed-form linear map per factor fitted on the same data), by
+# the distilled query networks when enabled (`distill` / `distill_db`: VGG16's layers
+# after pool4 trained to give the HR descriptor from the LR image's pool4 maps) and
 # from SRCNN/VDSR-restored images (`srcnn`, `vdsr`), all against the HR database;
 # `matched`: the LR query against the database re-extracted at the query's factor (one
 # index per factor). HR queries (`hr`) are the upper bound. Cosine ranking; Oxford-style
@@ -24,8 +26,11 @@ backbones = ["vgg16_conv5_gem", "vgg16_conv5_mac"]
 factors = [4, 9, 16, 64]
 methods = ["lr", "fsrgan"]
 protocols = None  # all
+# the fitted methods refitted with other seeds (stage 09_seed_spread), when run
+seed_spread_csv = None
 
 # %%
+import pandas as pd
 from fsrstudy import comparison, figures, pipeline, retrieval, style
 
 manifest = pipeline.read_manifest(manifest_csv)
@@ -57,3 +62,19 @@ verdicts
 print(comparison.standings(table))
 style.by_ratio(comparison.against_matched(table).pivot_table(
     index=["protocol", "backbone", "method"], columns="factor", values="of_matched")).round(3)
+
+# %% [markdown]
+# ## The same, with the spread over seeds
+# Each fitted method refitted with every seed of `seed_spread.seeds` on one backbone
+# (stage `09_seed_spread`; the run's own model stands in for its seed): mAP as mean +-
+# standard deviation over the seeds, best first, and the mean's share of `matched`.
+# Differences within about two standard deviations are not a ranking.
+
+# %%
+if seed_spread_csv:
+    spread = pd.read_csv(seed_spread_csv)
+    print(comparison.spread_standings(table, spread))
+    shown = comparison.spread_against_matched(table, spread)
+else:
+    shown = "no seed spread in this run (seed_spread.enabled: false, or another run's models)"
+shown

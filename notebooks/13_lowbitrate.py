@@ -19,6 +19,7 @@ hr_qualities = [10, 25, 50, 75, 95]
 lr_qualities = [25, 75]
 fsr_methods = ["fsrgan"]
 isr_methods = []
+distill_methods = []  # distilled query networks (distill.enabled)
 extractor = {"source": "offline_vgg16", "poolings": ["gem", "mac"], "gem_p": 3.0,
              "batch_size": 16, "device": "auto", "precision": "auto",
              "engine": "auto"}
@@ -36,7 +37,7 @@ table = lowbitrate.run(manifest, ground_truth_json, images_dir, features_dir, mo
                        out_csv, factors=factors, hr_qualities=hr_qualities,
                        lr_qualities=lr_qualities, fsr_methods=fsr_methods,
                        isr_methods=isr_methods, extractor=extractor,
-                       isr=isr)
+                       isr=isr, distill_methods=distill_methods)
 table.pivot_table(index=["dataset", "protocol", "backbone", "method", "factor", "quality"],
                   values=["bits", "mAP"]).round(4)
 

@@ -76,7 +76,7 @@ def test_torchvision_gives_fc7_and_conv5_from_one_pass():
     with torch.no_grad():
         out = model(images)
         x = (images.permute(0, 3, 1, 2).float() / 255 - model.mean) / model.std
-        maps = model.conv5(x)
+        maps = model.body(x)
     assert list(out) == ["fc7", "gem", "mac"] and out["fc7"].shape == (2, 4096)
     assert (out["fc7"] >= 0).all()  # after fc7's ReLU
     assert out["gem"].shape == out["mac"].shape == (2, 512)

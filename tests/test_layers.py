@@ -8,10 +8,10 @@ LAYERS = {
     0: "descriptors fsr_names storage figure_catalog hardware atomic",
     1: "config manifest dataset_kinds demo_set paper_sets user_set protocols groundtruth "
        "evaluation views augment degrade images datasets fetch download safe_files",
-    2: "fsrgan training ridge feature_sr isr isr_training backbones features compute "
+    2: "fsrgan training ridge distill feature_sr isr isr_training backbones features compute "
        "parallel analysis comparison figures style front_page costs notebook_index "
        "notebook_runner",
-    3: "pipeline retrieval lowbitrate focal large_scale distractors",
+    3: "pipeline retrieval lowbitrate focal seed_spread large_scale distractors",
 }
 LAYER = {module: layer for layer, names in LAYERS.items() for module in names.split()}
 

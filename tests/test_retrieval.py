@@ -100,3 +100,23 @@ def test_standings_against_matched_by_hand():
     text = comparison.standings(table)
     assert text == ("d/p, b, 1/16: best ridge_db mAP 0.780 = 98% of matched (0.800); "
                     "recovers 70% of the HR - LR gap.")
+
+
+def test_spread_over_seeds_against_matched_by_hand():
+    from fsrstudy import comparison
+
+    table = pd.DataFrame([{"dataset": "d", "protocol": "p", "backbone": "b",
+                           "method": "matched", "factor": 16, "mAP": 0.8}])
+    spread = pd.DataFrame([{"dataset": "d", "protocol": "p", "backbone": "b", "method": m,
+                            "seed": seed, "factor": 16, "mAP": v}
+                           for m, values in [("fsrgan", (0.6, 0.7, 0.8)),
+                                             ("ridge", (0.76, 0.76, 0.76))]
+                           for seed, v in enumerate(values)])
+    stats = comparison.spread_against_matched(table, spread).set_index("method")
+    assert stats.loc["fsrgan", "mAP_mean"] == pytest.approx(0.7)
+    assert stats.loc["fsrgan", "mAP_std"] == pytest.approx(0.1)  # sample sd, n - 1
+    assert stats.loc["ridge", "of_matched"] == pytest.approx(0.95)
+    assert stats.loc["ridge", "seeds"] == 3
+    assert comparison.spread_standings(table, spread) == (
+        "d/p, b, 1/16 (3 seeds; share of matched): ridge 0.760 +- 0.000 (95%); "
+        "fsrgan 0.700 +- 0.100 (88%).")

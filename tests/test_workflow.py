@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -19,6 +20,8 @@ SNAKEMAKE = [sys.executable, "-m", "snakemake", "--cores", "2", "--configfile",
 pytestmark = pytest.mark.e2e
 # every feature-SR method of the default config: 3 families x 2 training-data options
 FSR_METHODS = {"fsrgan", "fsrgan_db", "fsrgan_fa", "fsrgan_fa_db", "ridge", "ridge_db"}
+# and the distilled query networks (distill.enabled in config/tiny.yaml)
+FITTED = FSR_METHODS | {"distill", "distill_db"}
 
 
 def snakemake(*args, results_dir, config=(), check=True):
@@ -37,10 +40,12 @@ def clean_run(tmp_path_factory):
 
 
 def test_every_stage_leaves_its_notebook_and_outputs(clean_run):
-    for stage in ["01_prepare", "02_degrade", "03_features", "04_train_fsrgan",
+    for stage in ["01_prepare", "02_degrade", "03_features", "03_pool4_maps", "04_train_fsrgan",
                   "04_train_fsrgan_db", "04_train_fsrgan_fa", "04_train_fsrgan_fa_db",
-                  "04_fit_ridge", "04_fit_ridge_db", "05_apply", "06_isr_train", "07_isr_restore",
-                  "08_isr_features", "09_analysis", "10_retrieval", "12_large_scale",
+                  "04_fit_ridge", "04_fit_ridge_db", "04_train_distill", "04_train_distill_db",
+                  "05_apply", "05_apply_distill", "06_isr_train", "07_isr_restore",
+                  "08_isr_features", "09_analysis", "09_seed_spread", "10_retrieval",
+                  "12_large_scale",
                   "13_lowbitrate", "14_focal"]:
         assert (clean_run / "notebooks" / f"{stage}.ipynb").stat().st_size > 0
         assert (clean_run / "notebooks" / f"{stage}.html").stat().st_size > 0
@@ -68,15 +73,14 @@ def test_tables_have_the_documented_columns(clean_run):
     distance = pd.read_csv(clean_run / "tables/distance.csv")
     assert list(distance.columns) == ["dataset", "backbone", "method", "factor",
                                       "mean_distance", "variance", "n"]
-    assert set(distance["method"]) == {"lr", *FSR_METHODS, "srcnn", "vdsr", "hr_same_group",
+    assert set(distance["method"]) == {"lr", *FITTED, "srcnn", "vdsr", "hr_same_group",
                                        "hr_other_group"}
     assert set(distance.loc[distance.method == "lr", "factor"]) == {4, 16}
     retrieval = pd.read_csv(clean_run / "tables/retrieval.csv")
     assert list(retrieval.columns) == ["dataset", "protocol", "backbone", "method", "factor",
                                        "mAP", "n_queries", "mP@1", "mP@5", "mP@10"]
     assert retrieval["mAP"].between(0, 1).all()
-    assert set(retrieval["method"]) == {"hr", "lr", *FSR_METHODS, "srcnn", "vdsr",
-                                        "matched"}
+    assert set(retrieval["method"]) == {"hr", "lr", *FITTED, "srcnn", "vdsr", "matched"}
     quality = pd.read_csv(clean_run / "tables/isr_quality.csv")
     assert set(quality["method"]) == {"bicubic", "srcnn", "vdsr"}
     cost = pd.read_csv(clean_run / "tables/isr_cost.csv")
@@ -93,7 +97,7 @@ def test_tables_have_the_documented_columns(clean_run):
     assert len(first) == len(retrieval)
     assert (first["mAP_x"] - first["mAP_y"]).abs().max() < 1e-12
     bits = pd.read_csv(clean_run / "tables/lowbitrate.csv")
-    assert set(bits["method"]) == {"hr", "lr", *FSR_METHODS, "srcnn", "vdsr", "matched"}
+    assert set(bits["method"]) == {"hr", "lr", *FITTED, "srcnn", "vdsr", "matched"}
     hr_bits = bits[bits.method == "hr"].groupby("quality")["bits"].mean()
     assert hr_bits[25] < hr_bits[75]  # a higher JPEG quality sends more bits
     # a small image costs fewer bits than the HR one at the same quality
@@ -113,6 +117,19 @@ def test_tables_have_the_documented_columns(clean_run):
     for method in ("ridge", "ridge_db"):
         chosen = pd.read_csv(clean_run / f"tables/{method}_validation.csv").query("chosen")
         assert len(chosen) == 2 and (chosen["n_validation"] > 0).all()
+    # the spread over seeds: every fitted method 3 times, the run's seed by the run's own
+    # model, so those rows are the retrieval and distance tables' own numbers
+    spread = pd.read_csv(clean_run / "tables/seed_spread.csv")
+    assert spread.groupby("method")["seed"].nunique().to_dict() == {m: 3 for m in FITTED}
+    own = spread[spread.seed == 0]
+    same = own.merge(retrieval, on=["dataset", "protocol", "backbone", "method", "factor"])
+    assert len(same) == len(own) and (same["mAP_x"] == same["mAP_y"]).all()
+    same = own.merge(distance, on=["dataset", "backbone", "method", "factor"])
+    assert len(same) == len(own)
+    assert np.allclose(same["mean_distance_x"], same["mean_distance_y"], rtol=1e-5)
+    gan = spread[spread.method == "fsrgan"].pivot_table(index="factor", columns="seed",
+                                                        values="mean_distance")
+    assert (gan[0] != gan[1]).all()  # another seed, another model
     focal = pd.read_csv(clean_run / "tables/focal.csv")
     assert set(focal["variant"]) == {"r1", "r2", "r3", "adversarial_only", "distance_only"}
     assert focal.groupby("variant")["seed"].nunique().min() == 3
@@ -262,7 +279,7 @@ def test_paper_layouts_download_and_run_with_models_of_another_run(clean_run, tm
     assert protocols == {("oxford5k", "original"), ("oxford5k", "revisited_easy"),
                          ("oxford5k", "revisited_medium"), ("oxford5k", "revisited_hard"),
                          ("holidays", "holidays"), ("mine", "groups")}
-    assert set(retrieval.method) == {"hr", "lr", *FSR_METHODS, "srcnn", "vdsr", "matched"}
+    assert set(retrieval.method) == {"hr", "lr", *FITTED, "srcnn", "vdsr", "matched"}
     distance = pd.read_csv(run / "tables/distance.csv")
     assert set(distance.dataset) == {"oxford5k", "holidays", "mine"}
     mine_hr = retrieval[(retrieval.dataset == "mine") & (retrieval.method == "hr")]
@@ -271,8 +288,8 @@ def test_paper_layouts_download_and_run_with_models_of_another_run(clean_run, tm
 
 def test_a_set_without_training_images_fits_on_its_database_alone(tmp_path):
     """A user's folder with queries and database images only: `training_data:
-    [database]` fits fsrgan_db and ridge_db on the database (with extra seeded views of
-    each image), and nothing asks for a train split."""
+    [database]` fits fsrgan_db, ridge_db and distill_db on the database (with extra
+    seeded views of each image), and nothing asks for a train split."""
     import tarfile
 
     import paper_fixtures as pf
@@ -299,7 +316,7 @@ def test_a_set_without_training_images_fits_on_its_database_alone(tmp_path):
     assert proc.returncode == 0, proc.stderr[-3000:]
     retrieval = pd.read_csv(target)
     assert set(retrieval.method) == {"hr", "lr", "fsrgan_db", "fsrgan_fa_db", "ridge_db",
-                                     "matched"}
+                                     "distill_db", "matched"}
     manifest = pd.read_csv(tmp_path / "dbonly/manifest.csv")
     # the 4 database images are fitted (the queries are not database rows here), and
     # 2 extra views of each

@@ -75,3 +75,12 @@ def summarise(per_image: pd.DataFrame) -> pd.DataFrame:
     table = grouped.agg(mean_distance="mean", variance=lambda d: float(np.var(d)),
                         n="count").reset_index()
     return table[DISTANCE_COLUMNS]
+
+
+def over_seeds(table: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Mean and standard deviation over the seeds of each `keys` cell, of the distance
+    and mAP columns (`<column>_mean`, `<column>_std`), and the number of seeds."""
+    grouped = table.groupby(keys, sort=False)[["mean_distance", "mAP"]]
+    out = grouped.agg(["mean", "std"])
+    out.columns = [f"{a}_{b}" for a, b in out.columns]
+    return out.reset_index().assign(seeds=table.groupby(keys, sort=False).size().to_numpy())

@@ -11,6 +11,7 @@ Two weight sources:
 """
 from __future__ import annotations
 
+import copy
 import importlib.util
 from pathlib import Path
 
@@ -31,7 +32,8 @@ VGG16_CONVS = [(1, 1), (1, 2), (2, 1), (2, 2), (3, 1), (3, 2), (3, 3),
 CAFFE_MEAN_BGR = (103.939, 116.779, 123.68)
 TORCHVISION_MEAN = (0.485, 0.456, 0.406)
 TORCHVISION_STD = (0.229, 0.224, 0.225)
-
+# vgg16().features[:POOL4_END] ends with pool4; the conv5 block (+ReLUs) follows it
+POOL4_END = 24
 
 
 class WeightsUnavailable(RuntimeError):
@@ -113,6 +115,10 @@ class VGG16Conv5(nn.Module):
             out[name] = pool(maps, name, self.gem_p)
         return out
 
+    def head(self, name: str) -> DescriptorHead:
+        """A copy of the layers after pool4 that gives output `name` from pool4 maps."""
+        return DescriptorHead(self.body[POOL4_END:], name, self.gem_p)
+
 
 class VGG16Torchvision(nn.Module):
     """torchvision VGG16: fc7 (after its ReLU; the paper's 4096-d features) and conv5_3
@@ -133,7 +139,7 @@ class VGG16Torchvision(nn.Module):
         unknown = sorted(set(outputs) - set(TORCHVISION_OUTPUTS))
         if unknown:
             raise ValueError(f"torchvision_vgg16 gives {TORCHVISION_OUTPUTS}, not {unknown}")
-        self.conv5 = model.features[:-1]
+        self.body = model.features[:-1]  # up to conv5_3 + ReLU
         self.pool5 = model.features[-1]
         self.avgpool = model.avgpool
         self.fc = model.classifier[:5]  # fc6, relu, dropout, fc7, relu
@@ -142,17 +148,63 @@ class VGG16Torchvision(nn.Module):
         self.poolings = tuple(outputs)
         self.gem_p = gem_p
 
-    def forward(self, rgb_uint8: torch.Tensor) -> dict[str, torch.Tensor]:
+    def preprocess(self, rgb_uint8: torch.Tensor) -> torch.Tensor:
+        """(N, H, W, 3) uint8 RGB -> (N, 3, H, W) float, ImageNet mean and std."""
         x = rgb_uint8.permute(0, 3, 1, 2).float() / 255.0
-        maps = self.conv5((x - self.mean) / self.std)
+        return (x - self.mean) / self.std
+
+    def fc7(self, maps: torch.Tensor) -> torch.Tensor:
+        return self.fc(torch.flatten(self.avgpool(self.pool5(maps)), 1))
+
+    def forward(self, rgb_uint8: torch.Tensor) -> dict[str, torch.Tensor]:
+        maps = self.body(self.preprocess(rgb_uint8))
         out = {}
         for name in self.poolings:
             if name == "fc7":
-                flat = torch.flatten(self.avgpool(self.pool5(maps)), 1)
-                out[name] = self.fc(flat).float()
+                out[name] = self.fc7(maps).float()
             else:
                 out[name] = pool(maps.float(), name, self.gem_p)
         return out
+
+    def head(self, name: str) -> DescriptorHead:
+        """A copy of the layers after pool4 (and, for fc7, pool5, fc6, fc7) that gives
+        output `name` from pool4 maps."""
+        tail = None
+        if name == "fc7":
+            tail = nn.Sequential(self.pool5, self.avgpool, nn.Flatten(1), self.fc)
+        return DescriptorHead(self.body[POOL4_END:], name, self.gem_p, tail)
+
+
+class DescriptorHead(nn.Module):
+    """An extractor's layers after pool4, copied: pool4 maps -> one output's descriptor
+    (not normalised). Fresh from `head`, it computes exactly what the extractor does;
+    asymmetric distillation (`distill.py`) trains such a copy on low-resolution maps."""
+
+    def __init__(self, conv5: nn.Module, name: str, gem_p: float,
+                 tail: nn.Module | None = None):
+        super().__init__()
+        self.conv5 = copy.deepcopy(conv5)
+        self.tail = copy.deepcopy(tail)  # fc7: pool5, avgpool, flatten, fc6, fc7
+        self.name, self.gem_p = name, gem_p
+
+    def forward(self, maps: torch.Tensor) -> torch.Tensor:
+        x = self.conv5(maps)
+        if self.tail is not None:
+            return self.tail(x).float()
+        return pool(x.float(), self.name, self.gem_p)
+
+
+class Pool4Trunk(nn.Module):
+    """An extractor's preprocessing and layers up to pool4: RGB uint8 -> pool4 maps
+    (512 x S/16 x S/16), what a `DescriptorHead` reads."""
+
+    def __init__(self, extractor: nn.Module):
+        super().__init__()
+        self.extractor = extractor  # its preprocessing buffers move with the trunk
+
+    def forward(self, rgb_uint8: torch.Tensor) -> torch.Tensor:
+        layers = self.extractor.body[:POOL4_END]
+        return layers(self.extractor.preprocess(rgb_uint8))
 
 
 def build(source: str, poolings=POOLINGS, gem_p: float = 3.0,

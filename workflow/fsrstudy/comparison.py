@@ -1,12 +1,13 @@
 """Plain statements of where FSR-GAN and every other method stand, against the
 comparisons the paper did not make: `matched` (the database re-extracted at the query's
-factor), `fsrgan_db` (FSR fitted on the database itself) and the closed-form `ridge` /
-`ridge_db` maps. Computed from a retrieval table, never typed in."""
+factor), `fsrgan_db` (FSR fitted on the database itself), the closed-form `ridge` /
+`ridge_db` maps and the distilled query networks `distill` / `distill_db`. Computed from
+a retrieval table, never typed in."""
 from __future__ import annotations
 
 import pandas as pd
 
-RIVALS = ("lr", "matched", "fsrgan_db", "ridge", "ridge_db")
+RIVALS = ("lr", "matched", "fsrgan_db", "ridge", "ridge_db", "distill", "distill_db")
 KEYS = ["dataset", "protocol", "backbone", "factor"]
 
 
@@ -73,4 +74,32 @@ def standings(table: pd.DataFrame, metric: str = "mAP") -> str:
                      f"{metric} {best[metric]:.3f} = {best['of_matched']:.0%} of matched "
                      f"({best['matched']:.3f}); recovers {best['gap_recovered']:.0%} of "
                      f"the HR - LR gap.")
+    return "\n".join(lines)
+
+
+def spread_against_matched(table: pd.DataFrame, spread: pd.DataFrame) -> pd.DataFrame:
+    """Per fitted method and (dataset, protocol, backbone, factor) of a seed-spread table
+    (`seed_spread.csv`): mean and standard deviation of mAP over the seeds, the number
+    of seeds, and the mean as a share of `matched`'s mAP in the retrieval table."""
+    keys = KEYS + ["method"]
+    stats = spread.groupby(keys)["mAP"].agg(["mean", "std", "count"]).reset_index()
+    stats.columns = keys + ["mAP_mean", "mAP_std", "seeds"]
+    matched = table[table["method"] == "matched"].set_index(KEYS)["mAP"].rename("matched")
+    stats = stats.join(matched, on=KEYS)
+    stats["of_matched"] = stats["mAP_mean"] / stats["matched"]
+    return stats
+
+
+def spread_standings(table: pd.DataFrame, spread: pd.DataFrame) -> str:
+    """Per cell, every fitted method's mAP as mean +- standard deviation over seeds,
+    best first, with its share of `matched`."""
+    stats = spread_against_matched(table, spread)
+    lines = []
+    for key, cell in stats.groupby(KEYS, sort=True):
+        dataset, protocol, backbone, factor = key
+        ranked = cell.sort_values("mAP_mean", ascending=False)
+        parts = [f"{r.method} {r.mAP_mean:.3f} +- {r.mAP_std:.3f} ({r.of_matched:.0%})"
+                 for r in ranked.itertuples()]
+        lines.append(f"{dataset}/{protocol}, {backbone}, 1/{factor} ({int(cell.seeds.max())} "
+                     f"seeds; share of matched): " + "; ".join(parts) + ".")
     return "\n".join(lines)

@@ -19,3 +19,12 @@ def descriptor_names(source: str, poolings=POOLINGS) -> list[str]:
         raise ValueError(f"{source} gives {list(allowed)}, not {unknown} (fc7 needs the "
                          "fully connected weights: torchvision_vgg16)")
     return ["vgg16_fc7" if p == "fc7" else f"vgg16_conv5_{p}" for p in poolings]
+
+
+def output_of(source: str, backbone: str) -> str:
+    """The extractor output (gem, mac, fc7) that gives a backbone name of `source`."""
+    outputs = TORCHVISION_OUTPUTS if source == "torchvision_vgg16" else POOLINGS
+    names = dict(zip(descriptor_names(source, outputs), outputs))
+    if backbone not in names:
+        raise ValueError(f"{source} gives no backbone {backbone!r}; it gives {list(names)}")
+    return names[backbone]

@@ -57,7 +57,8 @@ FIGURES = {
         "(JPEG bytes x 8 / 1000), one column per down-scaling ratio. Black: the HR "
         "image as JPEG (the same curve in every panel); colours: the small image as "
         "JPEG at each quality, described as received (lr), super-resolved (fsrgan, "
-        "ridge, ...), restored first (srcnn, vdsr), or against the matched database. "
+        "ridge, ...), restored first (srcnn, vdsr), described by a distilled student "
+        "(distill), or against the matched database. "
         "Look for: the method that reaches the HR curve's mAP with the fewest kbit."),
     "focal_exponent": Figure("focal.csv",
         "FSR-GAN loss ablation: focal exponent r = 1, 2, 3, adversarial term only, "

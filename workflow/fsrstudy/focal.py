@@ -12,7 +12,7 @@ import dataclasses
 import numpy as np
 import pandas as pd
 
-from . import manifest as mf, parallel, retrieval, storage, training
+from . import analysis, manifest as mf, parallel, retrieval, storage, training
 from .atomic import save_csv
 
 VARIANTS = {
@@ -85,8 +85,5 @@ def run(manifest: pd.DataFrame, ground_truth_json, features_dir, out_csv, *, bac
 
 def summarise(table: pd.DataFrame) -> pd.DataFrame:
     """Mean and standard deviation over seeds, per variant, factor and protocol."""
-    keys = ["variant", "backbone", "factor", "dataset", "protocol"]
-    grouped = table.groupby(keys, sort=False)[["mean_distance", "mAP"]]
-    out = grouped.agg(["mean", "std"])
-    out.columns = [f"{a}_{b}" for a, b in out.columns]
-    return out.reset_index().assign(seeds=table.groupby(keys, sort=False).size().to_numpy())
+    return analysis.over_seeds(table, ["variant", "backbone", "factor", "dataset",
+                                       "protocol"])

@@ -2,18 +2,22 @@
 
 `fsrgan`, `fsrgan_fa` and `ridge` are fitted on the train split, `fsrgan_db`,
 `fsrgan_fa_db` and `ridge_db` on the database's own images (config
-`fsrgan.training_data`). Torch-free: the workflow names its files with it.
+`fsrgan.training_data`). `distill` / `distill_db` are fitted the same way but are not
+feature maps: a query network for LR images (the layers after pool4, distilled).
+Torch-free: the workflow names its files with it.
 """
 from __future__ import annotations
 
-FAMILIES = ("fsrgan", "fsrgan_fa", "ridge")
+FAMILIES = ("fsrgan", "fsrgan_fa", "ridge")  # LR feature -> SR feature (feature_sr)
 GAN_FAMILIES = ("fsrgan", "fsrgan_fa")
+QUERY_NETWORK_FAMILIES = ("distill",)  # pool4 maps of the LR image -> descriptor
+FITTED_FAMILIES = FAMILIES + QUERY_NETWORK_FAMILIES
 FIT_SUFFIX = {"train_split": "", "database": "_db"}
 
 
 def method_name(family: str, training_data: str) -> str:
-    if family not in FAMILIES:
-        raise ValueError(f"unknown feature-SR family {family!r}; known: {FAMILIES}")
+    if family not in FITTED_FAMILIES:
+        raise ValueError(f"unknown fitted family {family!r}; known: {FITTED_FAMILIES}")
     return family + FIT_SUFFIX[training_data]
 
 

@@ -7,6 +7,8 @@ queries). Curves:
   bicubically by the server, then described;
 - `fsrgan` / `fsrgan_db` / `ridge` / `ridge_db`: those LR features super-resolved;
 - `srcnn` / `vdsr`: the decoded, upscaled image restored before description;
+- `distill` / `distill_db`: the decoded, upscaled image described by the distilled
+  query network (the frozen layers to pool4, then the student);
 - `matched`: the LR features against the database described at the same factor.
 Everything except `hr` searches the HR database.
 """
@@ -18,7 +20,17 @@ import numpy as np
 import pandas as pd
 from PIL import Image
 
-from . import backbones, compute, degrade, feature_sr, features, isr_training, retrieval, storage
+from . import (
+    backbones,
+    compute,
+    degrade,
+    distill,
+    feature_sr,
+    features,
+    isr_training,
+    retrieval,
+    storage,
+)
 from .atomic import save_csv
 
 COLUMNS = ["dataset", "protocol", "backbone", "method", "factor", "quality", "bits",
@@ -52,7 +64,7 @@ def client_images(hr: np.ndarray, factor: int, quality: int):
 
 def run(manifest: pd.DataFrame, ground_truth_json, images_dir, features_dir, models_dir,
         out_csv, *, factors, hr_qualities, lr_qualities, fsr_methods, isr_methods,
-        extractor: dict, isr: dict | None = None) -> pd.DataFrame:
+        extractor: dict, isr: dict | None = None, distill_methods=()) -> pd.DataFrame:
     """Every curve, protocol and backbone: one row per (method, factor, quality).
     `extractor`: the config's `features` section; `isr`: its `isr` section (device,
     precision, engine of the restorations)."""
@@ -77,6 +89,10 @@ def run(manifest: pd.DataFrame, ground_truth_json, images_dir, features_dir, mod
 
     fsr_models = {(m, b): feature_sr.load(storage.fsr_model_path(models_dir, m, b), dev, b)
                   for m in fsr_methods for b in backbones_}
+    students = {m: {b: distill.load(storage.fsr_model_path(models_dir, m, b), dev, b)
+                    for b in backbones_} for m in distill_methods}
+    trunk = backbones.Pool4Trunk(backbones.build(extractor["source"], extractor["poolings"][:1],
+                                                 extractor["gem_p"])) if students else None
     cases = [(1, q) for q in hr_qualities] + [(f, q) for f in factors for q in lr_qualities]
     rows = []
     for factor, quality in cases:
@@ -92,6 +108,9 @@ def run(manifest: pd.DataFrame, ground_truth_json, images_dir, features_dir, mod
                     storage.isr_model_path(models_dir, m, factor))
                 restored = isr_training.restore(isr_model, received, isr_plan)
                 queries[m] = describe(restored)
+            for m, heads in students.items():
+                queries[m] = distill.describe_images(trunk, heads, received,
+                                                     extractor["batch_size"], plan)
             queries[retrieval.MATCHED] = queries["lr"]
         for method, by_backbone in queries.items():
             for backbone, feats in by_backbone.items():

@@ -24,6 +24,8 @@ from . import (
     compute,
     dataset_kinds,
     degrade,
+    descriptors,
+    distill,
     feature_sr,
     features,
     fsr_names,
@@ -256,6 +258,85 @@ def apply_feature_sr(features_dir, models_dir, *, backbones_: list, factors,
                 sr = feature_sr.apply(model, lr[f], f, dev)
                 save_npy(storage.feature_path(features_dir, backbone, method, f), sr)
                 shapes[f"{method}/{backbone}/f{f}"] = sr.shape
+    return shapes
+
+
+# -- asymmetric distillation (methods distill, distill_db) ------------------------------
+def distill_maps(images_dir, features_dir, *, factors, source: str, poolings,
+                 gem_p: float, batch_size: int, device: str, precision: str,
+                 engine: str = "auto") -> dict:
+    """The pool4 maps of every image at every factor (features/pool4/lr_f<k>.npy,
+    float16): computed once, read by every distilled student's training and use."""
+    plan = compute.plan(device, precision, engine)
+    trunk = backbones.Pool4Trunk(backbones.build(source, poolings[:1], gem_p))
+    timings = {}
+    for f in factors:
+        stack = storage.load(storage.stack_path(images_dir, f))
+        size = stack.shape[1] // 16  # four 2x2 max-pools
+        start = time.perf_counter()
+        with atomic_path(storage.pool4_path(features_dir, f)) as tmp:
+            out = np.lib.format.open_memmap(tmp, mode="w+", dtype=np.float16,
+                                            shape=(len(stack), 512, size, size))
+            distill.pool4_maps(trunk, stack, out, batch_size, plan, desc=f"pool4 f{f}")
+            out.flush()
+            del out
+        timings[f"f{f}"] = round(time.perf_counter() - start, 2)
+    meta = {**plan.as_dict(), "source": source, "batch_size": batch_size,
+            "seconds_per_factor": timings, "threads": torch.get_num_threads()}
+    save_json(storage.pool4_path(features_dir, factors[0]).with_name("meta.json"), meta)
+    return meta
+
+
+def train_distill(manifest_csv, features_dir, models_dir, loss_csv, *, backbones_: list,
+                  factors, source: str, gem_p: float, cfg: distill.DistillConfig,
+                  device: str = "auto", training_data: str = "train_split") -> pd.DataFrame:
+    """One student per backbone (method distill, or distill_db on the database's own
+    images): the extractor's layers after pool4, trained so that the pool4 maps of each
+    fitting image at every factor give its HR descriptor; models/<method>_<backbone>.pt."""
+    manifest = read_manifest(manifest_csv)
+    mf.check_fitting(manifest, [training_data])
+    method = fsr_names.method_name("distill", training_data)
+    rows = mf.fitting_rows(manifest, training_data)
+    dev = compute.pick_device(device)
+    maps = {f: storage.load(storage.pool4_path(features_dir, f)) for f in factors}
+    logs = []
+    for backbone in backbones_:
+        output = descriptors.output_of(source, backbone)
+        teacher = backbones.build(source, [output], gem_p)
+        hr = load_features(features_dir, backbone, "hr", HR)
+        start = time.perf_counter()
+        head, log = distill.train(teacher.head(output), maps, hr, rows, cfg, dev)
+        seconds = time.perf_counter() - start
+        distill.save(storage.fsr_model_path(models_dir, method, backbone), head, cfg,
+                     {"backbone": backbone, "source": source, "factors": list(factors),
+                      "training_data": training_data, "n_pairs": len(rows) * len(factors),
+                      "train_seconds": seconds, "device": str(dev)})
+        log.insert(0, "backbone", backbone)
+        logs.append(log)
+    table = pd.concat(logs, ignore_index=True)
+    save_csv(loss_csv, table)
+    return table
+
+
+def apply_distill(manifest_csv, features_dir, models_dir, *, backbones_: list, factors,
+                  methods, batch_size: int, device: str = "auto") -> dict:
+    """Each student on the pool4 maps of the evaluation images (the held-out rows) at
+    every factor: features/<backbone>/<method>_f<k>.npy, the other rows NaN."""
+    manifest = read_manifest(manifest_csv)
+    rows = mf.held_out_rows(manifest)
+    dev = compute.pick_device(device)
+    shapes = {}
+    for method in methods:
+        for backbone in backbones_:
+            head = distill.load(storage.fsr_model_path(models_dir, method, backbone), dev,
+                                backbone)
+            for f in factors:
+                maps = storage.load(storage.pool4_path(features_dir, f))
+                out = distill.describe(head, maps, rows, batch_size, dev)
+                full = np.full((len(manifest), out.shape[1]), np.nan, np.float32)
+                full[rows] = out
+                save_npy(storage.feature_path(features_dir, backbone, method, f), full)
+                shapes[f"{method}/{backbone}/f{f}"] = full.shape
     return shapes
 
 

@@ -2,6 +2,7 @@
 
 Image stacks:   <images>/f<factor>.npy   (N, S, S, 3) uint8; f1 is the HR input
 Features:       <features>/<backbone>/<method>_f<factor>.npy  (N, D) float32
+pool4 maps:     <features>/pool4/lr_f<factor>.npy  (N, 512, S/16, S/16) float16 (distill)
 Models:         <models>/<method>_<backbone>.pt (feature SR), <models>/<isr name>.pt
 Row order of every array = the manifest's row order (ids.txt beside them).
 A shard job writes the same layout for its rows into its own folder (shard_slice).
@@ -24,6 +25,11 @@ def stack_path(images_dir, factor: int) -> Path:
 
 def feature_path(features_dir, backbone: str, method: str, factor: int) -> Path:
     return Path(features_dir) / backbone / f"{method}_f{factor}.npy"
+
+
+def pool4_path(features_dir, factor: int) -> Path:
+    """The pool4 maps of every image at one factor, which the distilled students read."""
+    return Path(features_dir) / "pool4" / f"lr_f{factor}.npy"
 
 
 def isr_model_name(method: str, factor: int) -> str:

@@ -19,12 +19,14 @@ METHODS = {
     "fsrgan_fa_db": ("#c5b0d5", "v"),
     "ridge": ("#2ca02c", "s"),
     "ridge_db": ("#98df8a", "s"),
+    "distill": ("#e377c2", "P"),
+    "distill_db": ("#f7b6d2", "P"),
     "srcnn": ("#ff7f0e", "^"),
     "vdsr": ("#d62728", "^"),
     "bicubic": ("#7f7f7f", "X"),
 }
 # anything else (a method added later) gets these, in turn, after the known ones
-_SPARE = ["#17becf", "#bcbd22", "#e377c2", "#9edae5", "#dbdb8d", "#f7b6d2"]
+_SPARE = ["#17becf", "#bcbd22", "#9edae5", "#dbdb8d", "#c49c94", "#393b79"]
 
 
 def order(methods) -> list[str]:

@@ -6,6 +6,7 @@ EVAL_INPUT = dict(
     hr=rules.features.output.hr,
     lr=rules.features.output.lr,
     sr=rules.apply_fsrgan.output.sr,
+    distilled=rules.apply_distill.output.features if DISTILL_METHODS else [],
     isr=rules.isr_features.output.features if ISR_METHODS else [],
 )
 
@@ -47,10 +48,59 @@ rule analysis:
         NOTEBOOK_CMD
 
 
+rule seed_spread:
+    input:
+        notebook="notebooks/09_seed_spread.py",
+        manifest=rules.prepare.output.manifest,
+        ground_truth=rules.prepare.output.ground_truth,
+        hr=rules.features.output.hr,
+        lr=rules.features.output.lr,
+        models=fsr_model_files(f"{OUT}/models", FSR_METHODS + DISTILL_METHODS),
+        maps=rules.pool4_maps.output.maps if DISTILL_METHODS else [],
+    output:
+        table=report(f"{OUT}/tables/seed_spread.csv", category="Tables"),
+        html=report(notebook_html("09_seed_spread"), category="Executed notebooks"),
+    log:
+        notebook=notebook_log("09_seed_spread"),
+        stderr=f"{OUT}/logs/09_seed_spread.log",
+    benchmark:
+        stage_benchmark("09_seed_spread")
+    conda:
+        ENV
+    threads: config["threads"]
+    resources:
+        mem_mb=4000,
+        runtime=1440,
+    params:
+        python=PYTHON,
+        values=lambda wc, input, output, threads: as_param(
+            {
+                "manifest_csv": input.manifest,
+                "ground_truth_json": input.ground_truth,
+                "features_dir": f"{OUT}/features",
+                "models_dir": f"{OUT}/models",
+                "out_csv": output.table,
+                "backbone": SPREAD_BACKBONE,
+                "factors": FACTORS,
+                "methods": {**FSR_FITS, **DISTILL_FITS},
+                "seeds": config["seed_spread"]["seeds"],
+                "seed": config["seed"],
+                "fsrgan": config["fsrgan"],
+                "ridge": config["ridge"],
+                "distill": config["distill"],
+                "extractor": EXTRACTOR,
+                "threads": threads,
+            }
+        ),
+    shell:
+        NOTEBOOK_CMD
+
+
 rule retrieval:
     input:
         **EVAL_INPUT,
         notebook="notebooks/10_retrieval.py",
+        spread=rules.seed_spread.output.table if SEED_SPREAD else [],
     output:
         retrieval=report(f"{OUT}/tables/retrieval.csv", category="Tables"),
         html=report(notebook_html("10_retrieval"), category="Executed notebooks"),
@@ -77,6 +127,7 @@ rule retrieval:
                 "factors": FACTORS,
                 "methods": RETRIEVAL_METHODS,
                 "protocols": config["retrieval"]["protocols"],
+                "seed_spread_csv": input.spread or None,
             }
         ),
     shell:

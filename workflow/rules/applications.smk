@@ -129,6 +129,7 @@ rule lowbitrate:
         stacks=rules.degrade.output.stacks,
         fsr_models=fsr_model_files(MODELS),
         isr_models=isr_model_files(MODELS),
+        students=fsr_model_files(MODELS, DISTILL_METHODS),
     output:
         table=report(f"{OUT}/tables/lowbitrate.csv", category="Tables"),
         html=report(notebook_html("13_lowbitrate"), category="Executed notebooks"),
@@ -158,6 +159,7 @@ rule lowbitrate:
                 "lr_qualities": config["lowbitrate"]["lr_qualities"],
                 "fsr_methods": FSR_METHODS,
                 "isr_methods": ISR_METHODS,
+                "distill_methods": DISTILL_METHODS,
                 "extractor": EXTRACTOR,
                 "isr": config["isr"],
                 "threads": threads,

@@ -70,9 +70,28 @@ if PRETRAINED:
             f"(<method>_<backbone>.pt) for backbones {BACKBONES}"
         )
 FSR_METHODS = list(FSR_FITS)
+# distilled query networks (distill, distill_db): fitted on the same data, but they read
+# the pool4 maps of the LR image instead of its features
+DISTILL_FITS = _fsr_names.methods(
+    ["distill"] if config["distill"]["enabled"] else [], config["fsrgan"]["training_data"]
+)
+if PRETRAINED:
+    _absent = [
+        m
+        for m in DISTILL_FITS
+        if not all(_storage.fsr_model_path(PRETRAINED, m, b).is_file() for b in BACKBONES)
+    ]
+    if _absent:
+        print(
+            f"pretrained_models {PRETRAINED} has no student of {', '.join(_absent)}: "
+            "left out of this run",
+            file=sys.stderr,
+        )
+    DISTILL_FITS = {m: fit for m, fit in DISTILL_FITS.items() if m not in _absent}
+DISTILL_METHODS = list(DISTILL_FITS)
 FSRGAN_METHODS = [m for m, (family, _) in FSR_FITS.items() if family in _fsr_names.GAN_FAMILIES]
 RIDGE_METHODS = [m for m, (family, _) in FSR_FITS.items() if family == "ridge"]
-EVAL_METHODS = ["lr"] + FSR_METHODS + ISR_METHODS
+EVAL_METHODS = ["lr"] + FSR_METHODS + DISTILL_METHODS + ISR_METHODS
 # `matched`: LR queries against the database re-extracted at their factor (retrieval only)
 RETRIEVAL_METHODS = EVAL_METHODS + ["matched"]
 DISTRACTORS = _config.distractor_source(config)
@@ -93,6 +112,14 @@ FOCAL = (
     and "train_split" in config["fsrgan"]["training_data"]
 )
 FOCAL_BACKBONE = config["focal"]["backbone"] or BACKBONES[0]
+# every fitted method again with each seed: not with another run's models
+SEED_SPREAD = config["seed_spread"]["enabled"] and not PRETRAINED
+SPREAD_BACKBONE = config["seed_spread"]["backbone"] or BACKBONES[0]
+for _section, _backbone in [("focal", FOCAL_BACKBONE), ("seed_spread", SPREAD_BACKBONE)]:
+    if _backbone not in BACKBONES:
+        raise WorkflowError(
+            f"{_section}.backbone {_backbone!r} is not one of this run's backbones {BACKBONES}"
+        )
 ISR_FIGURES = {"isr_quality", "isr_training_curve"}
 TRAINING_FIGURES = {"training_curve", "isr_training_curve"}  # drawn by the training run
 OPTIONAL_FIGURES = {
@@ -110,10 +137,13 @@ FIGURE_NAMES = sorted(
 STAGES = ["01_prepare", "02_degrade", "03_features"]
 STAGES += [] if PRETRAINED else [f"04_train_{m}" for m in FSRGAN_METHODS]
 STAGES += [] if PRETRAINED else [f"04_fit_{m}" for m in RIDGE_METHODS]
+STAGES += ["03_pool4_maps"] if DISTILL_METHODS else []
+STAGES += [] if PRETRAINED else [f"04_train_{m}" for m in DISTILL_METHODS]
 STAGES += ["05_apply"]
+STAGES += ["05_apply_distill"] if DISTILL_METHODS else []
 STAGES += ([] if PRETRAINED else ["06_isr_train"]) if ISR_METHODS else []
 STAGES += ["07_isr_restore", "08_isr_features"] if ISR_METHODS else []
-STAGES += ["09_analysis", "10_retrieval"]
+STAGES += ["09_analysis"] + (["09_seed_spread"] if SEED_SPREAD else []) + ["10_retrieval"]
 STAGES += ["11_distractor_features"] if DISTRACTORS == "revisitop1m" else []
 # jobs of a stage that write no notebook, but whose cost counts (tables/stage_cost.csv)
 SHARD_JOBS = [f"03_feature_shard_{k}" for k in range(FEATURE_SHARDS)] if FEATURE_SHARDS > 1 else []

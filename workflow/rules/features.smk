@@ -91,3 +91,39 @@ rule features:
         ),
     shell:
         NOTEBOOK_CMD
+
+
+# The pool4 maps of every low-resolution image (float16), read by the distilled students
+# (distill.enabled): computed once, beside the descriptors.
+rule pool4_maps:
+    input:
+        notebook="notebooks/03_pool4_maps.py",
+        stacks=rules.degrade.output.stacks,
+    output:
+        maps=[str(_storage.pool4_path(f"{OUT}/features", f)) for f in FACTORS],
+        meta=f"{OUT}/features/pool4/meta.json",
+        html=report(notebook_html("03_pool4_maps"), category="Executed notebooks"),
+    log:
+        notebook=notebook_log("03_pool4_maps"),
+        stderr=f"{OUT}/logs/03_pool4_maps.log",
+    benchmark:
+        stage_benchmark("03_pool4_maps")
+    conda:
+        ENV
+    threads: config["threads"]
+    resources:
+        mem_mb=4000,
+        runtime=480,
+    params:
+        python=PYTHON,
+        values=lambda wc, threads: as_param(
+            {
+                "images_dir": f"{OUT}/images",
+                "features_dir": f"{OUT}/features",
+                "factors": FACTORS,
+                "extractor": EXTRACTOR,
+                "threads": threads,
+            }
+        ),
+    shell:
+        NOTEBOOK_CMD

@@ -1,5 +1,6 @@
 # Stages 4-5: fit the feature-SR models (FSR-GAN and ridge; on the train split, and as
-# fsrgan_db / ridge_db on the database's own images), then super-resolve every LR feature.
+# fsrgan_db / ridge_db on the database's own images), then super-resolve every LR feature;
+# likewise the distilled query networks (distill, distill_db) and their descriptors.
 
 
 rule train_fsrgan:
@@ -118,6 +119,90 @@ rule apply_fsrgan:
                 "factors": FACTORS,
                 "methods": FSR_METHODS,
                 "device": config["fsrgan"]["device"],
+            }
+        ),
+    shell:
+        NOTEBOOK_CMD
+
+
+rule train_distill:
+    input:
+        notebook="notebooks/04_distill.py",
+        manifest=rules.prepare.output.manifest,
+        hr=rules.features.output.hr,
+        maps=rules.pool4_maps.output.maps,
+    output:
+        models=fsr_model_pattern(f"{OUT}/models"),
+        loss=f"{OUT}/tables/{{method}}_loss.csv",
+        html=report(notebook_html("04_train_{method}"), category="Executed notebooks"),
+    log:
+        notebook=notebook_log("04_train_{method}"),
+        stderr=f"{OUT}/logs/04_train_{{method}}.log",
+    benchmark:
+        stage_benchmark("04_train_{method}")
+    wildcard_constraints:
+        method="|".join(DISTILL_METHODS) or "no-distill-method",
+    conda:
+        ENV
+    threads: config["threads"]
+    resources:
+        mem_mb=8000,
+        runtime=720,
+    params:
+        python=PYTHON,
+        values=lambda wc, input, output, threads: as_param(
+            {
+                "manifest_csv": input.manifest,
+                "features_dir": f"{OUT}/features",
+                "models_dir": f"{OUT}/models",
+                "loss_csv": output.loss,
+                "backbones": BACKBONES,
+                "factors": FACTORS,
+                "source": config["features"]["source"],
+                "gem_p": config["features"]["gem_p"],
+                "distill": config["distill"],
+                "training_data": DISTILL_FITS[wc.method][1],
+                "seed": config["seed"],
+                "threads": threads,
+            }
+        ),
+    shell:
+        NOTEBOOK_CMD
+
+
+rule apply_distill:
+    input:
+        notebook="notebooks/05_apply_distill.py",
+        manifest=rules.prepare.output.manifest,
+        models=fsr_model_files(MODELS, DISTILL_METHODS),
+        maps=rules.pool4_maps.output.maps,
+    output:
+        features=feature_files(DISTILL_METHODS, FACTORS),
+        html=report(notebook_html("05_apply_distill"), category="Executed notebooks"),
+    log:
+        notebook=notebook_log("05_apply_distill"),
+        stderr=f"{OUT}/logs/05_apply_distill.log",
+    benchmark:
+        stage_benchmark("05_apply_distill")
+    conda:
+        ENV
+    threads: config["threads"]
+    resources:
+        mem_mb=4000,
+        runtime=120,
+    params:
+        python=PYTHON,
+        values=lambda wc, input, threads: as_param(
+            {
+                "manifest_csv": input.manifest,
+                "features_dir": f"{OUT}/features",
+                "models_dir": MODELS,
+                "backbones": BACKBONES,
+                "factors": FACTORS,
+                "methods": DISTILL_METHODS,
+                "batch_size": config["features"]["batch_size"],
+                "device": config["distill"]["device"],
+                "threads": threads,
             }
         ),
     shell:

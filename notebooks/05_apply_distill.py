@@ -1,0 +1,26 @@
+# %% [markdown]
+# # 05 · The distilled students' descriptors of the evaluation images
+#
+# Each student (`distill`, `distill_db`) reads the pool4 maps of the held-out images at
+# every factor and gives their descriptors (L2-normalised), written like any method's
+# features; the rows it was not applied to (the fitting images) are NaN.
+
+# %% tags=["parameters"]
+manifest_csv = "results/demo/manifest.csv"
+features_dir = "results/demo/features"
+models_dir = "results/demo/models"
+backbones = ["vgg16_conv5_gem", "vgg16_conv5_mac"]
+factors = [4, 9, 16, 64]
+methods = ["distill"]
+batch_size = 16
+device = "auto"
+threads = 2
+
+# %%
+import torch
+from fsrstudy import pipeline
+
+torch.set_num_threads(threads)
+pipeline.apply_distill(manifest_csv, features_dir, models_dir, backbones_=backbones,
+                       factors=factors, methods=methods, batch_size=batch_size,
+                       device=device)

@@ -1,0 +1,52 @@
+# %% [markdown]
+# # 09 · The spread over seeds of every fitted method
+#
+# Every fitted method (FSR-GAN, factor-aware FSR-GAN, ridge, the distilled student when
+# enabled; on the train split and on the database) fitted again with each seed, on the
+# same data and settings, on one backbone; the run's own model stands in for the run's
+# seed. A seed sets FSR-GAN's initial weights and batch order, the groups that choose
+# ridge's alpha, the student's batch order (its start is the teacher). Measured as in
+# stages 09 and 10: held-out distance to HR and mAP per protocol. The retrieval
+# notebook puts these spreads beside its standings.
+
+# %% tags=["parameters"]
+manifest_csv = "results/demo/manifest.csv"
+ground_truth_json = "results/demo/ground_truth.json"
+features_dir = "results/demo/features"
+models_dir = "results/demo/models"
+out_csv = "results/demo/tables/seed_spread.csv"
+backbone = "vgg16_conv5_gem"
+factors = [4, 9, 16, 64]
+# {method: [family, training data]}, as the workflow names them
+methods = {"fsrgan": ["fsrgan", "train_split"], "ridge": ["ridge", "train_split"]}
+seeds = [0, 1, 2]
+seed = 0  # the run's seed: its own models stand in for it
+fsrgan = {}  # the config's sections: every setting as the run's own fits
+ridge = {"alphas": [0.001, 0.01, 0.1, 1.0, 10.0], "validation_fraction": 0.2}
+distill = {}
+extractor = {"source": "offline_vgg16", "gem_p": 3.0, "batch_size": 16}
+# on a CPU: this many single-thread FSR-GAN trainings side by side
+threads = 2
+
+# %%
+import torch
+from fsrstudy import compute, pipeline, seed_spread, training
+from fsrstudy.distill import DistillConfig
+
+torch.set_num_threads(threads)
+gan = {k: v for k, v in fsrgan.items() if k not in ("device", "training_data")}
+student = {k: v for k, v in distill.items() if k in ("epochs", "batch_size", "lr")}
+table = seed_spread.run(
+    pipeline.read_manifest(manifest_csv), ground_truth_json, features_dir, models_dir,
+    out_csv, backbone=backbone, factors=factors,
+    methods={m: tuple(fit) for m, fit in methods.items()}, seeds=seeds, run_seed=seed,
+    fsrgan_cfg=training.FSRGANConfig(**gan),
+    ridge_options={k: ridge[k] for k in ("alphas", "validation_fraction")},
+    distill_cfg=DistillConfig(**student), extractor=extractor,
+    device=compute.pick_device(fsrgan.get("device", "auto")), workers=threads)
+
+# %% [markdown]
+# Mean and standard deviation over the seeds:
+
+# %%
+seed_spread.summarise(table).round(4)
