@@ -45,11 +45,11 @@ def test_the_layers_under_the_stages_that_the_dag_uses_import_no_torch():
                                  re.M), module
 
 
-def test_model_files_are_named_in_storage_alone():
-    """One file contract for models: storage.fsr_model_path / isr_model_path (and the
-    FSR_MODEL pattern the rules fill) name every .pt file; no module or rule formats one."""
+def test_model_and_array_files_are_named_in_storage_alone():
+    """One file contract: storage's functions (and the FSR_MODEL pattern the rules fill)
+    name every model (.pt) and array (.npy) file; no other module or rule spells one."""
     rules = PACKAGE.parents[0] / "rules"
     sources = [p for p in PACKAGE.glob("*.py") if p.stem != "storage"]
     formatted = [str(p) for p in sources + sorted(rules.glob("*.smk"))
-                 if re.search(r"""\.pt['"]""", p.read_text())]
+                 if re.search(r"""\.(pt|npy)['"]""", p.read_text())]
     assert not formatted, formatted

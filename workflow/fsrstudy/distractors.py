@@ -77,7 +77,7 @@ def extract(files, out_paths: dict, model, names: dict, *, size: int, batch_size
 
 
 def feature_path(features_dir, backbone: str) -> Path:
-    return storage.feature_path(features_dir, backbone, "distractors_hr", 1)
+    return storage.distractor_feature_path(features_dir, backbone)
 
 
 def extract_features(list_file, images_dir, features_dir, bad_csv, *, input_size: int,

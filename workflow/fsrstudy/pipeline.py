@@ -449,7 +449,7 @@ def restore_isr(manifest_csv, images_dir, models_dir, quality_csv, *, factors,
         for method in methods:
             model = isr_training.load(storage.isr_model_path(models_dir, method, f))
             candidates[method] = isr_training.restore(model, lr, plan)
-            save_npy(Path(images_dir) / f"{method}_f{f}.npy", candidates[method])
+            save_npy(storage.restored_path(images_dir, method, f), candidates[method])
         for method, images_ in candidates.items():
             out_y = isr.rgb_to_ycbcr(images_)[..., 0]
             psnrs = [isr.psnr(a, b, shave) for a, b in zip(hr_y, out_y)]
@@ -473,7 +473,7 @@ def extract_isr_features(manifest_csv, images_dir, features_dir, *, factors, met
     model, names = backbones.build_named(source, poolings, gem_p)
     for method in methods:
         for f in factors:
-            stack = storage.load(Path(images_dir) / f"{method}_f{f}.npy")
+            stack = storage.load(storage.restored_path(images_dir, method, f))
             out = features.extract(model, stack, batch_size, plan, desc=f"{method} f{f}")
             for pooling, array in out.items():
                 full = np.full((len(manifest), array.shape[1]), np.nan, np.float32)

@@ -1,10 +1,14 @@
 """Where each stage keeps its arrays, so that every stage names files the same way.
 
 Image stacks:   <images>/f<factor>.npy   (N, S, S, 3) uint8; f1 is the HR input
+Restored:       <images>/<isr method>_f<factor>.npy  the query rows, ISR-restored
 Features:       <features>/<backbone>/<method>_f<factor>.npy  (N, D) float32
+                (revisitop1m's distractors: method distractors_hr, factor 1; a memmap)
 pool4 maps:     <features>/pool4/lr_f<factor>.npy  (N, 512, S/16, S/16) float16 (distill)
 Models:         <models>/<method>_<backbone>.pt (feature SR), <models>/<isr name>.pt
 Row order of every array = the manifest's row order (ids.txt beside them).
+The rules name their files with these functions too: no other module or rule spells
+an .npy or .pt name.
 A shard job writes the same layout for its rows into its own folder (shard_slice).
 """
 from __future__ import annotations
@@ -25,6 +29,16 @@ def stack_path(images_dir, factor: int) -> Path:
 
 def feature_path(features_dir, backbone: str, method: str, factor: int) -> Path:
     return Path(features_dir) / backbone / f"{method}_f{factor}.npy"
+
+
+def restored_path(images_dir, method: str, factor: int) -> Path:
+    """The query images restored by an ISR method (SRCNN, VDSR) from factor `factor`."""
+    return Path(images_dir) / f"{method}_f{factor}.npy"
+
+
+def distractor_feature_path(features_dir, backbone: str) -> Path:
+    """revisitop1m's HR features, streamed into one memmap per backbone."""
+    return feature_path(features_dir, backbone, "distractors_hr", HR)
 
 
 def pool4_path(features_dir, factor: int) -> Path:

@@ -8,9 +8,7 @@ rule distractor_shard:
     input:
         unpacked=UNPACKED_MARKERS.get("revisitop1m", []),
     output:
-        features=[
-            f"{DISTRACTOR_SHARD_DIR}/{backbone}/distractors_hr_f1.npy" for backbone in BACKBONES
-        ],
+        features=[str(_storage.distractor_feature_path(DISTRACTOR_SHARD_DIR, b)) for b in BACKBONES],
         bad=f"{DISTRACTOR_SHARD_DIR}/bad_images.csv",
         meta=f"{DISTRACTOR_SHARD_DIR}/meta.json",
     log:
@@ -52,7 +50,7 @@ rule distractor_features:
         features=expand(rules.distractor_shard.output.features, shard=range(DISTRACTOR_SHARDS)),
         bad=expand(rules.distractor_shard.output.bad, shard=range(DISTRACTOR_SHARDS)),
     output:
-        features=expand(f"{OUT}/features/{{backbone}}/distractors_hr_f1.npy", backbone=BACKBONES),
+        features=[str(_storage.distractor_feature_path(f"{OUT}/features", b)) for b in BACKBONES],
         bad=f"{OUT}/distractors_bad_images.csv",
         html=report(notebook_html("11_distractor_features"), category="Executed notebooks"),
     log:

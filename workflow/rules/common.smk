@@ -196,13 +196,13 @@ def notebook_log(stage):
     return f"{OUT}/notebooks/{stage}.ipynb"
 
 
-def feature_files(methods, factors):
-    return expand(
-        f"{OUT}/features/{{backbone}}/{{method}}_f{{factor}}.npy",
-        backbone=BACKBONES,
-        method=methods,
-        factor=factors,
-    )
+def feature_files(methods, factors, features_dir=f"{OUT}/features"):
+    return [
+        str(_storage.feature_path(features_dir, b, m, f))
+        for b in BACKBONES
+        for m in methods
+        for f in factors
+    ]
 
 
 def figure_table(wildcards):

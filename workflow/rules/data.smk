@@ -102,7 +102,7 @@ rule degrade:
         notebook="notebooks/02_degrade.py",
         manifest=rules.prepare.output.manifest,
     output:
-        stacks=expand(f"{OUT}/images/f{{factor}}.npy", factor=ALL_FACTORS),
+        stacks=[str(_storage.stack_path(f"{OUT}/images", f)) for f in ALL_FACTORS],
         ids=f"{OUT}/images/ids.txt",
         html=report(notebook_html("02_degrade"), category="Executed notebooks"),
     log:

@@ -7,11 +7,8 @@ rule feature_shard:
         stacks=rules.degrade.output.stacks,
         ids=rules.degrade.output.ids,
     output:
-        features=[
-            f"{FEATURE_SHARD_DIR}/{backbone}/{method}_f{factor}.npy"
-            for backbone in BACKBONES
-            for method, factor in [("hr", 1)] + [("lr", f) for f in FACTORS]
-        ],
+        features=feature_files(["hr"], [1], FEATURE_SHARD_DIR)
+        + feature_files(["lr"], FACTORS, FEATURE_SHARD_DIR),
         ids=f"{FEATURE_SHARD_DIR}/ids.txt",
         meta=f"{FEATURE_SHARD_DIR}/meta.json",
     log:

@@ -58,9 +58,11 @@ rule isr_restore:
         stacks=rules.degrade.output.stacks,
         models=isr_model_files(MODELS),
     output:
-        restored=expand(
-            f"{OUT}/images/{{method}}_f{{factor}}.npy", method=ISR_METHODS, factor=FACTORS
-        ),
+        restored=[
+            str(_storage.restored_path(f"{OUT}/images", m, f))
+            for m in ISR_METHODS
+            for f in FACTORS
+        ],
         quality=report(f"{OUT}/tables/isr_quality.csv", category="Tables"),
         html=report(notebook_html("07_isr_restore"), category="Executed notebooks"),
     log:
