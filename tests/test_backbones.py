@@ -90,8 +90,26 @@ def test_torchvision_gives_fc7_and_conv5_from_one_pass():
 
 
 def test_failed_download_of_torchvision_weights_is_explained(monkeypatch):
+    import torchvision
+
     def offline(**kwargs):
         raise OSError("network unreachable")
-    monkeypatch.setattr(backbones.torchvision.models, "vgg16", offline)
+    monkeypatch.setattr(torchvision.models, "vgg16", offline)
     with pytest.raises(backbones.WeightsUnavailable, match="offline_vgg16"):
         backbones.build("torchvision_vgg16")
+
+
+def test_our_vgg16_layout_is_torchvisions():
+    """backbones.vgg16_features builds VGG16 without importing torchvision: the same
+    modules at the same indices (so torchvision-keyed weights load), the same init."""
+    import torchvision
+
+    ours, theirs = backbones.vgg16_features(), torchvision.models.vgg16().features
+    assert [repr(m) for m in ours] == [repr(m) for m in theirs]
+    for conv in ours:  # kaiming normal, fan_out, before any weights are loaded
+        if isinstance(conv, torch.nn.Conv2d):
+            expected = (2 / (conv.out_channels * 9)) ** 0.5
+            assert abs(float(conv.weight.std()) - expected) < 0.1 * expected
+            assert float(conv.bias.abs().max()) == 0
+    assert ours.state_dict().keys() == theirs.state_dict().keys()
+    ours.load_state_dict(theirs.state_dict())  # keys and shapes agree

@@ -17,7 +17,6 @@ from pathlib import Path
 
 import numpy as np
 import torch
-import torchvision
 from torch import nn
 
 from .descriptors import POOLINGS, SOURCES, TORCHVISION_OUTPUTS, descriptor_names
@@ -34,6 +33,28 @@ TORCHVISION_MEAN = (0.485, 0.456, 0.406)
 TORCHVISION_STD = (0.229, 0.224, 0.225)
 # vgg16().features[:POOL4_END] ends with pool4; the conv5 block (+ReLUs) follows it
 POOL4_END = 24
+# VGG16's convolution widths, "M" a 2x2 max-pool (configuration D of the VGG paper)
+VGG16_LAYOUT = (64, 64, "M", 128, 128, "M", 256, 256, 256, "M", 512, 512, 512, "M",
+                512, 512, 512, "M")
+
+
+def vgg16_features() -> nn.Sequential:
+    """VGG16's convolutional part, laid out and initialised as torchvision's
+    `vgg16().features` (same module indices, so the same state-dict keys), without
+    importing torchvision: that import costs ~3 s per stage, and the offline weights
+    need nothing else from it."""
+    layers: list[nn.Module] = []
+    channels = 3
+    for width in VGG16_LAYOUT:
+        if width == "M":
+            layers.append(nn.MaxPool2d(kernel_size=2, stride=2))
+            continue
+        conv = nn.Conv2d(channels, width, kernel_size=3, padding=1)
+        nn.init.kaiming_normal_(conv.weight, mode="fan_out", nonlinearity="relu")
+        nn.init.constant_(conv.bias, 0)
+        layers += [conv, nn.ReLU(inplace=True)]
+        channels = width
+    return nn.Sequential(*layers)
 
 
 class WeightsUnavailable(RuntimeError):
@@ -63,7 +84,7 @@ def load_offline_conv_state(path: Path | None = None) -> dict[str, torch.Tensor]
     if digest != OFFLINE_SHA256:
         raise WeightsUnavailable(f"{path} has sha256 {digest}, expected {OFFLINE_SHA256}")
     inits = {i.name: i for i in onnx.load(str(path)).graph.initializer}
-    reference = torchvision.models.vgg16().features
+    reference = vgg16_features()
     conv_indices = [i for i, m in enumerate(reference) if isinstance(m, nn.Conv2d)]
     state = {}
     for index, (block, conv) in zip(conv_indices, VGG16_CONVS):
@@ -95,7 +116,7 @@ class VGG16Conv5(nn.Module):
     def __init__(self, state: dict[str, torch.Tensor] | None, poolings=POOLINGS,
                  gem_p: float = 3.0):
         super().__init__()
-        features = torchvision.models.vgg16().features
+        features = vgg16_features()
         if state is not None:
             features.load_state_dict(state)
         self.body = features[:-1]  # drop pool5: pooling is ours
@@ -126,6 +147,8 @@ class VGG16Torchvision(nn.Module):
 
     def __init__(self, pretrained: bool = True, outputs=("fc7",), gem_p: float = 3.0):
         super().__init__()
+        import torchvision  # only this source needs it (see vgg16_features)
+
         weights = None
         if pretrained:
             weights = torchvision.models.VGG16_Weights.IMAGENET1K_V1
