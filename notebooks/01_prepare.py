@@ -28,9 +28,9 @@ training_data = ["train_split", "database"]
 fitting_views = 0
 
 # %%
-from fsrstudy import pipeline
+from fsrstudy.stages import data as data_stage
 
-manifest, bad, query_sets = pipeline.prepare(datasets, data_dir, manifest_csv, bad_csv,
+manifest, bad, query_sets = data_stage.prepare(datasets, data_dir, manifest_csv, bad_csv,
                                              ground_truth_json, seed=seed,
                                              training_data=training_data,
                                              fitting_views=fitting_views)

@@ -14,9 +14,10 @@ factors = [4, 9, 16, 64]
 # %%
 import matplotlib.pyplot as plt
 import numpy as np
-from fsrstudy import pipeline, storage
+from fsrstudy import storage
+from fsrstudy.stages import data as data_stage
 
-summary = pipeline.degrade_images(manifest_csv, images_dir, input_size=input_size,
+summary = data_stage.degrade_images(manifest_csv, images_dir, input_size=input_size,
                                   factors=factors)
 summary
 

@@ -23,14 +23,14 @@ shard_dirs = []  # the shard jobs' folders, when there are shards
 
 # %%
 import torch
-from fsrstudy import pipeline
+from fsrstudy.stages import features as feature_stage
 
 torch.set_num_threads(threads)
 if shard_dirs:
-    meta = pipeline.gather_features(shard_dirs, features_dir, f"{images_dir}/ids.txt")
+    meta = feature_stage.gather_features(shard_dirs, features_dir, f"{images_dir}/ids.txt")
     print(f"{len(shard_dirs)} shard jobs gathered, {meta['n_images']} images")
 else:
-    meta = pipeline.extract_features(images_dir, features_dir, factors=factors, **extractor)
+    meta = feature_stage.extract_features(images_dir, features_dir, factors=factors, **extractor)
 print(f"{meta['device']}, {meta['precision']}, engine {meta['engine']}: {meta['why']}")
 print(f"{meta['images_per_second']} images/s")
 meta

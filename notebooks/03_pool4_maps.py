@@ -19,10 +19,10 @@ threads = 2
 
 # %%
 import torch
-from fsrstudy import pipeline
+from fsrstudy.stages import features as feature_stage
 
 torch.set_num_threads(threads)
 options = {k: v for k, v in extractor.items() if k != "shards"}
-meta = pipeline.distill_maps(images_dir, features_dir, factors=factors, **options)
+meta = feature_stage.distill_maps(images_dir, features_dir, factors=factors, **options)
 print(f"{meta['device']}, {meta['precision']}, engine {meta['engine']}: {meta['why']}")
 meta

@@ -23,10 +23,10 @@ threads = 2
 
 # %%
 import torch
-from fsrstudy import pipeline
+from fsrstudy.stages import train as train_stage
 
 torch.set_num_threads(threads)
-table = pipeline.fit_ridge(manifest_csv, features_dir, models_dir, validation_csv,
+table = train_stage.fit_ridge(manifest_csv, features_dir, models_dir, validation_csv,
                            backbones_=backbones, factors=factors,
                            training_data=training_data, alphas=ridge["alphas"],
                            validation_fraction=ridge["validation_fraction"], seed=seed)

@@ -10,7 +10,7 @@ methods = ["fsrgan"]
 device = "auto"
 
 # %%
-from fsrstudy import pipeline
+from fsrstudy.stages import train as train_stage
 
-pipeline.apply_feature_sr(features_dir, models_dir, backbones_=backbones, factors=factors,
+train_stage.apply_feature_sr(features_dir, models_dir, backbones_=backbones, factors=factors,
                       methods=methods, device=device)

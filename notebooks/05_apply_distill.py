@@ -18,9 +18,9 @@ threads = 2
 
 # %%
 import torch
-from fsrstudy import pipeline
+from fsrstudy.stages import train as train_stage
 
 torch.set_num_threads(threads)
-pipeline.apply_distill(manifest_csv, features_dir, models_dir, backbones_=backbones,
+train_stage.apply_distill(manifest_csv, features_dir, models_dir, backbones_=backbones,
                        factors=factors, methods=methods, batch_size=batch_size,
                        device=device)

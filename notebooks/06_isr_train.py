@@ -27,10 +27,11 @@ threads = 2
 
 # %%
 import torch
-from fsrstudy import figures, pipeline
+from fsrstudy import figures
+from fsrstudy.stages import isr as isr_stage
 
 torch.set_num_threads(threads)
-cost = pipeline.train_isr(manifest_csv, images_dir, models_dir, loss_csv, cost_csv,
+cost = isr_stage.train_isr(manifest_csv, images_dir, models_dir, loss_csv, cost_csv,
                           factors=factors, methods=methods, seed=seed, device=device,
                           precision=precision, reuse_dir=reuse_dir, retrain=retrain)
 cost

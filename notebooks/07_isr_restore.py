@@ -17,10 +17,11 @@ threads = 2
 
 # %%
 import torch
-from fsrstudy import figures, pipeline, style
+from fsrstudy import figures, style
+from fsrstudy.stages import isr as isr_stage
 
 torch.set_num_threads(threads)
-quality = pipeline.restore_isr(manifest_csv, images_dir, models_dir, quality_csv,
+quality = isr_stage.restore_isr(manifest_csv, images_dir, models_dir, quality_csv,
                                factors=factors, methods=methods, device=device,
                                precision=precision, engine=engine)
 style.by_ratio(quality.pivot_table(index="method", columns="factor",

@@ -17,8 +17,8 @@ threads = 2
 
 # %%
 import torch
-from fsrstudy import pipeline
+from fsrstudy.stages import isr as isr_stage
 
 torch.set_num_threads(threads)
-pipeline.extract_isr_features(manifest_csv, images_dir, features_dir, factors=factors,
+isr_stage.extract_isr_features(manifest_csv, images_dir, features_dir, factors=factors,
                               methods=methods, **extractor)

@@ -17,9 +17,10 @@ methods = ["lr", "fsrgan"]
 seed = 0
 
 # %%
-from fsrstudy import figures, pipeline
+from fsrstudy import figures
+from fsrstudy.stages import analysis as analysis_stage
 
-table = pipeline.analyse_distances(manifest_csv, features_dir, distance_csv, per_image_csv,
+table = analysis_stage.analyse_distances(manifest_csv, features_dir, distance_csv, per_image_csv,
                                    backbones_=backbones, factors=factors, methods=methods,
                                    seed=seed)
 table

@@ -30,14 +30,15 @@ threads = 2
 
 # %%
 import torch
-from fsrstudy import compute, pipeline, seed_spread, training
+from fsrstudy import compute, seed_spread, training
 from fsrstudy.distill import DistillConfig
+from fsrstudy.manifest import read as read_manifest
 
 torch.set_num_threads(threads)
 gan = {k: v for k, v in fsrgan.items() if k not in ("device", "training_data")}
 student = {k: v for k, v in distill.items() if k in ("epochs", "batch_size", "lr")}
 table = seed_spread.run(
-    pipeline.read_manifest(manifest_csv), ground_truth_json, features_dir, models_dir,
+    read_manifest(manifest_csv), ground_truth_json, features_dir, models_dir,
     out_csv, backbone=backbone, factors=factors,
     methods={m: tuple(fit) for m, fit in methods.items()}, seeds=seeds, run_seed=seed,
     fsrgan_cfg=training.FSRGANConfig(**gan),

@@ -31,9 +31,10 @@ seed_spread_csv = None
 
 # %%
 import pandas as pd
-from fsrstudy import comparison, figures, pipeline, retrieval, style
+from fsrstudy import comparison, figures, retrieval, style
+from fsrstudy.manifest import read as read_manifest
 
-manifest = pipeline.read_manifest(manifest_csv)
+manifest = read_manifest(manifest_csv)
 table = retrieval.evaluate(manifest, ground_truth_json, features_dir, retrieval_csv,
                            backbones_=backbones, factors=factors, methods=methods,
                            protocol_names=protocols)

@@ -22,9 +22,10 @@ sizes = None
 protocols = None
 
 # %%
-from fsrstudy import distractors, figures, pipeline, retrieval
+from fsrstudy import distractors, figures, retrieval
+from fsrstudy.manifest import read as read_manifest
 
-manifest = pipeline.read_manifest(manifest_csv)
+manifest = read_manifest(manifest_csv)
 external = {b: distractors.feature_path(features_dir, b) for b in backbones}
 table = retrieval.evaluate_large_scale(
     manifest, ground_truth_json, features_dir, out_csv, backbones_=backbones,

@@ -29,10 +29,11 @@ threads = 2
 
 # %%
 import torch
-from fsrstudy import figures, lowbitrate, pipeline
+from fsrstudy import figures, lowbitrate
+from fsrstudy.manifest import read as read_manifest
 
 torch.set_num_threads(threads)
-manifest = pipeline.read_manifest(manifest_csv)
+manifest = read_manifest(manifest_csv)
 table = lowbitrate.run(manifest, ground_truth_json, images_dir, features_dir, models_dir,
                        out_csv, factors=factors, hr_qualities=hr_qualities,
                        lr_qualities=lr_qualities, fsr_methods=fsr_methods,

@@ -24,11 +24,12 @@ threads = 2
 
 # %%
 import torch
-from fsrstudy import compute, figures, focal, pipeline, training
+from fsrstudy import compute, figures, focal, training
+from fsrstudy.manifest import read as read_manifest
 
 torch.set_num_threads(threads)
 options = {k: v for k, v in fsrgan.items() if k not in ("device", "training_data")}
-manifest = pipeline.read_manifest(manifest_csv)
+manifest = read_manifest(manifest_csv)
 table = focal.run(manifest, ground_truth_json, features_dir, out_csv, backbone=backbone,
                   factors=factors, base=training.FSRGANConfig(**options), variants=variants,
                   seeds=seeds, device=compute.pick_device(fsrgan.get("device", "auto")),

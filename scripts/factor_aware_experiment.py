@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import torch
 import yaml
-from fsrstudy import manifest as mf, pipeline, retrieval, storage, training
+from fsrstudy import manifest as mf, retrieval, storage, training
 
 MODES = ("mixed", "conditioned", "per_factor")
 
@@ -33,7 +33,7 @@ def main(run_dir: str, mode: str, seed: int, backbone: str = "vgg16_conv5_gem") 
     factors = config["degrade"]["factors"]
     options = {k: v for k, v in config["fsrgan"].items() if k not in ("device", "training_data")}
     cfg = training.FSRGANConfig(**options, seed=seed)
-    manifest = pipeline.read_manifest(run / "manifest.csv")
+    manifest = mf.read(run / "manifest.csv")
     features = run / "features"
     hr = np.asarray(storage.load(storage.feature_path(features, backbone, "hr", 1)))
     lr = {f: np.asarray(storage.load(storage.feature_path(features, backbone, "lr", f)))

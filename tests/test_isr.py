@@ -105,7 +105,7 @@ def test_ssim_matches_a_direct_valid_convolution():
 
 
 def test_isr_models_are_reused_only_for_the_same_recipe_and_pixels(tmp_path):
-    from fsrstudy import pipeline
+    from fsrstudy.stages import isr as isr_stage
 
     rng = np.random.default_rng(4)
     images = tmp_path / "images"
@@ -119,7 +119,7 @@ def test_isr_models_are_reused_only_for_the_same_recipe_and_pixels(tmp_path):
     methods = {"srcnn": {"steps": 3, "batch_size": 4, "patch": 13}}
 
     def train(models, reuse=None, retrain=False, options=methods):
-        cost = pipeline.train_isr(manifest, images, tmp_path / models,
+        cost = isr_stage.train_isr(manifest, images, tmp_path / models,
                                   tmp_path / f"{models}_loss.csv",
                                   tmp_path / f"{models}_cost.csv", factors=[4],
                                   methods=options, precision="fp32",

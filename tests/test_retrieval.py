@@ -66,7 +66,7 @@ def test_unknown_ids_in_the_ground_truth_are_an_error():
 
 
 def test_fsrgan_db_distance_is_measured_only_off_its_training_images(tmp_path):
-    from fsrstudy import pipeline
+    from fsrstudy.stages import analysis as analysis_stage
 
     manifest = _manifest()
     manifest.to_csv(tmp_path / "m.csv", index=False)
@@ -75,7 +75,7 @@ def test_fsrgan_db_distance_is_measured_only_off_its_training_images(tmp_path):
         path = storage.feature_path(tmp_path, "b", method, factor)
         path.parent.mkdir(parents=True, exist_ok=True)
         np.save(path, rng.normal(size=(6, 3)).astype(np.float32))
-    table = pipeline.analyse_distances(tmp_path / "m.csv", tmp_path, tmp_path / "d.csv",
+    table = analysis_stage.analyse_distances(tmp_path / "m.csv", tmp_path, tmp_path / "d.csv",
                                        tmp_path / "p.csv", backbones_=["b"], factors=[4],
                                        methods=["lr", "fsrgan_db"])
     n = table.set_index("method")["n"]

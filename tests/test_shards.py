@@ -2,7 +2,8 @@
 files as one job, bit for bit. The distractors' shards: tests/test_large_scale.py."""
 import numpy as np
 import pytest
-from fsrstudy import pipeline, storage
+from fsrstudy import storage
+from fsrstudy.stages import features as feature_stage
 
 
 @pytest.mark.parametrize("n, shards, align", [(6, 3, 2), (10, 3, 4), (1000, 7, 16), (5, 1, 8)])
@@ -33,12 +34,12 @@ OPTIONS = dict(factors=[4], source="offline_vgg16", poolings=["gem", "mac"], gem
 
 def test_sharded_dataset_features_equal_one_job(tmp_path):
     images = _images(tmp_path / "images")
-    one = pipeline.extract_features(images, tmp_path / "one", **OPTIONS)
+    one = feature_stage.extract_features(images, tmp_path / "one", **OPTIONS)
     dirs = [tmp_path / "shards" / str(k) for k in range(3)]
-    sizes = [pipeline.extract_features(images, d, **OPTIONS, shard=k, shards=3)["n_images"]
+    sizes = [feature_stage.extract_features(images, d, **OPTIONS, shard=k, shards=3)["n_images"]
              for k, d in enumerate(dirs)]
     assert sizes == [3, 3, 4]  # cut at multiples of the batch size, 3
-    meta = pipeline.gather_features(dirs, tmp_path / "gathered", images / "ids.txt")
+    meta = feature_stage.gather_features(dirs, tmp_path / "gathered", images / "ids.txt")
     assert meta["n_images"] == one["n_images"] == 10 and meta["shards"] == 3
     for backbone in one["backbones"]:
         for method, f in [("hr", 1), ("lr", 4)]:
@@ -52,10 +53,10 @@ def test_gather_refuses_shards_out_of_order_or_missing(tmp_path):
     images = _images(tmp_path / "images", n=6)
     dirs = [tmp_path / str(k) for k in range(2)]
     for k, d in enumerate(dirs):
-        pipeline.extract_features(images, d, **OPTIONS, shard=k, shards=2)
+        feature_stage.extract_features(images, d, **OPTIONS, shard=k, shards=2)
     with pytest.raises(ValueError, match="not the 6 images"):
-        pipeline.gather_features(dirs[::-1], tmp_path / "out", images / "ids.txt")
+        feature_stage.gather_features(dirs[::-1], tmp_path / "out", images / "ids.txt")
     with pytest.raises(ValueError, match="not the 6 images"):
-        pipeline.gather_features(dirs[:1], tmp_path / "out", images / "ids.txt")
+        feature_stage.gather_features(dirs[:1], tmp_path / "out", images / "ids.txt")
     with pytest.raises(ValueError, match="shard 1 of 3 is empty"):  # 6 rows: 2 batches
-        pipeline.extract_features(images, tmp_path / "x", **OPTIONS, shard=1, shards=3)
+        feature_stage.extract_features(images, tmp_path / "x", **OPTIONS, shard=1, shards=3)

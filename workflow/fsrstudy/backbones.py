@@ -15,7 +15,6 @@ import copy
 import importlib.util
 from pathlib import Path
 
-import numpy as np
 import torch
 from torch import nn
 
@@ -249,8 +248,3 @@ def build_named(source: str, poolings=POOLINGS, gem_p: float = 3.0,
     """The extractor and, per output it returns, the backbone name used in tables."""
     model = build(source, poolings, gem_p, pretrained)
     return model, dict(zip(model.poolings, descriptor_names(source, model.poolings)))
-
-
-def l2_normalize(x: np.ndarray, eps: float = 1e-12) -> np.ndarray:
-    norms = np.linalg.norm(x, axis=-1, keepdims=True)
-    return (x / np.maximum(norms, eps)).astype(np.float32)

@@ -98,3 +98,8 @@ def revisited_protocol(gnd: dict, mode: str) -> tuple[list, list]:
     if mode == "hard":
         return hard, junk + easy
     raise ValueError(f"unknown revisited protocol {mode!r}; choose from {REVISITED_MODES}")
+
+
+def l2_normalize(x: np.ndarray, eps: float = 1e-12) -> np.ndarray:
+    norms = np.linalg.norm(x, axis=-1, keepdims=True)
+    return (x / np.maximum(norms, eps)).astype(np.float32)

@@ -6,7 +6,7 @@ import torch
 from tqdm import tqdm
 
 from . import compute
-from .backbones import l2_normalize
+from .evaluation import l2_normalize
 
 
 @torch.inference_mode()

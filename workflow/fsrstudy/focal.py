@@ -70,14 +70,9 @@ def run(manifest: pd.DataFrame, ground_truth_json, features_dir, out_csv, *, bac
         gen = generators[variant, seed]
         for f in factors:
             sr = training.apply(gen, lr[f], device)
-            distance = float(np.linalg.norm(sr[held_out] - hr[held_out], axis=1).mean())
-            for query_set, protocol in protocols:
-                scores = retrieval.metrics(sr[protocol.query_rows],
-                                           hr[protocol.database_rows], protocol)
-                rows.append({"variant": variant, "seed": seed, "backbone": backbone,
-                             "factor": f, "dataset": query_set.dataset,
-                             "protocol": query_set.protocol, "mean_distance": distance,
-                             "mAP": scores["mAP"], "n_queries": scores["n_queries"]})
+            rows += [{"variant": variant, "seed": seed, "backbone": backbone, "factor": f,
+                      **scores}
+                     for scores in retrieval.held_out_scores(sr, hr, held_out, protocols)]
     table = pd.DataFrame(rows, columns=COLUMNS)
     save_csv(out_csv, table)
     return table

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import evaluation
-from .backbones import l2_normalize
+from .evaluation import l2_normalize
 
 SHARD = 65536
 

@@ -29,6 +29,11 @@ class ManifestError(ValueError):
     pass
 
 
+def read(path) -> pd.DataFrame:
+    """A manifest.csv as the stages wrote it (empty fields stay empty strings)."""
+    return pd.read_csv(path, keep_default_na=False, dtype={"view_params": str})
+
+
 def check(manifest: pd.DataFrame, group_disjoint: bool = True) -> pd.DataFrame:
     """Raise ManifestError unless the manifest is well formed and leakage-free: no query
     photo trains, and (group_disjoint) no group has both training and evaluation rows."""

@@ -134,3 +134,18 @@ def evaluate_large_scale(manifest: pd.DataFrame, ground_truth_json, features_dir
     table = pd.DataFrame(rows, columns=LARGE_SCALE_COLUMNS)
     save_csv(out_csv, table)
     return table
+
+
+def held_out_scores(sr: np.ndarray, hr: np.ndarray, measured: np.ndarray,
+                    protocols) -> list[dict]:
+    """One method's query-side features `sr` against the HR ones: the mean distance
+    over the `measured` rows, and per protocol (from `resolved`) its mAP against the HR
+    database; one dict per protocol (dataset, protocol, mean_distance, mAP, n_queries)."""
+    distance = float(np.linalg.norm(sr[measured] - hr[measured], axis=1).mean())
+    rows = []
+    for query_set, protocol in protocols:
+        scores = metrics(sr[protocol.query_rows], hr[protocol.database_rows], protocol)
+        rows.append({"dataset": query_set.dataset, "protocol": query_set.protocol,
+                     "mean_distance": distance, "mAP": scores["mAP"],
+                     "n_queries": scores["n_queries"]})
+    return rows

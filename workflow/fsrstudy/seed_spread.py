@@ -108,14 +108,9 @@ def _measure(manifest, ground_truth_json, features_dir, out_csv, models, methods
             for f in factors:
                 sr = _describe(model, family, features_dir, lr[f], f, held_out, device,
                                batch_size)
-                distance = float(np.linalg.norm(sr[measured] - hr[measured], axis=1).mean())
-                for query_set, protocol in protocols:
-                    scores = retrieval.metrics(sr[protocol.query_rows],
-                                               hr[protocol.database_rows], protocol)
-                    rows.append({"method": method, "seed": seed, "backbone": backbone,
-                                 "factor": f, "dataset": query_set.dataset,
-                                 "protocol": query_set.protocol, "mean_distance": distance,
-                                 "mAP": scores["mAP"], "n_queries": scores["n_queries"]})
+                rows += [{"method": method, "seed": seed, "backbone": backbone, "factor": f,
+                          **scores}
+                         for scores in retrieval.held_out_scores(sr, hr, measured, protocols)]
     table = pd.DataFrame(rows, columns=COLUMNS)
     save_csv(out_csv, table)
     return table

@@ -103,3 +103,8 @@ def read_ids(path) -> np.ndarray:
 
 def load(path, mmap: bool = True) -> np.ndarray:
     return np.load(path, mmap_mode="r" if mmap else None)
+
+
+def load_features(features_dir, backbone: str, method: str, factor: int) -> np.ndarray:
+    """One method's features of every image at one factor, in memory."""
+    return np.load(feature_path(features_dir, backbone, method, factor))

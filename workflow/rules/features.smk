@@ -38,7 +38,7 @@ rule feature_shard:
         ),
     shell:
         "PYTHONPATH=workflow${{PYTHONPATH:+:$PYTHONPATH}} {params.python} -m "
-        "fsrstudy.pipeline --params {params.values} > {log} 2>&1"
+        "fsrstudy.stages.features --params {params.values} > {log} 2>&1"
 
 
 rule features:

@@ -1,0 +1,127 @@
+"""Stages of workflow/rules/features.smk: the VGG16 descriptors of every image at every
+factor (one job, or shard jobs gathered in order), and the pool4 maps the distilled
+students read.
+
+    python -m fsrstudy.stages.features --params JSON   (one shard job, rule feature_shard)
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from .. import backbones, compute, distill, storage
+from ..atomic import atomic_path, save_json, save_npy
+from ..features import extract as describe_stack
+
+HR = storage.HR  # the factor of the HR input
+
+
+def extract_features(images_dir, features_dir, *, factors, source: str, poolings,
+                     gem_p: float, batch_size: int, device: str, precision: str,
+                     engine: str = "auto", pretrained: bool = True, shard: int = 0,
+                     shards: int = 1) -> dict:
+    """HR ('hr_f1') and LR ('lr_f<k>') descriptors of every image, per backbone; with
+    `shards` > 1, of the rows of shard `shard` only (features_dir: the shard's folder)."""
+    ids = storage.read_ids(Path(images_dir) / "ids.txt")
+    rows = storage.shard_slice(len(ids), shard, shards, align=batch_size,
+                               option="features.shards")
+    ids = ids[rows]
+    plan = compute.plan(device, precision, engine)
+    model, names = backbones.build_named(source, poolings, gem_p, pretrained)
+    timings = {}
+    for f in [HR] + [f for f in factors if f != HR]:
+        stack = storage.load(storage.stack_path(images_dir, f))[rows]
+        start = time.perf_counter()
+        out = describe_stack(model, stack, batch_size, plan, desc=f"f{f}")
+        timings[f"f{f}"] = round(time.perf_counter() - start, 2)
+        method = "hr" if f == HR else "lr"
+        for pooling, array in out.items():
+            save_npy(storage.feature_path(features_dir, names[pooling], method, f), array)
+    storage.write_ids(Path(features_dir) / "ids.txt", ids)
+    seconds = sum(timings.values())
+    meta = {"source": source, "backbones": list(names.values()), **plan.as_dict(),
+            "batch_size": batch_size, "n_images": len(ids), "shard": shard, "shards": shards,
+            "seconds_per_factor": timings,
+            "images_per_second": round(len(ids) * len(timings) / seconds, 2),
+            "torch": torch.__version__, "threads": torch.get_num_threads(),
+            "cpu": platform.processor() or platform.machine(),
+            "gpu": torch.cuda.get_device_name(0) if plan.device.startswith("cuda") else None}
+    save_json(Path(features_dir) / "meta.json", meta)
+    return meta
+
+
+def gather_features(shard_dirs, features_dir, images_ids) -> dict:
+    """The shard jobs' descriptors, concatenated in shard order into the files one job
+    writes; their ids must be the images' ids (`images_ids`: images/ids.txt), in order."""
+    metas = [json.loads((Path(d) / "meta.json").read_text()) for d in shard_dirs]
+    ids = np.concatenate([storage.read_ids(Path(d) / "ids.txt") for d in shard_dirs])
+    expected = storage.read_ids(images_ids)
+    if not np.array_equal(ids, expected):
+        raise ValueError(f"the shards in {[str(d) for d in shard_dirs]} hold {len(ids)} rows "
+                         f"that are not the {len(expected)} images of {images_ids}, in order")
+    factors = [int(key[1:]) for key in metas[0]["seconds_per_factor"]]
+    for backbone in metas[0]["backbones"]:
+        for f in factors:
+            method = "hr" if f == HR else "lr"
+            parts = [storage.load_features(d, backbone, method, f) for d in shard_dirs]
+            save_npy(storage.feature_path(features_dir, backbone, method, f),
+                     np.concatenate(parts))
+    storage.write_ids(Path(features_dir) / "ids.txt", ids)
+    timings = {key: round(sum(m["seconds_per_factor"][key] for m in metas), 2)
+               for key in metas[0]["seconds_per_factor"]}
+    meta = {**metas[0], "n_images": len(ids), "shard": None, "shards": len(metas),
+            "seconds_per_factor": timings,  # summed over the shard jobs
+            "images_per_second": round(len(ids) * len(timings) / sum(timings.values()), 2),
+            "shard_jobs": [{k: m[k] for k in ("shard", "n_images", "images_per_second",
+                                               "device", "cpu", "gpu")} for m in metas]}
+    save_json(Path(features_dir) / "meta.json", meta)
+    return meta
+
+
+def feature_shard_main(argv=None) -> None:
+    """One shard job of rule feature_shard: its parameters as one JSON object (the
+    notebooks' convention): images_dir, shard_dir, factors, extractor, shard, shards,
+    threads."""
+    parser = argparse.ArgumentParser(description=feature_shard_main.__doc__.splitlines()[0])
+    parser.add_argument("--params", required=True)
+    values = json.loads(parser.parse_args(argv).params)
+    torch.set_num_threads(values["threads"])
+    meta = extract_features(values["images_dir"], values["shard_dir"],
+                            factors=values["factors"], **values["extractor"],
+                            shard=values["shard"], shards=values["shards"])
+    print(json.dumps(meta))
+
+
+def distill_maps(images_dir, features_dir, *, factors, source: str, poolings,
+                 gem_p: float, batch_size: int, device: str, precision: str,
+                 engine: str = "auto") -> dict:
+    """The pool4 maps of every image at every factor (features/pool4/lr_f<k>.npy,
+    float16): computed once, read by every distilled student's training and use."""
+    plan = compute.plan(device, precision, engine)
+    trunk = backbones.Pool4Trunk(backbones.build(source, poolings[:1], gem_p))
+    timings = {}
+    for f in factors:
+        stack = storage.load(storage.stack_path(images_dir, f))
+        size = stack.shape[1] // 16  # four 2x2 max-pools
+        start = time.perf_counter()
+        with atomic_path(storage.pool4_path(features_dir, f)) as tmp:
+            out = np.lib.format.open_memmap(tmp, mode="w+", dtype=np.float16,
+                                            shape=(len(stack), 512, size, size))
+            distill.pool4_maps(trunk, stack, out, batch_size, plan, desc=f"pool4 f{f}")
+            out.flush()
+            del out
+        timings[f"f{f}"] = round(time.perf_counter() - start, 2)
+    meta = {**plan.as_dict(), "source": source, "batch_size": batch_size,
+            "seconds_per_factor": timings, "threads": torch.get_num_threads()}
+    save_json(storage.pool4_path(features_dir, factors[0]).with_name("meta.json"), meta)
+    return meta
+
+
+if __name__ == "__main__":
+    feature_shard_main()
