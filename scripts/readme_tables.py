@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 ISR_AND_FSR = ["lr", "fsrgan", "fsrgan_db", "fsrgan_fa", "fsrgan_fa_db", "ridge",
-               "ridge_db", "srcnn", "vdsr", "matched"]
+               "ridge_db", "distill", "distill_db", "srcnn", "vdsr", "matched"]
 
 
 def markdown(frame: pd.DataFrame, digits: int = 3) -> str:
@@ -46,6 +46,18 @@ def main(run: Path) -> None:
     print(markdown(shares.pivot_table(index=["protocol", "backbone", "method"],
                                       columns="factor", values="of_matched")))
     print("\n" + comparison.standings(retrieval))
+    if (tables / "seed_spread.csv").is_file():
+        print("\n## seed spread (mAP mean +- sd over seeds, share of matched)\n")
+        spread = pd.read_csv(tables / "seed_spread.csv")
+        stats = comparison.spread_against_matched(retrieval, spread)
+        stats["value"] = (stats["mAP_mean"].map("{:.3f}".format) + " +- "
+                          + stats["mAP_std"].map("{:.3f}".format) + " ("
+                          + stats["of_matched"].map("{:.0%}".format) + ")")
+        print(markdown(stats.pivot_table(index=["protocol", "backbone", "method"],
+                                         columns="factor", values="value",
+                                         aggfunc="first")))
+    if not (tables / "focal.csv").is_file():
+        return
     print("\n## focal (mean +- sd over seeds)\n")
     focal = pd.read_csv(tables / "focal.csv")
     focal = focal[focal["protocol"] == focal["protocol"].iloc[0]]
