@@ -49,21 +49,28 @@ FSR_FAMILIES = (
     + (["ridge"] if config["ridge"]["enabled"] else [])
 )
 FSR_FITS = _fsr_names.methods(FSR_FAMILIES, config["fsrgan"]["training_data"])
-# another run's models: evaluate the methods it has a model of, for every backbone, and
-# say which of the configured ones it lacks (an older run, or a method switched off)
-if PRETRAINED:
-    _missing = [
+
+
+def with_pretrained_models(fits):
+    """The methods of `fits` that another run (config: pretrained_models) has a model of
+    for every backbone; it says which configured ones it lacks (an older run, or a
+    method switched off)."""
+    missing = [
         m
-        for m in FSR_FITS
+        for m in fits
         if not all(_storage.fsr_model_path(PRETRAINED, m, b).is_file() for b in BACKBONES)
     ]
-    if _missing:
+    if missing:
         print(
-            f"pretrained_models {PRETRAINED} has no model of {', '.join(_missing)} for "
+            f"pretrained_models {PRETRAINED} has no model of {', '.join(missing)} for "
             f"backbones {BACKBONES}: those methods are left out of this run",
             file=sys.stderr,
         )
-    FSR_FITS = {m: fit for m, fit in FSR_FITS.items() if m not in _missing}
+    return {m: fit for m, fit in fits.items() if m not in missing}
+
+
+if PRETRAINED:
+    FSR_FITS = with_pretrained_models(FSR_FITS)
     if not FSR_FITS:
         raise WorkflowError(
             f"pretrained_models {PRETRAINED} holds no feature-SR model "
@@ -76,18 +83,7 @@ DISTILL_FITS = _fsr_names.methods(
     ["distill"] if config["distill"]["enabled"] else [], config["fsrgan"]["training_data"]
 )
 if PRETRAINED:
-    _absent = [
-        m
-        for m in DISTILL_FITS
-        if not all(_storage.fsr_model_path(PRETRAINED, m, b).is_file() for b in BACKBONES)
-    ]
-    if _absent:
-        print(
-            f"pretrained_models {PRETRAINED} has no student of {', '.join(_absent)}: "
-            "left out of this run",
-            file=sys.stderr,
-        )
-    DISTILL_FITS = {m: fit for m, fit in DISTILL_FITS.items() if m not in _absent}
+    DISTILL_FITS = with_pretrained_models(DISTILL_FITS)
 DISTILL_METHODS = list(DISTILL_FITS)
 FSRGAN_METHODS = [m for m, (family, _) in FSR_FITS.items() if family in _fsr_names.GAN_FAMILIES]
 RIDGE_METHODS = [m for m, (family, _) in FSR_FITS.items() if family == "ridge"]
