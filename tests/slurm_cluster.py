@@ -142,7 +142,13 @@ def running(folder: Path):
     check_prerequisites()
     folder.mkdir(parents=True, exist_ok=True)
     conf = write_config(folder)
+    # a configuration of the tests' own is a leftover of a run that was killed before it
+    # could clean up: it is not restored, since it names a controller that no longer runs,
+    # and every later scontrol (which the SLURM executor plugin calls whenever snakemake
+    # starts) would wait 9 s for it
     saved = SYSTEM_CONF.read_text() if SYSTEM_CONF.exists() else None
+    if saved is not None and MARKER in saved:
+        saved = None
     SYSTEM_CONF.parent.mkdir(parents=True, exist_ok=True)
     SYSTEM_CONF.unlink(missing_ok=True)
     SYSTEM_CONF.write_text(conf.read_text())

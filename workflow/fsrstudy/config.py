@@ -10,15 +10,10 @@ import copy
 import sys
 from pathlib import Path
 
-# jsonschema imports rfc3987_syntax whenever it is installed (Jupyter's extras bring it),
-# and that module compiles a grammar for about 2 s on import. Our schema checks no IRI
-# format, so the workflow, which validates the config before building its DAG, does
-# without it (a None entry makes that optional import fail, as if it were absent).
-sys.modules.setdefault("rfc3987_syntax", None)
-import jsonschema  # noqa: E402
-import yaml  # noqa: E402
+import jsonschema
+import yaml
 
-from . import dataset_kinds, descriptors, fetch  # noqa: E402
+from . import dataset_kinds, descriptors, fetch
 
 SCHEMA_PATH = Path(__file__).resolve().parents[1] / "schemas" / "config.schema.yaml"
 
