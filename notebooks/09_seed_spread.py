@@ -30,21 +30,14 @@ threads = 2
 
 # %%
 import torch
-from fsrstudy import compute, seed_spread, training
-from fsrstudy.distill import DistillConfig
-from fsrstudy.manifest import read as read_manifest
+from fsrstudy import seed_spread
+from fsrstudy.stages import analysis
 
 torch.set_num_threads(threads)
-gan = {k: v for k, v in fsrgan.items() if k not in ("device", "training_data")}
-student = {k: v for k, v in distill.items() if k in ("epochs", "batch_size", "lr")}
-table = seed_spread.run(
-    read_manifest(manifest_csv), ground_truth_json, features_dir, models_dir,
-    out_csv, backbone=backbone, factors=factors,
-    methods={m: tuple(fit) for m, fit in methods.items()}, seeds=seeds, run_seed=seed,
-    fsrgan_cfg=training.FSRGANConfig(**gan),
-    ridge_options={k: ridge[k] for k in ("alphas", "validation_fraction")},
-    distill_cfg=DistillConfig(**student), extractor=extractor,
-    device=compute.pick_device(fsrgan.get("device", "auto")), workers=threads)
+table = analysis.spread_over_seeds(
+    manifest_csv, ground_truth_json, features_dir, models_dir, out_csv, backbone=backbone,
+    factors=factors, methods=methods, seeds=seeds, run_seed=seed, fsrgan=fsrgan,
+    ridge=ridge, distill=distill, extractor=extractor, workers=threads)
 
 # %% [markdown]
 # Mean and standard deviation over the seeds:

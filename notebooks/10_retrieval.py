@@ -31,13 +31,12 @@ seed_spread_csv = None
 
 # %%
 import pandas as pd
-from fsrstudy import comparison, figures, retrieval, style
-from fsrstudy.manifest import read as read_manifest
+from fsrstudy import comparison, figures, style
+from fsrstudy.stages import analysis
 
-manifest = read_manifest(manifest_csv)
-table = retrieval.evaluate(manifest, ground_truth_json, features_dir, retrieval_csv,
-                           backbones_=backbones, factors=factors, methods=methods,
-                           protocol_names=protocols)
+table = analysis.evaluate_retrieval(manifest_csv, ground_truth_json, features_dir,
+                                    retrieval_csv, backbones_=backbones, factors=factors,
+                                    methods=methods, protocols=protocols)
 style.by_ratio(table.pivot_table(index=["dataset", "protocol", "backbone", "method"],
                                  columns="factor", values="mAP"))
 

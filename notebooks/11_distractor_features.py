@@ -20,11 +20,11 @@ import json
 from pathlib import Path
 
 import pandas as pd
-from fsrstudy import distractors
+from fsrstudy.stages import applications
 
 shards = pd.DataFrame([json.loads(Path(p).read_text()) for p in shard_metas])
-rows = distractors.gather([Path(p).parent for p in shard_metas], backbones, features_dir,
-                          shard_bad_csvs, bad_csv)
+rows = applications.gather_distractors([Path(p).parent for p in shard_metas], backbones,
+                                       features_dir, shard_bad_csvs, bad_csv)
 print(f"{len(shards)} shard(s) gathered: {rows} rows per backbone")
 shards[["shard", "images", "seconds", "device", "precision", "engine"]]
 

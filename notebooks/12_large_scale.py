@@ -22,15 +22,12 @@ sizes = None
 protocols = None
 
 # %%
-from fsrstudy import distractors, figures, retrieval
-from fsrstudy.manifest import read as read_manifest
+from fsrstudy import figures
+from fsrstudy.stages import applications
 
-manifest = read_manifest(manifest_csv)
-external = {b: distractors.feature_path(features_dir, b) for b in backbones}
-table = retrieval.evaluate_large_scale(
-    manifest, ground_truth_json, features_dir, out_csv, backbones_=backbones,
-    factors=factors, methods=methods, source=source, sizes=sizes,
-    protocol_names=protocols, external=external)
+table = applications.large_scale(manifest_csv, ground_truth_json, features_dir, out_csv,
+                                 backbones_=backbones, factors=factors, methods=methods,
+                                 source=source, sizes=sizes, protocols=protocols)
 table.pivot_table(index=["dataset", "protocol", "backbone", "method", "factor"],
                   columns="n_distractors", values="mAP")
 

@@ -29,16 +29,16 @@ threads = 2
 
 # %%
 import torch
-from fsrstudy import figures, lowbitrate
-from fsrstudy.manifest import read as read_manifest
+from fsrstudy import figures
+from fsrstudy.stages import applications
 
 torch.set_num_threads(threads)
-manifest = read_manifest(manifest_csv)
-table = lowbitrate.run(manifest, ground_truth_json, images_dir, features_dir, models_dir,
-                       out_csv, factors=factors, hr_qualities=hr_qualities,
-                       lr_qualities=lr_qualities, fsr_methods=fsr_methods,
-                       isr_methods=isr_methods, extractor=extractor,
-                       isr=isr, distill_methods=distill_methods)
+table = applications.low_bitrate(manifest_csv, ground_truth_json, images_dir, features_dir,
+                                 models_dir, out_csv, factors=factors,
+                                 hr_qualities=hr_qualities, lr_qualities=lr_qualities,
+                                 fsr_methods=fsr_methods, isr_methods=isr_methods,
+                                 extractor=extractor, isr=isr,
+                                 distill_methods=distill_methods)
 table.pivot_table(index=["dataset", "protocol", "backbone", "method", "factor", "quality"],
                   values=["bits", "mAP"]).round(4)
 

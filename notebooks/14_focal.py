@@ -24,16 +24,14 @@ threads = 2
 
 # %%
 import torch
-from fsrstudy import compute, figures, focal, training
-from fsrstudy.manifest import read as read_manifest
+from fsrstudy import figures, focal
+from fsrstudy.stages import applications
 
 torch.set_num_threads(threads)
-options = {k: v for k, v in fsrgan.items() if k not in ("device", "training_data")}
-manifest = read_manifest(manifest_csv)
-table = focal.run(manifest, ground_truth_json, features_dir, out_csv, backbone=backbone,
-                  factors=factors, base=training.FSRGANConfig(**options), variants=variants,
-                  seeds=seeds, device=compute.pick_device(fsrgan.get("device", "auto")),
-                  trained=trained, workers=threads)
+table = applications.focal_ablation(manifest_csv, ground_truth_json, features_dir, out_csv,
+                                    backbone=backbone, factors=factors, fsrgan=fsrgan,
+                                    variants=variants, seeds=seeds, trained=trained,
+                                    workers=threads)
 summary = focal.summarise(table)
 summary.round(4)
 

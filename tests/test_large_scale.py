@@ -2,7 +2,7 @@
 everything."""
 import numpy as np
 import pytest
-from fsrstudy import compute, evaluation, large_scale
+from fsrstudy import compute, evaluation, large_scale, storage
 
 
 def _data(seed=0, n_db=30, n_distractors=200, dim=16, n_queries=6):
@@ -74,39 +74,43 @@ def test_external_distractors_stream_into_a_memmap(tmp_path):
     files[1].write_bytes(b"")  # an unreadable distractor: zero row, listed
     model = backbones.build("offline_vgg16", ["gem"], pretrained=False)
     out = {"vgg16_conv5_gem": tmp_path / "d.npy"}
-    n = distractors.extract(files, out, model, {"gem": "vgg16_conv5_gem"}, size=32,
-                            batch_size=4, plan=compute.plan("cpu", "fp32", "default"),
-                            bad_csv=tmp_path / "bad.csv")
+    bad = distractors.extract(files, out, model, {"gem": "vgg16_conv5_gem"}, size=32,
+                              batch_size=4, plan=compute.plan("cpu", "fp32", "default"))
     array = np.load(out["vgg16_conv5_gem"], mmap_mode="r")
-    assert n == len(files) and array.shape == (len(files), 512)
+    assert array.shape == (len(files), 512)
     assert not array[1].any() and np.allclose(np.linalg.norm(array[[0, 2]], axis=1), 1)
-    assert str(files[1]) in (tmp_path / "bad.csv").read_text()
+    assert [b["file"] for b in bad] == [str(files[1])]
 
 
 def test_sharded_distractor_features_equal_one_job(tmp_path):
     """Three shard jobs then the gather give the single job's arrays bit for bit, and
     its list of unreadable images."""
     from fsrstudy import distractors
+    from fsrstudy.stages import applications
 
     where, _ = _fetched_revisitop1m(tmp_path)
     distractors.listed_files(where["lists"][0], where["images"])[3].write_bytes(b"")
     options = dict(input_size=32, source="offline_vgg16", poolings=["gem"], gem_p=3.0,
                    batch_size=2, device="cpu", precision="fp32", engine="default")
     args = (where["lists"][0], where["images"])
-    distractors.extract_features(*args, tmp_path / "one", tmp_path / "one_bad.csv", **options)
+    applications.describe_distractors(*args, tmp_path / "one", tmp_path / "one_bad.csv",
+                                      **options)
     dirs = [tmp_path / "shards" / str(k) for k in range(3)]
     for k, shard_dir in enumerate(dirs):
-        meta = distractors.extract_features(*args, None, shard_dir / "bad.csv", **options,
-                                            shard=k, shards=3, shard_dir=shard_dir)
+        meta = applications.describe_distractors(*args, None, shard_dir / "bad.csv",
+                                                 **options, shard=k, shards=3,
+                                                 shard_dir=shard_dir)
         assert meta["images"] == 2
-    rows = distractors.gather(dirs, ["vgg16_conv5_gem"], tmp_path / "gathered",
-                              [d / "bad.csv" for d in dirs], tmp_path / "gathered_bad.csv")
+    rows = applications.gather_distractors(dirs, ["vgg16_conv5_gem"], tmp_path / "gathered",
+                                           [d / "bad.csv" for d in dirs],
+                                           tmp_path / "gathered_bad.csv")
     assert rows == {"vgg16_conv5_gem": 6}
-    one = np.load(distractors.feature_path(tmp_path / "one", "vgg16_conv5_gem"))
-    gathered = np.load(distractors.feature_path(tmp_path / "gathered", "vgg16_conv5_gem"))
+    one = np.load(storage.distractor_feature_path(tmp_path / "one", "vgg16_conv5_gem"))
+    gathered = np.load(storage.distractor_feature_path(tmp_path / "gathered",
+                                                       "vgg16_conv5_gem"))
     np.testing.assert_array_equal(gathered, one)
     assert not one[3].any() and one.shape == (6, 512)
     assert (tmp_path / "gathered_bad.csv").read_text() == (tmp_path / "one_bad.csv").read_text()
     with pytest.raises(ValueError, match="shard 2 of 4 is empty"):
-        distractors.extract_features(*args, None, tmp_path / "x.csv", **options, shard=2,
-                                     shards=4, shard_dir=tmp_path / "x")
+        applications.describe_distractors(*args, None, tmp_path / "x.csv", **options,
+                                          shard=2, shards=4, shard_dir=tmp_path / "x")

@@ -10,9 +10,9 @@ LAYERS = {
        "evaluation views augment degrade images datasets fetch download safe_files",
     2: "fsrgan training ridge distill feature_sr isr isr_training backbones features compute "
        "parallel analysis comparison figures style front_page costs notebook_index "
-       "notebook_runner",
-    3: "stages.data stages.features stages.train stages.isr stages.analysis retrieval "
-       "lowbitrate focal seed_spread large_scale distractors",
+       "notebook_runner retrieval large_scale distractors lowbitrate focal seed_spread",
+    3: "stages.data stages.features stages.train stages.isr stages.analysis "
+       "stages.applications",
 }
 LAYER = {module: layer for layer, names in LAYERS.items() for module in names.split()}
 

@@ -42,8 +42,8 @@ def test_holidays_style_ap_and_matched_by_hand(tmp_path):
     empty = QuerySet("h", "empty")
     empty.add("h/d0__q", [], [])                               # no positive: skipped
     groundtruth.save(tmp_path / "gt.json", [holidays, empty])
-    table = retrieval.evaluate(manifest, tmp_path / "gt.json", tmp_path, tmp_path / "r.csv",
-                               backbones_=["b"], factors=[4], methods=["lr", "matched"])
+    table = retrieval.evaluate(manifest, tmp_path / "gt.json", tmp_path, backbones_=["b"],
+                               factors=[4], methods=["lr", "matched"])
     by = table.set_index(["protocol", "method"])
     # hr: ranking d0 (junk), d1, d2, d3, d4 -> positives at ranks 1 and 3 after junk:
     # AP = ((0/1 + 1/2)/2 + (1/3 + 2/4)/2) / 2
@@ -56,6 +56,34 @@ def test_holidays_style_ap_and_matched_by_hand(tmp_path):
     # AP = (1 + (1/3 + 2/4)/2) / 2
     assert by.loc[("holidays", "matched"), "mAP"] == pytest.approx((1 + 5 / 12) / 2)
     assert np.isnan(by.loc[("empty", "hr"), "mAP"]) and by.loc[("empty", "hr"), "n_queries"] == 0
+
+
+def test_large_scale_searches_the_external_distractors_it_names(tmp_path):
+    """source revisitop1m: the gathered memmap is searched (not the train-only rows),
+    the table names it, and `matched`, which would need LR distractors, is left out."""
+    from fsrstudy.stages import applications
+
+    _manifest().to_csv(tmp_path / "manifest.csv", index=False)
+    hr_db = np.stack([_direction(a) for a in (0, 10, 20, 30, 40)])
+    _features(tmp_path, hr_db, hr_db, hr_q=_direction(0), lr_q=_direction(0))
+    holidays = QuerySet("h", "holidays")
+    holidays.add("h/d0__q", ["h/d2", "h/d4"], ["h/d0"])
+    groundtruth.save(tmp_path / "gt.json", [holidays])
+    # one distractor at 1 degree: it outranks every positive of the query at 0 degrees
+    np.save(storage.distractor_feature_path(tmp_path, "b"),
+            _direction(1)[None].astype(np.float32))
+    table = applications.large_scale(
+        tmp_path / "manifest.csv", tmp_path / "gt.json", tmp_path, tmp_path / "large.csv",
+        backbones_=["b"], factors=[4], methods=["lr", "matched"], source="revisitop1m")
+    assert set(table["distractors"]) == {"revisitop1m"}
+    assert set(table["method"]) == {"hr", "lr"}
+    hr = table[table.method == "hr"].set_index("n_distractors")["mAP"]
+    # no distractor: positives at ranks 1 and 3 once the junk d0 is dropped
+    assert hr[0] == pytest.approx((0.25 + 5 / 12) / 2)
+    # the distractor first: positives at ranks 2 and 4 -> ((0 + 1/3)/2 + (1/4 + 2/5)/2) / 2
+    assert hr[1] == pytest.approx((1 / 6 + 0.325) / 2)
+    assert pd.read_csv(tmp_path / "large.csv")["mAP"].tolist() == pytest.approx(
+        table["mAP"].tolist())
 
 
 def test_unknown_ids_in_the_ground_truth_are_an_error():

@@ -1,6 +1,7 @@
 """The whole DAG on a tiny config: every stage runs, tables have their columns, the
 report builds, lint passes, and a run killed mid-stage then resumed gives the same
 tables as a clean run."""
+import hashlib
 import json
 import os
 import re
@@ -133,6 +134,51 @@ def test_tables_have_the_documented_columns(clean_run):
     focal = pd.read_csv(clean_run / "tables/focal.csv")
     assert set(focal["variant"]) == {"r1", "r2", "r3", "adversarial_only", "distance_only"}
     assert focal.groupby("variant")["seed"].nunique().min() == 3
+
+
+# The tiny run's results, byte for byte, per kind of CPU: its precision and convolution
+# engine follow the CPU's flags (fsrstudy.compute), so one kind of CPU gives the same
+# bytes run after run, and another kind may differ in the last digits. Tables of measured
+# times are left out.
+DIGESTS = ROOT / "tests/tiny_digests.json"
+TIMED_TABLES = {"stage_cost.csv", "isr_cost.csv"}
+
+
+def result_digests(run: Path) -> dict:
+    files = [run / "manifest.csv", run / "ground_truth.json",
+             *sorted((run / "tables").glob("*.csv"))]
+    return {str(p.relative_to(run)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in files if p.name not in TIMED_TABLES}
+
+
+def this_cpu() -> str:
+    from fsrstudy.hardware import cpu_kind
+
+    model = re.search(r"^model name\s*:\s*(.+)$", Path("/proc/cpuinfo").read_text(), re.M)
+    return f"{cpu_kind()} {model.group(1).strip() if model else 'unknown'}"
+
+
+def test_tiny_results_are_byte_identical_to_the_recorded_ones(clean_run):
+    """Behaviour unchanged: a refactoring that changes any number of the tiny run fails
+    here. The digests are recorded per CPU model (FSRSTUDY_RECORD_DIGESTS=1 records this
+    machine's); the data stages' outputs (manifest, ground truth) are the same on every
+    CPU, so those are checked everywhere."""
+    digests = result_digests(clean_run)
+    recorded = json.loads(DIGESTS.read_text()) if DIGESTS.exists() else {}
+    if os.environ.get("FSRSTUDY_RECORD_DIGESTS"):
+        recorded[this_cpu()] = digests
+        DIGESTS.write_text(json.dumps(recorded, indent=1, sort_keys=True) + "\n")
+    assert recorded, f"no digests recorded in {DIGESTS}"
+    for cpu, theirs in recorded.items():
+        for name in ("manifest.csv", "ground_truth.json"):
+            assert digests[name] == theirs[name], f"{name} differs from {cpu}'s"
+    if this_cpu() not in recorded:
+        pytest.skip(f"no digests recorded for this CPU ({this_cpu()}); recorded: "
+                    f"{sorted(recorded)}; FSRSTUDY_RECORD_DIGESTS=1 records them")
+    ours = recorded[this_cpu()]
+    changed = sorted(n for n in ours.keys() | digests.keys()
+                     if ours.get(n) != digests.get(n))
+    assert not changed, f"these results changed: {changed}"
 
 
 def test_report_and_single_figure_rebuild(clean_run):

@@ -6,24 +6,19 @@ into an (N, D) float32 memory-mapped array, per backbone. Unreadable images get 
 row (they then match nothing) and are listed by name.
 
 On a cluster the work is scattered: shard k of K describes the k-th of K equal slices of
-the fetched distractors (in list order) into its own arrays, and `gather` copies the
-shards, in order, into the one memmap per backbone that the large-scale search reads.
-The result equals one job's, row for row.
+the fetched distractors (in list order) into its own arrays, and the gathering stage
+copies the shards, in order, into the one memmap per backbone that the large-scale
+search reads (stages/applications.py). The result equals one job's, row for row.
 """
 from __future__ import annotations
 
-import argparse
 import contextlib
-import json
-import time
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
-import torch
 
-from . import backbones, compute, degrade, features, images, storage
-from .atomic import atomic_path, save_csv, save_json
+from . import compute, degrade, features, images
+from .atomic import atomic_path
 
 
 def listed_files(list_file, images_dir, limit: int | None = None) -> list[Path]:
@@ -50,9 +45,10 @@ def hr_batch(files, size: int) -> tuple[np.ndarray, list[dict]]:
 
 
 def extract(files, out_paths: dict, model, names: dict, *, size: int, batch_size: int,
-            plan: compute.Plan, bad_csv) -> int:
+            plan: compute.Plan) -> list[dict]:
     """Write one (N, D) float32 memmap per backbone (`out_paths`: backbone -> path;
-    `names`: the model's output -> backbone); rows of unreadable files are zero."""
+    `names`: the model's output -> backbone), streamed, since N may be a million; rows
+    of unreadable files are zero, and one (file, reason) dict per such file is returned."""
     n, arrays, bad_rows = len(files), {}, []
     with contextlib.ExitStack() as stack:
         for start in range(0, n, batch_size):
@@ -72,77 +68,4 @@ def extract(files, out_paths: dict, model, names: dict, *, size: int, batch_size
         for array in arrays.values():
             array.flush()
         arrays.clear()  # release the memmaps before the atomic rename
-    save_csv(bad_csv, pd.DataFrame(bad_rows, columns=["file", "reason"]))
-    return n
-
-
-def feature_path(features_dir, backbone: str) -> Path:
-    return storage.distractor_feature_path(features_dir, backbone)
-
-
-def extract_features(list_file, images_dir, features_dir, bad_csv, *, input_size: int,
-                     source: str, poolings, gem_p: float, batch_size: int, device: str,
-                     precision: str, engine: str = "auto", limit: int | None = None,
-                     shard: int = 0, shards: int = 1, shard_dir=None) -> dict:
-    """HR descriptors of the fetched distractors, one memmap per backbone: all of them
-    into features_dir, or (shard_dir given) shard `shard` of `shards` into shard_dir."""
-    files = listed_files(list_file, images_dir, limit)
-    if not files:
-        raise FileNotFoundError(f"no distractor image of {list_file} under {images_dir}")
-    part = files[storage.shard_slice(len(files), shard, shards, align=batch_size,
-                                     option="distractors.shards")]
-    plan = compute.plan(device, precision, engine)
-    model, names = backbones.build_named(source, poolings, gem_p)
-    out_paths = {b: feature_path(shard_dir or features_dir, b) for b in names.values()}
-    n = extract(part, out_paths, model, names, size=input_size, batch_size=batch_size,
-                plan=plan, bad_csv=bad_csv)
-    return {"images": n, "shard": shard, "shards": shards, **plan.as_dict(),
-            "files": {b: str(p) for b, p in out_paths.items()}}
-
-
-def gather(shard_dirs, backbone_names: list[str], features_dir, bad_csvs, bad_csv) -> dict:
-    """Copy the shards' arrays, in order, into one (N, D) memmap per backbone, and their
-    lists of unreadable images into one; returns rows per backbone."""
-    rows = {}
-    for backbone in backbone_names:
-        parts = [storage.load(feature_path(d, backbone)) for d in shard_dirs]
-        dims = {p.shape[1] for p in parts}
-        if len(dims) != 1:
-            raise ValueError(f"{backbone}: shards of different widths {sorted(dims)}")
-        total = sum(len(p) for p in parts)
-        with atomic_path(feature_path(features_dir, backbone)) as tmp:
-            out = np.lib.format.open_memmap(tmp, mode="w+", dtype=np.float32,
-                                            shape=(total, dims.pop()))
-            start = 0
-            for part in parts:
-                out[start:start + len(part)] = part
-                start += len(part)
-            out.flush()
-            del out  # release the memmap before the atomic rename
-        rows[backbone] = total
-    bad = [pd.read_csv(p, dtype=str, keep_default_na=False) for p in bad_csvs]
-    save_csv(bad_csv, pd.concat(bad, ignore_index=True) if bad
-             else pd.DataFrame(columns=["file", "reason"]))
-    return rows
-
-
-def main(argv=None) -> None:
-    """One shard job of rule distractor_shard: its parameters as one JSON object (the
-    notebooks' convention), its arrays, unreadable images and meta.json into shard_dir."""
-    parser = argparse.ArgumentParser(description=main.__doc__.splitlines()[0])
-    parser.add_argument("--params", required=True, help="JSON: list_file, images_dir, "
-                        "input_size, extractor, shard, shards, shard_dir, bad_csv, threads")
-    values = json.loads(parser.parse_args(argv).params)
-    torch.set_num_threads(values["threads"])
-    start = time.perf_counter()
-    meta = extract_features(values["list_file"], values["images_dir"], None,
-                            values["bad_csv"], input_size=values["input_size"],
-                            **values["extractor"], shard=values["shard"],
-                            shards=values["shards"], shard_dir=values["shard_dir"])
-    meta["seconds"] = round(time.perf_counter() - start, 1)
-    save_json(Path(values["shard_dir"]) / "meta.json", meta)
-    print(json.dumps(meta))
-
-
-if __name__ == "__main__":
-    main()
+    return bad_rows

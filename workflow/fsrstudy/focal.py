@@ -13,7 +13,6 @@ import numpy as np
 import pandas as pd
 
 from . import analysis, manifest as mf, parallel, retrieval, storage, training
-from .atomic import save_csv
 
 VARIANTS = {
     "r1": {"focal_r": 1.0},
@@ -37,8 +36,8 @@ def _train(task):
     return training.train(x, y, cfg, "cpu")[0]
 
 
-def run(manifest: pd.DataFrame, ground_truth_json, features_dir, out_csv, *, backbone: str,
-        factors, base: training.FSRGANConfig, variants, seeds, device="cpu",
+def run(manifest: pd.DataFrame, ground_truth_json, features_dir, *, backbone: str, factors,
+        base: training.FSRGANConfig, variants, seeds, device="cpu",
         trained=None, workers: int = 1) -> pd.DataFrame:
     """Train every variant x seed; one row per (variant, seed, factor, protocol).
 
@@ -73,9 +72,7 @@ def run(manifest: pd.DataFrame, ground_truth_json, features_dir, out_csv, *, bac
             rows += [{"variant": variant, "seed": seed, "backbone": backbone, "factor": f,
                       **scores}
                      for scores in retrieval.held_out_scores(sr, hr, held_out, protocols)]
-    table = pd.DataFrame(rows, columns=COLUMNS)
-    save_csv(out_csv, table)
-    return table
+    return pd.DataFrame(rows, columns=COLUMNS)
 
 
 def summarise(table: pd.DataFrame) -> pd.DataFrame:

@@ -31,7 +31,6 @@ from . import (
     retrieval,
     storage,
 )
-from .atomic import save_csv
 
 COLUMNS = ["dataset", "protocol", "backbone", "method", "factor", "quality", "bits",
            "mAP", "n_queries"]
@@ -62,8 +61,8 @@ def client_images(hr: np.ndarray, factor: int, quality: int):
     return out, sent
 
 
-def run(manifest: pd.DataFrame, ground_truth_json, images_dir, features_dir, models_dir,
-        out_csv, *, factors, hr_qualities, lr_qualities, fsr_methods, isr_methods,
+def run(manifest: pd.DataFrame, ground_truth_json, images_dir, features_dir, models_dir, *,
+        factors, hr_qualities, lr_qualities, fsr_methods, isr_methods,
         extractor: dict, isr: dict | None = None, distill_methods=()) -> pd.DataFrame:
     """Every curve, protocol and backbone: one row per (method, factor, quality).
     `extractor`: the config's `features` section; `isr`: its `isr` section (device,
@@ -123,6 +122,4 @@ def run(manifest: pd.DataFrame, ground_truth_json, images_dir, features_dir, mod
                                  "backbone": backbone, "method": method, "factor": factor,
                                  "quality": quality, "bits": float(sent[at].mean() * 8),
                                  "mAP": scores["mAP"], "n_queries": scores["n_queries"]})
-    table = pd.DataFrame(rows, columns=COLUMNS)
-    save_csv(out_csv, table)
-    return table
+    return pd.DataFrame(rows, columns=COLUMNS)

@@ -13,7 +13,6 @@ import numpy as np
 import pandas as pd
 
 from . import evaluation, groundtruth, large_scale, storage
-from .atomic import save_csv
 
 HR = storage.HR
 PRECISION_KS = (1, 5, 10)
@@ -60,8 +59,8 @@ def metrics(queries: np.ndarray, database: np.ndarray, protocol) -> dict:
             **{f"mP@{k}": v for k, v in zip(PRECISION_KS, m_pk)}}
 
 
-def evaluate(manifest: pd.DataFrame, ground_truth_json, features_dir, retrieval_csv, *,
-             backbones_: list, factors, methods, protocol_names=None) -> pd.DataFrame:
+def evaluate(manifest: pd.DataFrame, ground_truth_json, features_dir, *, backbones_: list,
+             factors, methods, protocol_names=None) -> pd.DataFrame:
     """mAP and mP@k of every (method, factor) on every protocol: retrieval.csv."""
     rows = []
     for query_set, protocol in resolved(manifest, ground_truth_json, protocol_names):
@@ -74,9 +73,7 @@ def evaluate(manifest: pd.DataFrame, ground_truth_json, features_dir, retrieval_
                 rows.append({"dataset": query_set.dataset, "protocol": query_set.protocol,
                              "backbone": backbone, "method": method, "factor": factor,
                              **scores})
-    table = pd.DataFrame(rows, columns=RETRIEVAL_COLUMNS)
-    save_csv(retrieval_csv, table)
-    return table
+    return pd.DataFrame(rows, columns=RETRIEVAL_COLUMNS)
 
 
 # -- large scale ---------------------------------------------------------------------------
@@ -99,21 +96,22 @@ def train_only_pool(manifest: pd.DataFrame) -> np.ndarray:
     return np.where(manifest["split"].to_numpy() == "train")[0]
 
 
-def evaluate_large_scale(manifest: pd.DataFrame, ground_truth_json, features_dir, out_csv,
-                         *, backbones_: list, factors, methods, source: str,
+def evaluate_large_scale(manifest: pd.DataFrame, ground_truth_json, features_dir, *,
+                         backbones_: list, factors, methods, source: str,
                          sizes=None, protocol_names=None, external=None) -> pd.DataFrame:
     """mAP vs number of distractors, per method and factor.
 
-    source 'train_only': the manifest's train-only rows (their features at the method's
-    database resolution); 'external': `external[backbone]`, a memory-mapped (N, D) HR
-    feature array (e.g. revisitop1m); `matched` needs LR distractors and is skipped.
+    `external` None: the distractors are the manifest's train-only rows (their features
+    at the method's database resolution); else `external[backbone]`, a memory-mapped
+    (N, D) HR feature array (e.g. revisitop1m), which `matched`, needing LR distractors,
+    cannot use: it is skipped. `source` names the distractors in the table.
     """
     rows = []
     pool_rows = train_only_pool(manifest)
     for query_set, protocol in resolved(manifest, ground_truth_json, protocol_names):
         for backbone in backbones_:
             for method, factor in runs(methods, factors):
-                if source == "external":
+                if external is not None:
                     if method == MATCHED:
                         continue
                     distractors = storage.load(external[backbone])
@@ -131,9 +129,7 @@ def evaluate_large_scale(manifest: pd.DataFrame, ground_truth_json, features_dir
                     rows.append({"dataset": query_set.dataset, "protocol": query_set.protocol,
                                  "backbone": backbone, "method": method, "factor": factor,
                                  "distractors": source, **result})
-    table = pd.DataFrame(rows, columns=LARGE_SCALE_COLUMNS)
-    save_csv(out_csv, table)
-    return table
+    return pd.DataFrame(rows, columns=LARGE_SCALE_COLUMNS)
 
 
 def held_out_scores(sr: np.ndarray, hr: np.ndarray, measured: np.ndarray,

@@ -29,7 +29,6 @@ from . import (
     storage,
     training,
 )
-from .atomic import save_csv
 
 COLUMNS = ["method", "seed", "backbone", "factor", "dataset", "protocol", "mean_distance",
            "mAP", "n_queries"]
@@ -40,7 +39,7 @@ def _train_gan(task):
     return training.train(x, y, cfg, "cpu", factors=pair_factors)[0]
 
 
-def run(manifest: pd.DataFrame, ground_truth_json, features_dir, models_dir, out_csv, *,
+def run(manifest: pd.DataFrame, ground_truth_json, features_dir, models_dir, *,
         backbone: str, factors, methods: dict, seeds, run_seed: int,
         fsrgan_cfg: training.FSRGANConfig, ridge_options: dict,
         distill_cfg: distill.DistillConfig | None = None, extractor: dict | None = None,
@@ -82,7 +81,7 @@ def run(manifest: pd.DataFrame, ground_truth_json, features_dir, models_dir, out
                    for task in gan_tasks.values()]
     models.update(zip(gan_tasks, trained))
     batch_size = (extractor or {}).get("batch_size", 32)
-    return _measure(manifest, ground_truth_json, features_dir, out_csv, models, methods,
+    return _measure(manifest, ground_truth_json, features_dir, models, methods,
                     seeds, backbone, factors, hr, lr, device, batch_size)
 
 
@@ -93,7 +92,7 @@ def _load(models_dir, method, family, backbone, device):
     return feature_sr.load(path, device, backbone)
 
 
-def _measure(manifest, ground_truth_json, features_dir, out_csv, models, methods, seeds,
+def _measure(manifest, ground_truth_json, features_dir, models, methods, seeds,
              backbone, factors, hr, lr, device, batch_size) -> pd.DataFrame:
     held_out = mf.held_out_rows(manifest)
     fitted_on_database = set(mf.fitting_rows(manifest, "database").tolist())
@@ -111,9 +110,7 @@ def _measure(manifest, ground_truth_json, features_dir, out_csv, models, methods
                 rows += [{"method": method, "seed": seed, "backbone": backbone, "factor": f,
                           **scores}
                          for scores in retrieval.held_out_scores(sr, hr, measured, protocols)]
-    table = pd.DataFrame(rows, columns=COLUMNS)
-    save_csv(out_csv, table)
-    return table
+    return pd.DataFrame(rows, columns=COLUMNS)
 
 
 def _describe(model, family, features_dir, lr_feats, factor, held_out, device,

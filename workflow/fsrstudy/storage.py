@@ -10,10 +10,17 @@ Row order of every array = the manifest's row order (ids.txt beside them).
 The rules name their files with these functions too: no other module or rule spells
 an .npy or .pt name.
 A shard job writes the same layout for its rows into its own folder (shard_slice).
+
+Each function takes the folder as a path, or as a `Declared` folder: the folder and the
+files its rule declares there, which is how the workflow hands them to a stage. A name
+outside those files is then an error, so a stage cannot read a file that Snakemake does
+not know it depends on (it would not rerun the stage when that file changes).
 """
 from __future__ import annotations
 
 import hashlib
+import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -23,17 +30,65 @@ from .atomic import save_text
 HR = 1  # the factor of the high-resolution input: f1
 
 
+class UndeclaredFileError(LookupError):
+    """A stage named a file that its rule does not declare."""
+
+
+@dataclass(frozen=True)
+class Declared:
+    """A folder and the files a rule declares in it (inputs and outputs)."""
+    folder: Path
+    files: frozenset
+
+    @classmethod
+    def of(cls, folder, files) -> Declared:
+        return cls(Path(folder), frozenset(os.path.abspath(f) for f in files))
+
+    def check(self, path: Path) -> Path:
+        if os.path.abspath(path) not in self.files:
+            raise UndeclaredFileError(
+                f"{path} is not among the {len(self.files)} files that the stage's rule "
+                f"declares in {self.folder}: add it to the rule's input or output")
+        return path
+
+
+def folder(value) -> Path | Declared:
+    """A stage's folder parameter: a path, or (as the workflow passes it, in JSON) a
+    {"folder": ..., "files": [...]} object, which becomes a Declared folder."""
+    if isinstance(value, dict):
+        return Declared.of(value["folder"], value["files"])
+    return value if isinstance(value, Declared) else Path(value)
+
+
+def in_folder(where, *parts: str) -> Path:
+    """The file `parts` under a folder; under a Declared one, only a declared file."""
+    where = folder(where)
+    if isinstance(where, Declared):
+        return where.check(where.folder.joinpath(*parts))
+    return where.joinpath(*parts)
+
+
 def stack_path(images_dir, factor: int) -> Path:
-    return Path(images_dir) / f"f{factor}.npy"
+    return in_folder(images_dir, f"f{factor}.npy")
 
 
 def feature_path(features_dir, backbone: str, method: str, factor: int) -> Path:
-    return Path(features_dir) / backbone / f"{method}_f{factor}.npy"
+    return in_folder(features_dir, backbone, f"{method}_f{factor}.npy")
 
 
 def restored_path(images_dir, method: str, factor: int) -> Path:
     """The query images restored by an ISR method (SRCNN, VDSR) from factor `factor`."""
-    return Path(images_dir) / f"{method}_f{factor}.npy"
+    return in_folder(images_dir, f"{method}_f{factor}.npy")
+
+
+def ids_path(folder_) -> Path:
+    """The image ids of an image or feature folder, one per line, in row order."""
+    return in_folder(folder_, "ids.txt")
+
+
+def meta_path(folder_) -> Path:
+    """How a folder's arrays were computed (device, precision, seconds ...)."""
+    return in_folder(folder_, "meta.json")
 
 
 def distractor_feature_path(features_dir, backbone: str) -> Path:
@@ -43,7 +98,11 @@ def distractor_feature_path(features_dir, backbone: str) -> Path:
 
 def pool4_path(features_dir, factor: int) -> Path:
     """The pool4 maps of every image at one factor, which the distilled students read."""
-    return Path(features_dir) / "pool4" / f"lr_f{factor}.npy"
+    return in_folder(features_dir, "pool4", f"lr_f{factor}.npy")
+
+
+def pool4_meta_path(features_dir) -> Path:
+    return in_folder(features_dir, "pool4", "meta.json")
 
 
 def isr_model_name(method: str, factor: int) -> str:
@@ -53,7 +112,7 @@ def isr_model_name(method: str, factor: int) -> str:
 
 
 def isr_model_path(models_dir, method: str, factor: int) -> Path:
-    return Path(models_dir) / f"{isr_model_name(method, factor)}.pt"
+    return in_folder(models_dir, f"{isr_model_name(method, factor)}.pt")
 
 
 # a feature-SR model (FSR-GAN, ridge ...): one per method and backbone; the rules fill
@@ -62,7 +121,7 @@ FSR_MODEL = "{method}_{backbone}.pt"
 
 
 def fsr_model_path(models_dir, method: str, backbone: str) -> Path:
-    return Path(models_dir) / FSR_MODEL.format(method=method, backbone=backbone)
+    return in_folder(models_dir, FSR_MODEL.format(method=method, backbone=backbone))
 
 
 def sha256_of(path) -> str:

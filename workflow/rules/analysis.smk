@@ -35,7 +35,7 @@ rule analysis:
         values=lambda wc, input, output: as_param(
             {
                 "manifest_csv": input.manifest,
-                "features_dir": f"{OUT}/features",
+                "features_dir": declared(f"{OUT}/features", input, output),
                 "distance_csv": output.distance,
                 "per_image_csv": output.per_image,
                 "backbones": BACKBONES,
@@ -77,8 +77,8 @@ rule seed_spread:
             {
                 "manifest_csv": input.manifest,
                 "ground_truth_json": input.ground_truth,
-                "features_dir": f"{OUT}/features",
-                "models_dir": f"{OUT}/models",
+                "features_dir": declared(f"{OUT}/features", input, output),
+                "models_dir": declared(f"{OUT}/models", input, output),
                 "out_csv": output.table,
                 "backbone": SPREAD_BACKBONE,
                 "factors": FACTORS,
@@ -120,7 +120,7 @@ rule retrieval:
         values=lambda wc, input, output: as_param(
             {
                 "manifest_csv": input.manifest,
-                "features_dir": f"{OUT}/features",
+                "features_dir": declared(f"{OUT}/features", input, output),
                 "retrieval_csv": output.retrieval,
                 "ground_truth_json": input.ground_truth,
                 "backbones": BACKBONES,

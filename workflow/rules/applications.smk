@@ -10,7 +10,7 @@ rule distractor_shard:
     output:
         features=[str(_storage.distractor_feature_path(DISTRACTOR_SHARD_DIR, b)) for b in BACKBONES],
         bad=f"{DISTRACTOR_SHARD_DIR}/bad_images.csv",
-        meta=f"{DISTRACTOR_SHARD_DIR}/meta.json",
+        meta=str(_storage.meta_path(DISTRACTOR_SHARD_DIR)),
     log:
         f"{OUT}/logs/11_distractor_shard_{{shard}}.log",
     benchmark:
@@ -25,13 +25,13 @@ rule distractor_shard:
         runtime=720,
     params:
         python=PYTHON,
-        values=lambda wc, output, threads: as_param(
+        values=lambda wc, input, output, threads: as_param(
             {
                 "list_file": str(_fetch.layout(DATA, "revisitop1m")["lists"][0]),
                 "images_dir": str(_fetch.layout(DATA, "revisitop1m")["images"]),
                 "shard": int(wc.shard),
                 "shards": DISTRACTOR_SHARDS,
-                "shard_dir": os.path.dirname(output.meta),
+                "shard_dir": declared(os.path.dirname(output.meta), input, output),
                 "bad_csv": output.bad,
                 "input_size": config["degrade"]["input_size"],
                 "extractor": EXTRACTOR,
@@ -40,7 +40,7 @@ rule distractor_shard:
         ),
     shell:
         "PYTHONPATH=workflow${{PYTHONPATH:+:$PYTHONPATH}} {params.python} -m "
-        "fsrstudy.distractors --params {params.values} > {log} 2>&1"
+        "fsrstudy.stages.applications --params {params.values} > {log} 2>&1"
 
 
 rule distractor_features:
@@ -71,7 +71,7 @@ rule distractor_features:
                 "shard_metas": list(input.meta),
                 "shard_bad_csvs": list(input.bad),
                 "backbones": BACKBONES,
-                "features_dir": f"{OUT}/features",
+                "features_dir": declared(f"{OUT}/features", input, output),
                 "bad_csv": output.bad,
             }
         ),
@@ -106,7 +106,7 @@ rule large_scale:
             {
                 "manifest_csv": input.manifest,
                 "ground_truth_json": input.ground_truth,
-                "features_dir": f"{OUT}/features",
+                "features_dir": declared(f"{OUT}/features", input, output),
                 "out_csv": output.table,
                 "backbones": BACKBONES,
                 "factors": FACTORS,
@@ -148,9 +148,9 @@ rule lowbitrate:
             {
                 "manifest_csv": input.manifest,
                 "ground_truth_json": input.ground_truth,
-                "images_dir": f"{OUT}/images",
-                "features_dir": f"{OUT}/features",
-                "models_dir": MODELS,
+                "images_dir": declared(f"{OUT}/images", input, output),
+                "features_dir": declared(f"{OUT}/features", input, output),
+                "models_dir": declared(MODELS, input, output),
                 "out_csv": output.table,
                 "factors": FACTORS,
                 "hr_qualities": config["lowbitrate"]["hr_qualities"],
@@ -195,7 +195,7 @@ rule focal:
             {
                 "manifest_csv": input.manifest,
                 "ground_truth_json": input.ground_truth,
-                "features_dir": f"{OUT}/features",
+                "features_dir": declared(f"{OUT}/features", input, output),
                 "out_csv": output.table,
                 "backbone": FOCAL_BACKBONE,
                 "factors": FACTORS,

@@ -205,6 +205,15 @@ def figure_table(wildcards):
     return f"{OUT}/tables/{FIGURES[wildcards.name].table}"
 
 
+def declared(folder, *named):
+    """A folder as a rule hands it to its stage: the folder and the rule's files in it
+    (of `named`: its input and output), read by fsrstudy.storage as a Declared folder,
+    in which the stage can name no other file."""
+    root = os.path.join(os.path.abspath(folder), "")
+    files = {f for group in named for f in group if os.path.abspath(f).startswith(root)}
+    return {"folder": str(folder), "files": sorted(files)}
+
+
 def as_param(values):
     """Stage parameters as one shell-quoted JSON argument for the notebook runner."""
     return shlex.quote(json.dumps(values))

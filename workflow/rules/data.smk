@@ -103,7 +103,7 @@ rule degrade:
         manifest=rules.prepare.output.manifest,
     output:
         stacks=[str(_storage.stack_path(f"{OUT}/images", f)) for f in ALL_FACTORS],
-        ids=f"{OUT}/images/ids.txt",
+        ids=str(_storage.ids_path(f"{OUT}/images")),
         html=report(notebook_html("02_degrade"), category="Executed notebooks"),
     log:
         notebook=notebook_log("02_degrade"),
@@ -118,10 +118,10 @@ rule degrade:
         runtime=240,
     params:
         python=PYTHON,
-        values=lambda wc, input: as_param(
+        values=lambda wc, input, output: as_param(
             {
                 "manifest_csv": input.manifest,
-                "images_dir": f"{OUT}/images",
+                "images_dir": declared(f"{OUT}/images", input, output),
                 "input_size": config["degrade"]["input_size"],
                 "factors": FACTORS,
             }

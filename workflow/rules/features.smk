@@ -9,8 +9,8 @@ rule feature_shard:
     output:
         features=feature_files(["hr"], [1], FEATURE_SHARD_DIR)
         + feature_files(["lr"], FACTORS, FEATURE_SHARD_DIR),
-        ids=f"{FEATURE_SHARD_DIR}/ids.txt",
-        meta=f"{FEATURE_SHARD_DIR}/meta.json",
+        ids=str(_storage.ids_path(FEATURE_SHARD_DIR)),
+        meta=str(_storage.meta_path(FEATURE_SHARD_DIR)),
     log:
         f"{OUT}/logs/03_feature_shard_{{shard}}.log",
     benchmark:
@@ -25,10 +25,10 @@ rule feature_shard:
         runtime=480,
     params:
         python=PYTHON,
-        values=lambda wc, output, threads: as_param(
+        values=lambda wc, input, output, threads: as_param(
             {
-                "images_dir": f"{OUT}/images",
-                "shard_dir": os.path.dirname(output.meta),
+                "images_dir": declared(f"{OUT}/images", input, output),
+                "shard_dir": declared(os.path.dirname(output.meta), input, output),
                 "factors": FACTORS,
                 "extractor": EXTRACTOR,
                 "shard": int(wc.shard),
@@ -59,8 +59,8 @@ rule features:
     output:
         hr=feature_files(["hr"], [1]),
         lr=feature_files(["lr"], FACTORS),
-        meta=f"{OUT}/features/meta.json",
-        ids=f"{OUT}/features/ids.txt",
+        meta=str(_storage.meta_path(f"{OUT}/features")),
+        ids=str(_storage.ids_path(f"{OUT}/features")),
         html=report(notebook_html("03_features"), category="Executed notebooks"),
     log:
         notebook=notebook_log("03_features"),
@@ -76,10 +76,10 @@ rule features:
         runtime=480,
     params:
         python=PYTHON,
-        values=lambda wc, input, threads: as_param(
+        values=lambda wc, input, output, threads: as_param(
             {
-                "images_dir": f"{OUT}/images",
-                "features_dir": f"{OUT}/features",
+                "images_dir": declared(f"{OUT}/images", input, output),
+                "features_dir": declared(f"{OUT}/features", input, output),
                 "factors": FACTORS,
                 "threads": threads,
                 "extractor": EXTRACTOR,
@@ -98,7 +98,7 @@ rule pool4_maps:
         stacks=rules.degrade.output.stacks,
     output:
         maps=[str(_storage.pool4_path(f"{OUT}/features", f)) for f in FACTORS],
-        meta=f"{OUT}/features/pool4/meta.json",
+        meta=str(_storage.pool4_meta_path(f"{OUT}/features")),
         html=report(notebook_html("03_pool4_maps"), category="Executed notebooks"),
     log:
         notebook=notebook_log("03_pool4_maps"),
@@ -113,10 +113,10 @@ rule pool4_maps:
         runtime=480,
     params:
         python=PYTHON,
-        values=lambda wc, threads: as_param(
+        values=lambda wc, input, output, threads: as_param(
             {
-                "images_dir": f"{OUT}/images",
-                "features_dir": f"{OUT}/features",
+                "images_dir": declared(f"{OUT}/images", input, output),
+                "features_dir": declared(f"{OUT}/features", input, output),
                 "factors": FACTORS,
                 "extractor": EXTRACTOR,
                 "threads": threads,

@@ -33,8 +33,8 @@ rule isr_train:
         values=lambda wc, input, output, threads: as_param(
             {
                 "manifest_csv": input.manifest,
-                "images_dir": f"{OUT}/images",
-                "models_dir": f"{OUT}/models",
+                "images_dir": declared(f"{OUT}/images", input, output),
+                "models_dir": declared(f"{OUT}/models", input, output),
                 "loss_csv": output.loss,
                 "cost_csv": output.cost,
                 "factors": FACTORS,
@@ -81,8 +81,8 @@ rule isr_restore:
         values=lambda wc, input, output, threads: as_param(
             {
                 "manifest_csv": input.manifest,
-                "images_dir": f"{OUT}/images",
-                "models_dir": MODELS,
+                "images_dir": declared(f"{OUT}/images", input, output),
+                "models_dir": declared(MODELS, input, output),
                 "quality_csv": output.quality,
                 "factors": FACTORS,
                 "methods": ISR_METHODS,
@@ -117,11 +117,11 @@ rule isr_features:
         runtime=240,
     params:
         python=PYTHON,
-        values=lambda wc, input, threads: as_param(
+        values=lambda wc, input, output, threads: as_param(
             {
                 "manifest_csv": input.manifest,
-                "images_dir": f"{OUT}/images",
-                "features_dir": f"{OUT}/features",
+                "images_dir": declared(f"{OUT}/images", input, output),
+                "features_dir": declared(f"{OUT}/features", input, output),
                 "factors": FACTORS,
                 "methods": ISR_METHODS,
                 "threads": threads,

@@ -31,8 +31,8 @@ rule train_fsrgan:
         values=lambda wc, input, output, threads: as_param(
             {
                 "manifest_csv": input.manifest,
-                "features_dir": f"{OUT}/features",
-                "models_dir": f"{OUT}/models",
+                "features_dir": declared(f"{OUT}/features", input, output),
+                "models_dir": declared(f"{OUT}/models", input, output),
                 "loss_csv": output.loss,
                 "backbones": BACKBONES,
                 "factors": FACTORS,
@@ -75,8 +75,8 @@ rule fit_ridge:
         values=lambda wc, input, output, threads: as_param(
             {
                 "manifest_csv": input.manifest,
-                "features_dir": f"{OUT}/features",
-                "models_dir": f"{OUT}/models",
+                "features_dir": declared(f"{OUT}/features", input, output),
+                "models_dir": declared(f"{OUT}/models", input, output),
                 "validation_csv": output.validation,
                 "backbones": BACKBONES,
                 "factors": FACTORS,
@@ -111,10 +111,10 @@ rule apply_fsrgan:
         runtime=60,
     params:
         python=PYTHON,
-        values=as_param(
+        values=lambda wc, input, output: as_param(
             {
-                "features_dir": f"{OUT}/features",
-                "models_dir": MODELS,
+                "features_dir": declared(f"{OUT}/features", input, output),
+                "models_dir": declared(MODELS, input, output),
                 "backbones": BACKBONES,
                 "factors": FACTORS,
                 "methods": FSR_METHODS,
@@ -153,8 +153,8 @@ rule train_distill:
         values=lambda wc, input, output, threads: as_param(
             {
                 "manifest_csv": input.manifest,
-                "features_dir": f"{OUT}/features",
-                "models_dir": f"{OUT}/models",
+                "features_dir": declared(f"{OUT}/features", input, output),
+                "models_dir": declared(f"{OUT}/models", input, output),
                 "loss_csv": output.loss,
                 "backbones": BACKBONES,
                 "factors": FACTORS,
@@ -192,11 +192,11 @@ rule apply_distill:
         runtime=120,
     params:
         python=PYTHON,
-        values=lambda wc, input, threads: as_param(
+        values=lambda wc, input, output, threads: as_param(
             {
                 "manifest_csv": input.manifest,
-                "features_dir": f"{OUT}/features",
-                "models_dir": MODELS,
+                "features_dir": declared(f"{OUT}/features", input, output),
+                "models_dir": declared(MODELS, input, output),
                 "backbones": BACKBONES,
                 "factors": FACTORS,
                 "methods": DISTILL_METHODS,

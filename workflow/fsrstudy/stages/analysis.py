@@ -1,10 +1,13 @@
-"""Stage of workflow/rules/analysis.smk: how far each method's features are from the HR
-ones (the retrieval and seed-spread stages live in `retrieval` and `seed_spread`)."""
+"""Stages of workflow/rules/analysis.smk: how far each method's features are from the HR
+ones, retrieval with every method's queries, and the spread over seeds of every fitted
+method. Files in, files out: the domain modules (analysis, retrieval, seed_spread) return
+data. The distance and retrieval stages import no torch (their notebooks start in about
+half the time); the seed spread imports it when it runs."""
 from __future__ import annotations
 
 import pandas as pd
 
-from .. import analysis, fsr_names, manifest as mf, storage
+from .. import analysis, fsr_names, manifest as mf, retrieval, storage
 from ..atomic import save_csv
 
 HR = storage.HR  # the factor of the HR input
@@ -37,4 +40,38 @@ def analyse_distances(manifest_csv, features_dir, distance_csv, per_image_csv, *
     table = analysis.summarise(per_image)
     save_csv(per_image_csv, per_image)
     save_csv(distance_csv, table)
+    return table
+
+
+def evaluate_retrieval(manifest_csv, ground_truth_json, features_dir, retrieval_csv, *,
+                       backbones_: list, factors, methods, protocols=None) -> pd.DataFrame:
+    """mAP and mP@k of every method, factor and protocol: tables/retrieval.csv."""
+    table = retrieval.evaluate(mf.read(manifest_csv), ground_truth_json, features_dir,
+                               backbones_=backbones_, factors=factors, methods=methods,
+                               protocol_names=protocols)
+    save_csv(retrieval_csv, table)
+    return table
+
+
+def spread_over_seeds(manifest_csv, ground_truth_json, features_dir, models_dir, out_csv, *,
+                      backbone: str, factors, methods: dict, seeds, run_seed: int,
+                      fsrgan: dict, ridge: dict, distill: dict, extractor: dict,
+                      workers: int = 1) -> pd.DataFrame:
+    """Every fitted method (`methods`: {method: [family, training data]}) fitted again
+    per seed with the config's settings (`fsrgan`, `ridge`, `distill`: its sections;
+    `extractor`: its features section): tables/seed_spread.csv."""
+    # torch only here: the distance and retrieval stages start without it
+    from .. import compute, distill as distill_, seed_spread, training
+
+    gan = {k: v for k, v in fsrgan.items() if k not in ("device", "training_data")}
+    student = {k: v for k, v in distill.items() if k in ("epochs", "batch_size", "lr")}
+    table = seed_spread.run(
+        mf.read(manifest_csv), ground_truth_json, features_dir, models_dir,
+        backbone=backbone, factors=factors,
+        methods={m: tuple(fit) for m, fit in methods.items()}, seeds=seeds,
+        run_seed=run_seed, fsrgan_cfg=training.FSRGANConfig(**gan),
+        ridge_options={k: ridge[k] for k in ("alphas", "validation_fraction")},
+        distill_cfg=distill_.DistillConfig(**student), extractor=extractor,
+        device=compute.pick_device(fsrgan.get("device", "auto")), workers=workers)
+    save_csv(out_csv, table)
     return table

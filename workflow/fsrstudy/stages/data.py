@@ -3,7 +3,6 @@ degrade (the HR input and its low-resolution copies)."""
 from __future__ import annotations
 
 import contextlib
-from pathlib import Path
 
 import numpy as np
 
@@ -34,7 +33,6 @@ def prepare(datasets, data_dir, manifest_csv, bad_csv, ground_truth_json, *, see
 def degrade_images(manifest_csv, images_dir, *, input_size: int, factors) -> dict:
     """Write the HR input stack (f1) and one LR stack per factor, all (N, S, S, 3)."""
     manifest = mf.read(manifest_csv)
-    images_dir = Path(images_dir)
     n, shape = len(manifest), (len(manifest), input_size, input_size, 3)
     all_factors = [HR] + [f for f in factors if f != HR]
     with contextlib.ExitStack() as stack:
@@ -53,6 +51,6 @@ def degrade_images(manifest_csv, images_dir, *, input_size: int, factors) -> dic
         for array in outs.values():
             array.flush()
         del outs
-    storage.write_ids(images_dir / "ids.txt", manifest["image_id"])
+    storage.write_ids(storage.ids_path(images_dir), manifest["image_id"])
     return {"n_images": n, "input_size": input_size,
             "low_sizes": {f: degrade.low_size(input_size, f) for f in all_factors}}

@@ -10,7 +10,6 @@ import argparse
 import json
 import platform
 import time
-from pathlib import Path
 
 import numpy as np
 import torch
@@ -28,7 +27,7 @@ def extract_features(images_dir, features_dir, *, factors, source: str, poolings
                      shards: int = 1) -> dict:
     """HR ('hr_f1') and LR ('lr_f<k>') descriptors of every image, per backbone; with
     `shards` > 1, of the rows of shard `shard` only (features_dir: the shard's folder)."""
-    ids = storage.read_ids(Path(images_dir) / "ids.txt")
+    ids = storage.read_ids(storage.ids_path(images_dir))
     rows = storage.shard_slice(len(ids), shard, shards, align=batch_size,
                                option="features.shards")
     ids = ids[rows]
@@ -43,7 +42,7 @@ def extract_features(images_dir, features_dir, *, factors, source: str, poolings
         method = "hr" if f == HR else "lr"
         for pooling, array in out.items():
             save_npy(storage.feature_path(features_dir, names[pooling], method, f), array)
-    storage.write_ids(Path(features_dir) / "ids.txt", ids)
+    storage.write_ids(storage.ids_path(features_dir), ids)
     seconds = sum(timings.values())
     meta = {"source": source, "backbones": list(names.values()), **plan.as_dict(),
             "batch_size": batch_size, "n_images": len(ids), "shard": shard, "shards": shards,
@@ -52,15 +51,15 @@ def extract_features(images_dir, features_dir, *, factors, source: str, poolings
             "torch": torch.__version__, "threads": torch.get_num_threads(),
             "cpu": platform.processor() or platform.machine(),
             "gpu": torch.cuda.get_device_name(0) if plan.device.startswith("cuda") else None}
-    save_json(Path(features_dir) / "meta.json", meta)
+    save_json(storage.meta_path(features_dir), meta)
     return meta
 
 
 def gather_features(shard_dirs, features_dir, images_ids) -> dict:
     """The shard jobs' descriptors, concatenated in shard order into the files one job
     writes; their ids must be the images' ids (`images_ids`: images/ids.txt), in order."""
-    metas = [json.loads((Path(d) / "meta.json").read_text()) for d in shard_dirs]
-    ids = np.concatenate([storage.read_ids(Path(d) / "ids.txt") for d in shard_dirs])
+    metas = [json.loads(storage.meta_path(d).read_text()) for d in shard_dirs]
+    ids = np.concatenate([storage.read_ids(storage.ids_path(d)) for d in shard_dirs])
     expected = storage.read_ids(images_ids)
     if not np.array_equal(ids, expected):
         raise ValueError(f"the shards in {[str(d) for d in shard_dirs]} hold {len(ids)} rows "
@@ -72,7 +71,7 @@ def gather_features(shard_dirs, features_dir, images_ids) -> dict:
             parts = [storage.load_features(d, backbone, method, f) for d in shard_dirs]
             save_npy(storage.feature_path(features_dir, backbone, method, f),
                      np.concatenate(parts))
-    storage.write_ids(Path(features_dir) / "ids.txt", ids)
+    storage.write_ids(storage.ids_path(features_dir), ids)
     timings = {key: round(sum(m["seconds_per_factor"][key] for m in metas), 2)
                for key in metas[0]["seconds_per_factor"]}
     meta = {**metas[0], "n_images": len(ids), "shard": None, "shards": len(metas),
@@ -80,7 +79,7 @@ def gather_features(shard_dirs, features_dir, images_ids) -> dict:
             "images_per_second": round(len(ids) * len(timings) / sum(timings.values()), 2),
             "shard_jobs": [{k: m[k] for k in ("shard", "n_images", "images_per_second",
                                                "device", "cpu", "gpu")} for m in metas]}
-    save_json(Path(features_dir) / "meta.json", meta)
+    save_json(storage.meta_path(features_dir), meta)
     return meta
 
 
@@ -119,7 +118,7 @@ def distill_maps(images_dir, features_dir, *, factors, source: str, poolings,
         timings[f"f{f}"] = round(time.perf_counter() - start, 2)
     meta = {**plan.as_dict(), "source": source, "batch_size": batch_size,
             "seconds_per_factor": timings, "threads": torch.get_num_threads()}
-    save_json(storage.pool4_path(features_dir, factors[0]).with_name("meta.json"), meta)
+    save_json(storage.pool4_meta_path(features_dir), meta)
     return meta
 
 
