@@ -29,7 +29,7 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "workflow"))
 
-from fsrstudy import backbones, compute, features, isr_training, training  # noqa: E402
+from fsrstudy.models import backbones, compute, features, isr_training, training  # noqa: E402
 
 
 def write_jpegs(folder: Path, count: int, size: int = 224) -> list[Path]:

@@ -26,7 +26,7 @@ threads = 2
 
 # %%
 import torch
-from fsrstudy.distill import DistillConfig
+from fsrstudy.models.distill import DistillConfig
 from fsrstudy.stages import train as train_stage
 
 torch.set_num_threads(threads)

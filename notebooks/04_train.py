@@ -25,7 +25,8 @@ threads = 2
 
 # %%
 import torch
-from fsrstudy import figures, training
+from fsrstudy.models import training
+from fsrstudy.report import figures
 from fsrstudy.stages import train as train_stage
 
 torch.set_num_threads(threads)

@@ -27,7 +27,7 @@ threads = 2
 
 # %%
 import torch
-from fsrstudy import figures
+from fsrstudy.report import figures
 from fsrstudy.stages import isr as isr_stage
 
 torch.set_num_threads(threads)

@@ -17,7 +17,7 @@ threads = 2
 
 # %%
 import torch
-from fsrstudy import figures, style
+from fsrstudy.report import figures, style
 from fsrstudy.stages import isr as isr_stage
 
 torch.set_num_threads(threads)

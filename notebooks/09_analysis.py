@@ -17,7 +17,7 @@ methods = ["lr", "fsrgan"]
 seed = 0
 
 # %%
-from fsrstudy import figures
+from fsrstudy.report import figures
 from fsrstudy.stages import analysis as analysis_stage
 
 table = analysis_stage.analyse_distances(manifest_csv, features_dir, distance_csv, per_image_csv,

@@ -30,7 +30,7 @@ threads = 2
 
 # %%
 import torch
-from fsrstudy import seed_spread
+from fsrstudy.evaluation import seed_spread
 from fsrstudy.stages import analysis
 
 torch.set_num_threads(threads)

@@ -31,7 +31,8 @@ seed_spread_csv = None
 
 # %%
 import pandas as pd
-from fsrstudy import comparison, figures, style
+from fsrstudy.evaluation import comparison
+from fsrstudy.report import figures, style
 from fsrstudy.stages import analysis
 
 table = analysis.evaluate_retrieval(manifest_csv, ground_truth_json, features_dir,

@@ -5,7 +5,7 @@
 # range of n. Distractors: `train_only` (default run: the images of groups never used
 # as queries, i.e. the train-only rows, at the method's database resolution) or
 # `revisitop1m` (HR features, memory-mapped). Exact: a distractor changes AP only by the
-# positives it outranks, counted in one pass over shards (`fsrstudy.large_scale`);
+# positives it outranks, counted in one pass over shards (`fsrstudy.evaluation.large_scale`);
 # mP@k from the same ranks. `matched` needs LR distractors, so it is left out with
 # revisitop1m.
 
@@ -22,7 +22,7 @@ sizes = None
 protocols = None
 
 # %%
-from fsrstudy import figures
+from fsrstudy.report import figures
 from fsrstudy.stages import applications
 
 table = applications.large_scale(manifest_csv, ground_truth_json, features_dir, out_csv,

@@ -29,7 +29,7 @@ threads = 2
 
 # %%
 import torch
-from fsrstudy import figures
+from fsrstudy.report import figures
 from fsrstudy.stages import applications
 
 torch.set_num_threads(threads)

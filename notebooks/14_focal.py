@@ -24,7 +24,8 @@ threads = 2
 
 # %%
 import torch
-from fsrstudy import figures, focal
+from fsrstudy.evaluation import focal
+from fsrstudy.report import figures
 from fsrstudy.stages import applications
 
 torch.set_num_threads(threads)

@@ -19,7 +19,10 @@ from pathlib import Path
 import numpy as np
 import torch
 import yaml
-from fsrstudy import manifest as mf, retrieval, storage, training
+from fsrstudy import storage
+from fsrstudy.data import manifest as mf
+from fsrstudy.evaluation import retrieval
+from fsrstudy.models import training
 
 MODES = ("mixed", "conditioned", "per_factor")
 

@@ -41,7 +41,7 @@ def main(run: Path) -> None:
     print(markdown(retrieval.pivot_table(index=["protocol", "n_queries", "backbone",
                                                 "method"], columns="factor", values="mAP")))
     print("\n## share of matched (mAP / matched mAP)\n")
-    from fsrstudy import comparison
+    from fsrstudy.evaluation import comparison
     shares = comparison.against_matched(retrieval)
     print(markdown(shares.pivot_table(index=["protocol", "backbone", "method"],
                                       columns="factor", values="of_matched")))

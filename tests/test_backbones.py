@@ -6,7 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
-from fsrstudy import backbones, compute, evaluation, features, storage
+from fsrstudy import storage
+from fsrstudy.evaluation import scoring
+from fsrstudy.models import backbones, compute, features
 from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -55,7 +57,7 @@ def _own_photo_accuracy(model, queries, database):
     plan = compute.plan("cpu", "auto")  # this CPU's own choice of precision and engine
     q = features.extract(model, queries, 8, plan)["mac"]
     d = features.extract(model, database, 8, plan)["mac"]
-    top1 = evaluation.rank(q, d)[:, 0]
+    top1 = scoring.rank(q, d)[:, 0]
     return float((top1 == np.arange(len(q))).mean())
 
 

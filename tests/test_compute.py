@@ -3,7 +3,8 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
-from fsrstudy import backbones, compute, features, hardware, isr, isr_training
+from fsrstudy import hardware
+from fsrstudy.models import backbones, compute, features, isr, isr_training
 
 CPU = torch.device("cpu")
 

@@ -41,7 +41,7 @@ def test_bad_choice_is_rejected():
 def test_training_code_takes_its_defaults_from_the_schema(monkeypatch):
     from dataclasses import asdict
 
-    from fsrstudy import isr_training, training
+    from fsrstudy.models import isr_training, training
 
     # an FSR-GAN trained with no option set is the schema's FSR-GAN
     schema = config.schema_defaults("fsrgan")

@@ -1,6 +1,6 @@
 """The stage-cost table is read from Snakemake's own benchmark files."""
 import pandas as pd
-from fsrstudy import costs
+from fsrstudy.report import costs
 
 BENCHMARK = ("s\th:m:s\tmax_rss\tmax_vms\tmax_uss\tmax_pss\tio_in\tio_out\tmean_load\tcpu_time\n"
              "{s}\t0:00:13\t{rss}\t4427.66\t536.65\t679.62\t8.18\t1.12\t86.58\t{cpu}\n")

@@ -2,7 +2,7 @@
 import pickle
 
 import pytest
-from fsrstudy import datasets
+from fsrstudy.data import datasets
 
 
 def _revisited(tmp_path, entry=None):

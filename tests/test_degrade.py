@@ -1,7 +1,7 @@
 """Low-resolution copies: sizes from the area factor, information lost as it grows."""
 import numpy as np
 import pytest
-from fsrstudy import degrade
+from fsrstudy.data import degrade
 from PIL import Image
 
 

@@ -4,7 +4,8 @@ taken, it learns, and every way of running it gives the same descriptors."""
 import numpy as np
 import pytest
 import torch
-from fsrstudy import backbones, compute, distill, storage, training
+from fsrstudy import storage
+from fsrstudy.models import backbones, compute, distill, training
 
 FP32_CPU = compute.Plan("cpu", "fp32", "default", "test", "test")
 

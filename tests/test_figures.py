@@ -4,7 +4,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.colors as mcolors  # noqa: E402
 import pandas as pd  # noqa: E402
-from fsrstudy import figures, style  # noqa: E402
+from fsrstudy.report import figures, style
 
 METHODS = ["lr", "fsrgan", "fsrgan_db", "ridge", "srcnn", "new_method"]
 
@@ -86,7 +86,7 @@ def test_focal_figure_sets_a_diverged_run_apart():
 
 
 def test_front_page_states_findings_read_from_the_tables(tmp_path):
-    from fsrstudy import front_page
+    from fsrstudy.report import front_page
 
     tables = tmp_path / "run" / "tables"
     tables.mkdir(parents=True)

@@ -1,7 +1,7 @@
 """FSR-GAN's networks have the shapes of the paper's tables; the losses are right."""
 import pytest
 import torch
-from fsrstudy import fsrgan
+from fsrstudy.models import fsrgan
 
 
 def _activations(sequential, x):

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 import torch
-from fsrstudy import isr, isr_training
+from fsrstudy.models import isr, isr_training
 
 
 def test_srcnn_is_9_1_5_with_64_32_filters():

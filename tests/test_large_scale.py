@@ -2,7 +2,9 @@
 everything."""
 import numpy as np
 import pytest
-from fsrstudy import compute, evaluation, large_scale, storage
+from fsrstudy import storage
+from fsrstudy.evaluation import large_scale, scoring
+from fsrstudy.models import compute
 
 
 def _data(seed=0, n_db=30, n_distractors=200, dim=16, n_queries=6):
@@ -28,9 +30,9 @@ def test_counting_equals_ranking_everything(shard):
     for row in rows:
         n = row["n_distractors"]
         everything = np.concatenate([database, distractors[:n]])
-        ranks = evaluation.rank(queries, everything)
-        m_ap, aps = evaluation.mean_average_precision(ranks, positives, junk)
-        m_pk = evaluation.mean_precision_at_k(ranks, positives, junk)
+        ranks = scoring.rank(queries, everything)
+        m_ap, aps = scoring.mean_average_precision(ranks, positives, junk)
+        m_pk = scoring.mean_precision_at_k(ranks, positives, junk)
         assert row["mAP"] == pytest.approx(m_ap, abs=1e-12)
         assert [row["mP@1"], row["mP@5"], row["mP@10"]] == pytest.approx(m_pk)
         assert row["n_queries"] == 5
@@ -54,7 +56,7 @@ def _fetched_revisitop1m(folder):
     """The revisitop1m fixture (2 archives) as the download and unpack stages leave it:
     its layout, and what was built."""
     import paper_fixtures as pf
-    from fsrstudy import fetch
+    from fsrstudy.data import fetch
 
     built = pf.build_revisitop1m(folder / "served")
     for name, path in built["files"].items():
@@ -66,7 +68,8 @@ def _fetched_revisitop1m(folder):
 
 
 def test_external_distractors_stream_into_a_memmap(tmp_path):
-    from fsrstudy import backbones, distractors
+    from fsrstudy.evaluation import distractors
+    from fsrstudy.models import backbones
 
     where, built = _fetched_revisitop1m(tmp_path)
     files = distractors.listed_files(where["lists"][0], where["images"])
@@ -85,7 +88,7 @@ def test_external_distractors_stream_into_a_memmap(tmp_path):
 def test_sharded_distractor_features_equal_one_job(tmp_path):
     """Three shard jobs then the gather give the single job's arrays bit for bit, and
     its list of unreadable images."""
-    from fsrstudy import distractors
+    from fsrstudy.evaluation import distractors
     from fsrstudy.stages import applications
 
     where, _ = _fetched_revisitop1m(tmp_path)

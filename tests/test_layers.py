@@ -1,16 +1,22 @@
 """The package's layers (ARCHITECTURE.md): a module imports only from its own layer or
 the layers under it, and the layers the DAG imports load no torch."""
+import ast
 import re
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "workflow" / "fsrstudy"
+SUBPACKAGES = ("data", "models", "evaluation", "report", "stages")
 LAYERS = {
-    0: "descriptors fsr_names storage figure_catalog hardware atomic",
-    1: "config manifest dataset_kinds demo_set paper_sets user_set protocols groundtruth "
-       "evaluation views augment degrade images datasets fetch download safe_files",
-    2: "fsrgan training ridge distill feature_sr isr isr_training backbones features compute "
-       "parallel analysis comparison figures style front_page costs notebook_index "
-       "notebook_runner retrieval large_scale distractors lowbitrate focal seed_spread",
+    0: "descriptors fsr_names storage report.figure_catalog hardware atomic",
+    1: "config data.manifest data.dataset_kinds data.demo_set data.paper_sets data.user_set "
+       "data.protocols data.groundtruth data.views data.augment data.degrade data.images "
+       "data.datasets data.fetch data.download data.safe_files",
+    2: "models.fsrgan models.training models.ridge models.distill models.feature_sr "
+       "models.isr models.isr_training models.backbones models.features models.compute "
+       "models.parallel evaluation.scoring evaluation.retrieval evaluation.large_scale "
+       "evaluation.distractors evaluation.lowbitrate evaluation.focal evaluation.seed_spread "
+       "evaluation.analysis evaluation.comparison report.figures report.style "
+       "report.front_page report.costs report.notebook_index notebook_runner",
     3: "stages.data stages.features stages.train stages.isr stages.analysis "
        "stages.applications",
 }
@@ -22,18 +28,22 @@ def module_path(module: str) -> Path:
 
 
 def imports(module: str) -> set[str]:
-    """The package modules a module imports (from . import a, b / from .a import x; in
-    a subpackage, from .. import a / from .b import x), as dotted names."""
-    text = module_path(module).read_text()
-    package = module.rpartition(".")[0]
-    sibling = f"{package}." if package else ""
+    """The package modules a module imports, as names under fsrstudy (`data.manifest`):
+    absolute or relative, at the top or inside a function."""
+    package = ["fsrstudy", *module.split(".")[:-1]]
     names = set()
-    for dots, name in re.findall(r"^from (\.+)(\w+) import", text, re.M):
-        names.add(name if len(dots) == 2 or not package else sibling + name)
-    for dots, group in re.findall(r"^from (\.+) import \(([^)]*)\)", text, re.M | re.S) + \
-            re.findall(r"^from (\.+) import ([^(\n]+)$", text, re.M):
-        prefix = sibling if len(dots) == 1 else ""
-        names |= {prefix + n.strip().split(" as ")[0] for n in group.split(",") if n.strip()}
+    for node in ast.walk(ast.parse(module_path(module).read_text())):
+        if not isinstance(node, ast.ImportFrom):
+            continue
+        base = package[:len(package) - node.level + 1] if node.level else []
+        base = ".".join(base + ([node.module] if node.module else []))
+        if not (base == "fsrstudy" or base.startswith("fsrstudy.")):
+            continue
+        inside = base.removeprefix("fsrstudy").lstrip(".")
+        if inside in ("", *SUBPACKAGES):  # from fsrstudy[.data] import manifest, ...
+            names |= {f"{inside}.{a.name}".lstrip(".") for a in node.names}
+        else:  # from fsrstudy.data.manifest import read
+            names.add(inside)
     return names
 
 
@@ -49,7 +59,8 @@ def test_no_module_imports_from_a_higher_layer():
 
 
 def test_the_import_map_sees_subpackages():
-    assert {"analysis", "storage", "manifest"} <= imports("stages.analysis")
+    assert {"evaluation.analysis", "storage", "data.manifest", "atomic",
+            "evaluation.seed_spread"} <= imports("stages.analysis")  # the last: in a function
     assert "stages.features" not in imports("stages.analysis")
 
 
@@ -65,7 +76,7 @@ def test_model_and_array_files_are_named_in_storage_alone():
     """One file contract: storage's functions (and the FSR_MODEL pattern the rules fill)
     name every model (.pt) and array (.npy) file; no other module or rule spells one."""
     rules = PACKAGE.parents[0] / "rules"
-    sources = [p for p in PACKAGE.glob("*.py") if p.stem != "storage"]
+    sources = [p for p in PACKAGE.rglob("*.py") if p != PACKAGE / "storage.py"]
     formatted = [str(p) for p in sources + sorted(rules.glob("*.smk"))
                  if re.search(r"""\.(pt|npy)['"]""", p.read_text())]
     assert not formatted, formatted

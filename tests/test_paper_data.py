@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import paper_fixtures as pf
 import pytest
-from fsrstudy import (
+from fsrstudy.data import (
     dataset_kinds,
     degrade,
     download,

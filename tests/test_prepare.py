@@ -5,7 +5,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from fsrstudy import demo_set, images, manifest, views
+from fsrstudy.data import demo_set, images, manifest, views
 from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -108,7 +108,7 @@ def test_an_empty_fitting_set_is_named_before_anything_runs():
 
 
 def test_database_fitting_never_sees_a_query_source_not_even_as_an_extra_view():
-    from fsrstudy import augment
+    from fsrstudy.data import augment
 
     frame = _query_db_only_set()
     fit = frame.iloc[manifest.fitting_rows(frame, "database")]

@@ -4,8 +4,10 @@
 import numpy as np
 import pandas as pd
 import pytest
-from fsrstudy import groundtruth, retrieval, storage
-from fsrstudy.groundtruth import QuerySet
+from fsrstudy import storage
+from fsrstudy.data import groundtruth
+from fsrstudy.data.groundtruth import QuerySet
+from fsrstudy.evaluation import retrieval
 
 
 def _manifest():
@@ -115,7 +117,7 @@ def test_fsrgan_db_distance_is_measured_only_off_its_training_images(tmp_path):
 
 
 def test_standings_against_matched_by_hand():
-    from fsrstudy import comparison
+    from fsrstudy.evaluation import comparison
 
     rows = [("hr", 1, 0.9), ("lr", 16, 0.5), ("matched", 16, 0.8), ("fsrgan", 16, 0.6),
             ("ridge_db", 16, 0.78)]
@@ -131,7 +133,7 @@ def test_standings_against_matched_by_hand():
 
 
 def test_spread_over_seeds_against_matched_by_hand():
-    from fsrstudy import comparison
+    from fsrstudy.evaluation import comparison
 
     table = pd.DataFrame([{"dataset": "d", "protocol": "p", "backbone": "b",
                            "method": "matched", "factor": 16, "mAP": 0.8}])

@@ -3,7 +3,8 @@ known linear map, regularisation chosen on whole held-out groups, checkpoints.""
 import numpy as np
 import pytest
 import torch
-from fsrstudy import feature_sr, fsr_names, ridge, training
+from fsrstudy import fsr_names
+from fsrstudy.models import feature_sr, ridge, training
 
 
 def test_one_dimensional_map_by_hand():

@@ -7,7 +7,7 @@ import zipfile
 
 import numpy as np
 import pytest
-from fsrstudy import safe_files
+from fsrstudy.data import safe_files
 
 
 def _tar(path, members):

@@ -1,6 +1,6 @@
 """Training lowers the focal distance and is reproducible under a fixed seed."""
 import numpy as np
-from fsrstudy import training
+from fsrstudy.models import training
 
 
 def _toy_pairs(n=64, dim=32, seed=0):
@@ -80,7 +80,8 @@ def test_side_by_side_trainings_equal_one_after_the_other():
     """Two single-thread worker processes give the same generators, bit for bit, as the
     same trainings run in this process: the worker count cannot change a table."""
     import torch
-    from fsrstudy import focal, parallel
+    from fsrstudy.evaluation import focal
+    from fsrstudy.models import parallel
 
     x, y, _ = _toy_pairs(n=32)
     tasks = [(x, y, training.FSRGANConfig(epochs=1, batch_size=16, seed=s)) for s in (0, 1)]

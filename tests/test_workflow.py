@@ -137,7 +137,7 @@ def test_tables_have_the_documented_columns(clean_run):
 
 
 # The tiny run's results, byte for byte, per kind of CPU: its precision and convolution
-# engine follow the CPU's flags (fsrstudy.compute), so one kind of CPU gives the same
+# engine follow the CPU's flags (fsrstudy.models.compute), so one kind of CPU gives the same
 # bytes run after run, and another kind may differ in the last digits. Tables of measured
 # times are left out.
 DIGESTS = ROOT / "tests/tiny_digests.json"
@@ -286,7 +286,7 @@ def test_paper_layouts_download_and_run_with_models_of_another_run(clean_run, tm
     evaluated with the FSR-GAN and ISR models of the tiny run (no training here)."""
     import paper_fixtures as pf
     import yaml
-    from fsrstudy import download
+    from fsrstudy.data import download
 
     served = tmp_path / "served"
     built = {**pf.build_oxford(served)["files"], **pf.build_holidays(served)["files"]}

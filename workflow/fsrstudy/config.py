@@ -13,7 +13,8 @@ from pathlib import Path
 import jsonschema
 import yaml
 
-from . import dataset_kinds, descriptors, fetch
+from fsrstudy import descriptors
+from fsrstudy.data import dataset_kinds, fetch
 
 SCHEMA_PATH = Path(__file__).resolve().parents[1] / "schemas" / "config.schema.yaml"
 
@@ -135,7 +136,7 @@ def load(path: str | Path) -> dict:
 def write(config: dict, path) -> None:
     """The validated configuration of a run, beside its tables (which split, which
     weights, which seed made them)."""
-    from .atomic import save_text
+    from fsrstudy.atomic import save_text
     save_text(path, yaml.safe_dump(config, sort_keys=False))
 
 

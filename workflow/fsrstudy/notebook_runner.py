@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from .atomic import atomic_path
+from fsrstudy.atomic import atomic_path
 
 KERNEL_START_ATTEMPTS = 3
 

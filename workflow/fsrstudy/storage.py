@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .atomic import save_text
+from fsrstudy.atomic import save_text
 
 HR = 1  # the factor of the high-resolution input: f1
 

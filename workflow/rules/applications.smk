@@ -39,8 +39,7 @@ rule distractor_shard:
             }
         ),
     shell:
-        "PYTHONPATH=workflow${{PYTHONPATH:+:$PYTHONPATH}} {params.python} -m "
-        "fsrstudy.stages.applications --params {params.values} > {log} 2>&1"
+        f"{RUN_MODULE} fsrstudy.stages.applications " "--params {params.values} > {log} 2>&1"
 
 
 rule distractor_features:

@@ -10,11 +10,11 @@ from snakemake.settings.types import DeploymentMethod
 
 from fsrstudy import descriptors as _descriptors
 from fsrstudy import config as _config
-from fsrstudy import dataset_kinds as _kinds
+from fsrstudy.data import dataset_kinds as _kinds
 from fsrstudy import fsr_names as _fsr_names
-from fsrstudy import fetch as _fetch
+from fsrstudy.data import fetch as _fetch
 from fsrstudy import storage as _storage
-from fsrstudy.figure_catalog import FIGURES
+from fsrstudy.report.figure_catalog import FIGURES
 
 RUN = config["run"]
 OUT = f"{config['results_dir']}/{RUN}"
@@ -206,9 +206,9 @@ def figure_table(wildcards):
 
 
 def declared(folder, *named):
-    """A folder as a rule hands it to its stage: the folder and the rule's files in it
-    (of `named`: its input and output), read by fsrstudy.storage as a Declared folder,
-    in which the stage can name no other file."""
+    """A folder as each job hands it to its stage, that is the folder with the job's
+    own files in it (those of `named`, its input and output), which fsrstudy.storage
+    reads as a Declared folder, in which the stage can name no other file."""
     root = os.path.join(os.path.abspath(folder), "")
     files = {f for group in named for f in group if os.path.abspath(f).startswith(root)}
     return {"folder": str(folder), "files": sorted(files)}
@@ -219,9 +219,11 @@ def as_param(values):
     return shlex.quote(json.dumps(values))
 
 
-# PYTHONPATH makes the package importable in any environment (venv or conda).
+# How each job runs the package. PYTHONPATH makes it importable in any environment
+# (venv or conda), `params.python` is the rule's Python (see PYTHON).
+RUN_MODULE = "PYTHONPATH=workflow${{PYTHONPATH:+:$PYTHONPATH}} {params.python} -m"
 NOTEBOOK_CMD = (
-    "PYTHONPATH=workflow${{PYTHONPATH:+:$PYTHONPATH}} {params.python} -m fsrstudy.notebook_runner "
+    f"{RUN_MODULE} fsrstudy.notebook_runner "
     "{input.notebook} {log.notebook} {output.html} --params {params.values} "
     "> {log.stderr} 2>&1"
 )

@@ -24,7 +24,7 @@ rule download:
         spec=lambda wc: as_param(config["downloads"][wc.file]),
     shell:
         # tee: progress and a missing-checksum warning reach the console, not only the log
-        "PYTHONPATH=workflow${{PYTHONPATH:+:$PYTHONPATH}} {params.python} -m fsrstudy.fetch "
+        f"{RUN_MODULE} fsrstudy.data.fetch "
         "download {wildcards.file} {output} --spec {params.spec} 2>&1 | tee {log}"
 
 
@@ -53,7 +53,7 @@ rule unpack:
             {name: config["downloads"][name].get("sha256") for name in UNPACKED[wc.kind]}
         ),
     shell:
-        "PYTHONPATH=workflow${{PYTHONPATH:+:$PYTHONPATH}} {params.python} -m fsrstudy.fetch "
+        f"{RUN_MODULE} fsrstudy.data.fetch "
         "unpack {wildcards.kind} {params.data_dir} --archives {params.archives} "
         "--checksums {params.checksums} > {log} 2>&1"
 

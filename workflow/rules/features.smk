@@ -37,8 +37,7 @@ rule feature_shard:
             }
         ),
     shell:
-        "PYTHONPATH=workflow${{PYTHONPATH:+:$PYTHONPATH}} {params.python} -m "
-        "fsrstudy.stages.features --params {params.values} > {log} 2>&1"
+        f"{RUN_MODULE} fsrstudy.stages.features " "--params {params.values} > {log} 2>&1"
 
 
 rule features:

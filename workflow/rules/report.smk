@@ -25,7 +25,7 @@ rule figure:
         python=PYTHON,
         caption=lambda wc: FIGURES[wc.name].caption,
     shell:
-        "PYTHONPATH=workflow${{PYTHONPATH:+:$PYTHONPATH}} {params.python} -m fsrstudy.figures "
+        f"{RUN_MODULE} fsrstudy.report.figures "
         "{wildcards.name} {input.table} {output.png} > {log} 2>&1"
 
 
@@ -46,8 +46,7 @@ rule run_config:
         python=PYTHON,
         values=as_param(config),
     shell:
-        "PYTHONPATH=workflow${{PYTHONPATH:+:$PYTHONPATH}} {params.python} -m fsrstudy.config "
-        "{params.values} {output} > {log} 2>&1"
+        f"{RUN_MODULE} fsrstudy.config " "{params.values} {output} > {log} 2>&1"
 
 
 rule notebook_index:
@@ -73,7 +72,7 @@ rule notebook_index:
         python=PYTHON,
         run=RUN,
     shell:
-        "PYTHONPATH=workflow${{PYTHONPATH:+:$PYTHONPATH}} {params.python} -m fsrstudy.notebook_index "
+        f"{RUN_MODULE} fsrstudy.report.notebook_index "
         "{params.run} {output.index} {input.html} > {log} 2>&1"
 
 
@@ -93,8 +92,7 @@ rule stage_cost:
     params:
         python=PYTHON,
     shell:
-        "PYTHONPATH=workflow${{PYTHONPATH:+:$PYTHONPATH}} {params.python} -m fsrstudy.costs "
-        "{output.table} {input} > {log} 2>&1"
+        f"{RUN_MODULE} fsrstudy.report.costs " "{output.table} {input} > {log} 2>&1"
 
 
 rule front_page:
@@ -119,5 +117,5 @@ rule front_page:
         run=RUN,
         seed=config["seed"],
     shell:
-        "PYTHONPATH=workflow${{PYTHONPATH:+:$PYTHONPATH}} {params.python} -m fsrstudy.front_page "
+        f"{RUN_MODULE} fsrstudy.report.front_page "
         "{params.tables} {output} {params.run} {params.seed} > {log} 2>&1"

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .. import analysis, fsr_names, manifest as mf, retrieval, storage
-from ..atomic import save_csv
+from fsrstudy import fsr_names, storage
+from fsrstudy.atomic import save_csv
+from fsrstudy.data import manifest as mf
+from fsrstudy.evaluation import analysis, retrieval
 
 HR = storage.HR  # the factor of the HR input
 
@@ -61,7 +63,8 @@ def spread_over_seeds(manifest_csv, ground_truth_json, features_dir, models_dir,
     per seed with the config's settings (`fsrgan`, `ridge`, `distill`: its sections;
     `extractor`: its features section): tables/seed_spread.csv."""
     # torch only here: the distance and retrieval stages start without it
-    from .. import compute, distill as distill_, seed_spread, training
+    from fsrstudy.evaluation import seed_spread
+    from fsrstudy.models import compute, distill as distill_, training
 
     gan = {k: v for k, v in fsrgan.items() if k not in ("device", "training_data")}
     student = {k: v for k, v in distill.items() if k in ("epochs", "batch_size", "lr")}

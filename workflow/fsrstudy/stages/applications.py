@@ -18,18 +18,11 @@ import numpy as np
 import pandas as pd
 import torch
 
-from .. import (
-    backbones,
-    compute,
-    distractors,
-    focal,
-    lowbitrate,
-    manifest as mf,
-    retrieval,
-    storage,
-    training,
-)
-from ..atomic import atomic_path, save_csv, save_json
+from fsrstudy import storage
+from fsrstudy.atomic import atomic_path, save_csv, save_json
+from fsrstudy.data import manifest as mf
+from fsrstudy.evaluation import distractors, focal, lowbitrate, retrieval
+from fsrstudy.models import backbones, compute, training
 
 BAD_IMAGE_COLUMNS = ["file", "reason"]
 

@@ -6,8 +6,17 @@ import contextlib
 
 import numpy as np
 
-from .. import augment, dataset_kinds, degrade, groundtruth, images, manifest as mf, storage, views
-from ..atomic import atomic_path, save_csv
+from fsrstudy import storage
+from fsrstudy.atomic import atomic_path, save_csv
+from fsrstudy.data import (
+    augment,
+    dataset_kinds,
+    degrade,
+    groundtruth,
+    images,
+    manifest as mf,
+    views,
+)
 
 HR = storage.HR  # the factor of the HR input
 

@@ -14,9 +14,10 @@ import time
 import numpy as np
 import torch
 
-from .. import backbones, compute, distill, storage
-from ..atomic import atomic_path, save_json, save_npy
-from ..features import extract as describe_stack
+from fsrstudy import storage
+from fsrstudy.atomic import atomic_path, save_json, save_npy
+from fsrstudy.models import backbones, compute, distill
+from fsrstudy.models.features import extract as describe_stack
 
 HR = storage.HR  # the factor of the HR input
 

@@ -8,9 +8,11 @@ import time
 import numpy as np
 import pandas as pd
 
-from .. import backbones, compute, degrade, isr, isr_training, manifest as mf, storage
-from ..atomic import atomic_copy, save_csv, save_npy
-from ..features import extract as describe_stack
+from fsrstudy import storage
+from fsrstudy.atomic import atomic_copy, save_csv, save_npy
+from fsrstudy.data import degrade, manifest as mf
+from fsrstudy.models import backbones, compute, isr, isr_training
+from fsrstudy.models.features import extract as describe_stack
 
 HR = storage.HR  # the factor of the HR input
 

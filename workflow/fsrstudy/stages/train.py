@@ -10,19 +10,10 @@ import numpy as np
 import pandas as pd
 import torch
 
-from .. import (
-    backbones,
-    compute,
-    descriptors,
-    distill,
-    feature_sr,
-    fsr_names,
-    manifest as mf,
-    ridge,
-    storage,
-    training,
-)
-from ..atomic import atomic_path, save_csv, save_npy
+from fsrstudy import descriptors, fsr_names, storage
+from fsrstudy.atomic import atomic_path, save_csv, save_npy
+from fsrstudy.data import manifest as mf
+from fsrstudy.models import backbones, compute, distill, feature_sr, ridge, training
 
 HR = storage.HR  # the factor of the HR input
 

@@ -1,0 +1,84 @@
+"""The focal-exponent ablation: FSR-GAN with r in {1, 2, 3}, adversarial only, and
+distance only, each over several seeds, on one backbone.
+
+Every variant starts from the run's FSR-GAN configuration and changes one thing, so the
+variants differ only in the loss. Trained on the train split like `fsrgan`; measured
+like it: mean distance to the HR feature over held-out images, and mAP per protocol.
+"""
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+
+from fsrstudy import storage
+from fsrstudy.data import manifest as mf
+from fsrstudy.evaluation import analysis, retrieval
+from fsrstudy.models import parallel, training
+
+VARIANTS = {
+    "r1": {"focal_r": 1.0},
+    "r2": {"focal_r": 2.0},
+    "r3": {"focal_r": 3.0},
+    "adversarial_only": {"distance_weight": 0.0},
+    "distance_only": {"adversarial_weight": 0.0},
+}
+COLUMNS = ["variant", "seed", "backbone", "factor", "dataset", "protocol", "mean_distance",
+           "mAP", "n_queries"]
+
+
+def variant_config(base: training.FSRGANConfig, variant: str, seed: int):
+    if variant not in VARIANTS:
+        raise ValueError(f"unknown variant {variant!r}; choose from {sorted(VARIANTS)}")
+    return dataclasses.replace(base, **VARIANTS[variant], seed=seed)
+
+
+def _train(task):
+    x, y, cfg = task
+    return training.train(x, y, cfg, "cpu")[0]
+
+
+def run(manifest: pd.DataFrame, ground_truth_json, features_dir, *, backbone: str, factors,
+        base: training.FSRGANConfig, variants, seeds, device="cpu",
+        trained=None, workers: int = 1) -> pd.DataFrame:
+    """Train every variant x seed; one row per (variant, seed, factor, protocol).
+
+    `trained`: the run's own FSR-GAN checkpoint of this backbone (models/fsrgan_<b>.pt);
+    the variant and seed it was trained with exactly (r = 2 with the run's seed, as a
+    rule) reuse it instead of training the same model again. `workers`: on a CPU, the
+    trainings run side by side in that many single-thread processes (parallel.py)."""
+    hr = np.asarray(storage.load(storage.feature_path(features_dir, backbone, "hr", 1)))
+    lr = {f: np.asarray(storage.load(storage.feature_path(features_dir, backbone, "lr", f)))
+          for f in factors}
+    x, y, _ = training.make_pairs(lr, hr, mf.fitting_rows(manifest, "train_split"))
+    held_out = mf.held_out_rows(manifest)
+    protocols = list(retrieval.resolved(manifest, ground_truth_json))
+    runs = [(variant, seed) for variant in variants for seed in seeds]
+    configs = {run: variant_config(base, *run) for run in runs}
+    generators = {run: training.load_generator(trained, device, backbone)
+                  for run, cfg in configs.items()
+                  if trained and training.same_training(trained, cfg, backbone, factors,
+                                                        "train_split", len(x))}
+    to_train = [run for run in runs if run not in generators]
+    if str(device) == "cpu":
+        models = parallel.map_single_threaded(
+            _train, [(x, y, configs[run]) for run in to_train], workers)
+    else:  # one accelerator: one training after the other
+        models = [training.train(x, y, configs[run], device)[0] for run in to_train]
+    generators.update(zip(to_train, models))
+    rows = []
+    for variant, seed in runs:
+        gen = generators[variant, seed]
+        for f in factors:
+            sr = training.apply(gen, lr[f], device)
+            rows += [{"variant": variant, "seed": seed, "backbone": backbone, "factor": f,
+                      **scores}
+                     for scores in retrieval.held_out_scores(sr, hr, held_out, protocols)]
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def summarise(table: pd.DataFrame) -> pd.DataFrame:
+    """Mean and standard deviation over seeds, per variant, factor and protocol."""
+    return analysis.over_seeds(table, ["variant", "backbone", "factor", "dataset",
+                                       "protocol"])

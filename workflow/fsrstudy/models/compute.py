@@ -1,0 +1,196 @@
+"""How the heavy inference runs on this machine: device, precision and convolution engine.
+
+Chosen from the hardware, not from one measurement on another machine:
+- precision `auto`: bf16 autocast on a CUDA GPU and on a CPU with AMX (bf16 matrix
+  units); fp32 elsewhere. On a CPU without AMX, bf16 is emulated and slower than fp32
+  (VGG16 at 224 px: 1.7x slower on an AVX-512 CPU, 8x slower on an AVX2-only one).
+- convolution engine `auto` on the CPU in fp32: the 3x3 stride-1 convolutions (most of
+  VGG16's and all of VDSR's work) run through NNPACK's Winograd kernels on a CPU whose
+  widest vectors are AVX2 (measured there: 1.15-1.2x on the whole VGG16); torch's default
+  oneDNN kernels on AVX-512 and AMX CPUs, which NNPACK (AVX2 kernels only) cannot use.
+  Decided by the CPU's flags, never by a timing: the two engines round differently, and a
+  timing taken at run time flips with the machine's load (one layer measured 1.0-1.6x on
+  the same idle CPU), which made two runs of one config differ in the 5th digit.
+  Inference only: training never uses it. `nnpack_speedup` times one layer for `make bench`.
+Every choice comes with the reason, written into the stage's metadata.
+"""
+from __future__ import annotations
+
+import contextlib
+import functools
+import time
+from dataclasses import asdict, dataclass
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from fsrstudy.hardware import cpu_kind
+
+PRECISIONS = ("auto", "bf16", "fp32")
+
+
+def pick_device(requested: str = "auto") -> torch.device:
+    if requested == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if requested.startswith("cuda") and not torch.cuda.is_available():
+        raise RuntimeError(f"device {requested!r} requested but CUDA is not available")
+    return torch.device(requested)
+
+
+def resolve_precision(requested: str, device: torch.device,
+                      kind: str | None = None) -> tuple[str, str]:
+    """(precision, why) for a requested 'auto' | 'bf16' | 'fp32' on `device`."""
+    if requested not in PRECISIONS:
+        raise ValueError(f"precision must be one of {PRECISIONS} (got {requested!r})")
+    if requested != "auto":
+        return requested, f"{requested} as configured"
+    if device.type == "cuda":
+        if torch.cuda.is_bf16_supported():
+            return "bf16", f"auto: bf16 on {torch.cuda.get_device_name(device)}"
+        return "fp32", "auto: this GPU has no bf16"
+    kind = kind or cpu_kind()
+    if kind == "amx":
+        return "bf16", "auto: the CPU has AMX (amx_bf16 in /proc/cpuinfo): bf16 runs on it"
+    return "fp32", (f"auto: fp32 on a CPU without AMX ({kind}); bf16 would be emulated "
+                    "and slower")
+
+
+def autocast(device: torch.device, precision: str):
+    """bf16 autocast or plain fp32 (resolve 'auto' first)."""
+    if precision == "fp32":
+        return contextlib.nullcontext()
+    if precision == "bf16":
+        return torch.autocast(device.type, dtype=torch.bfloat16)
+    raise ValueError(f"precision must be 'bf16' or 'fp32' (got {precision!r})")
+
+
+@contextlib.contextmanager
+def denormals_flushed():
+    """Compute with denormal floats read and written as zero (x86 FTZ/DAZ; a no-op where
+    the CPU cannot). FSR-GAN's residual generator starts with a zero output layer, so
+    Adam's second moments of its 512 x 8192 weights sink to ~1e-40, and x86 CPUs handle
+    such numbers tens of times slower: Adam's sqrt and division on that one tensor took
+    70 ms a step instead of ~2. Values below 1.2e-38 contribute nothing to a step."""
+    torch.set_flush_denormal(True)
+    try:
+        yield
+    finally:
+        torch.set_flush_denormal(False)
+
+
+# -- the convolution engine -------------------------------------------------------------
+def nnpack_usable() -> bool:
+    # _nnpack_available() also initialises NNPACK: it must run before the first call
+    return hasattr(torch, "_nnpack_spatial_convolution") and torch._nnpack_available()
+
+
+class NNPACKConv2d(nn.Module):
+    """A 3x3 stride-1 convolution computed by NNPACK (Winograd), for inference."""
+
+    def __init__(self, conv: nn.Conv2d):
+        super().__init__()
+        self.weight, self.bias = conv.weight, conv.bias
+        self.padding = list(conv.padding)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if x.dim() != 4 or x.dtype != torch.float32 or x.device.type != "cpu":
+            return F.conv2d(x, self.weight, self.bias, padding=self.padding)
+        bias = self.bias if self.bias is not None else x.new_zeros(self.weight.shape[0])
+        return torch._nnpack_spatial_convolution(x.contiguous(), self.weight.contiguous(),
+                                                 bias, self.padding)
+
+
+def _nnpack_fits(conv: nn.Module) -> bool:
+    return (isinstance(conv, nn.Conv2d) and conv.kernel_size == (3, 3)
+            and conv.stride == (1, 1) and conv.dilation == (1, 1) and conv.groups == 1
+            and isinstance(conv.padding, tuple) and max(conv.padding) < 3)
+
+
+def use_nnpack(model: nn.Module) -> nn.Module:
+    """Swap every 3x3 stride-1 convolution of `model` (in place) for NNPACK's."""
+    if not nnpack_usable():  # also initialises NNPACK, which a first call needs
+        raise RuntimeError("this torch was built without NNPACK: use engine 'default'")
+    for name, child in model.named_children():
+        if _nnpack_fits(child):
+            setattr(model, name, NNPACKConv2d(child))
+        else:
+            use_nnpack(child)
+    return model
+
+
+@functools.lru_cache(maxsize=None)
+def nnpack_speedup(threads: int, repeats: int = 3) -> float:
+    """Time of oneDNN / time of NNPACK on one VGG16-sized layer (64 -> 64 channels,
+    3x3, 56 x 56, batch 8) on this CPU: > 1 means NNPACK is faster. 0 without NNPACK."""
+    if not nnpack_usable():
+        return 0.0
+    x = torch.randn(8, 64, 56, 56)
+    w, b = torch.randn(64, 64, 3, 3) * 0.05, torch.zeros(64)
+
+    def best(fn):
+        fn()
+        times = []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - start)
+        return min(times)
+
+    with torch.inference_mode():
+        default = best(lambda: F.conv2d(x.contiguous(memory_format=torch.channels_last),
+                                        w.contiguous(memory_format=torch.channels_last), b,
+                                        padding=1))
+        nnpack = best(lambda: torch._nnpack_spatial_convolution(x, w, b, [1, 1]))
+    return default / nnpack
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How inference runs: where, at which precision, with which convolution engine."""
+    device: str
+    precision: str
+    engine: str  # 'nnpack' or 'default'
+    cpu_kind: str
+    why: str
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def plan(device: str = "auto", precision: str = "auto", engine: str = "auto") -> Plan:
+    """Resolve the configured device, precision and engine ('auto', 'nnpack', 'default')."""
+    dev = pick_device(device)
+    kind = cpu_kind() if dev.type == "cpu" else "gpu"
+    chosen, why = resolve_precision(precision, dev, kind if dev.type == "cpu" else None)
+    if engine not in ("auto", "nnpack", "default"):
+        raise ValueError(f"engine must be auto, nnpack or default (got {engine!r})")
+    cpu_fp32 = dev.type == "cpu" and chosen == "fp32"
+    if engine == "nnpack" and not (cpu_fp32 and nnpack_usable()):
+        raise ValueError("engine nnpack needs fp32 on a CPU and a torch built with NNPACK")
+    if engine == "auto":
+        engine, reason = auto_engine(kind, cpu_fp32)
+        why += f"; {reason}"
+    return Plan(str(dev), chosen, engine, kind, why)
+
+
+def auto_engine(kind: str, cpu_fp32: bool) -> tuple[str, str]:
+    """The engine `auto` picks, and why: from the CPU kind alone, so that one machine
+    gives the same numbers on every run."""
+    if not cpu_fp32:
+        return "default", "engine default (NNPACK runs only fp32 on a CPU)"
+    if kind != "avx2":
+        return "default", (f"engine default: torch's oneDNN kernels use this {kind} CPU's "
+                           "wide vectors, NNPACK has AVX2 kernels only")
+    if not nnpack_usable():
+        return "default", "engine default: this torch was built without NNPACK"
+    return "nnpack", ("engine nnpack: 3x3 convolutions through NNPACK's Winograd kernels on "
+                      "this AVX2 CPU (1.15-1.2x on the whole VGG16 where measured)")
+
+
+def prepare(model: nn.Module, chosen: Plan) -> nn.Module:
+    """`model` on the plan's device, in eval mode, with the plan's engine."""
+    model = model.to(chosen.device).eval()
+    if chosen.engine == "nnpack":
+        return use_nnpack(model)
+    return model.to(memory_format=torch.channels_last)
