@@ -27,7 +27,7 @@ from fsrstudy.stages import features as feature_stage
 
 torch.set_num_threads(threads)
 if shard_dirs:
-    meta = feature_stage.gather_features(shard_dirs, features_dir, f"{images_dir}/ids.txt")
+    meta = feature_stage.gather_features(shard_dirs, features_dir, images_dir)
     print(f"{len(shard_dirs)} shard jobs gathered, {meta['n_images']} images")
 else:
     meta = feature_stage.extract_features(images_dir, features_dir, factors=factors, **extractor)

@@ -39,7 +39,7 @@ def test_sharded_dataset_features_equal_one_job(tmp_path):
     sizes = [feature_stage.extract_features(images, d, **OPTIONS, shard=k, shards=3)["n_images"]
              for k, d in enumerate(dirs)]
     assert sizes == [3, 3, 4]  # cut at multiples of the batch size, 3
-    meta = feature_stage.gather_features(dirs, tmp_path / "gathered", images / "ids.txt")
+    meta = feature_stage.gather_features(dirs, tmp_path / "gathered", images)
     assert meta["n_images"] == one["n_images"] == 10 and meta["shards"] == 3
     for backbone in one["backbones"]:
         for method, f in [("hr", 1), ("lr", 4)]:
@@ -55,8 +55,8 @@ def test_gather_refuses_shards_out_of_order_or_missing(tmp_path):
     for k, d in enumerate(dirs):
         feature_stage.extract_features(images, d, **OPTIONS, shard=k, shards=2)
     with pytest.raises(ValueError, match="not the 6 images"):
-        feature_stage.gather_features(dirs[::-1], tmp_path / "out", images / "ids.txt")
+        feature_stage.gather_features(dirs[::-1], tmp_path / "out", images)
     with pytest.raises(ValueError, match="not the 6 images"):
-        feature_stage.gather_features(dirs[:1], tmp_path / "out", images / "ids.txt")
+        feature_stage.gather_features(dirs[:1], tmp_path / "out", images)
     with pytest.raises(ValueError, match="shard 1 of 3 is empty"):  # 6 rows: 2 batches
         feature_stage.extract_features(images, tmp_path / "x", **OPTIONS, shard=1, shards=3)

@@ -56,11 +56,12 @@ def extract_features(images_dir, features_dir, *, factors, source: str, poolings
     return meta
 
 
-def gather_features(shard_dirs, features_dir, images_ids) -> dict:
+def gather_features(shard_dirs, features_dir, images_dir) -> dict:
     """The shard jobs' descriptors, concatenated in shard order into the files one job
-    writes; their ids must be the images' ids (`images_ids`: images/ids.txt), in order."""
+    writes; their ids must be the images' ids (images/ids.txt), in order."""
     metas = [json.loads(storage.meta_path(d).read_text()) for d in shard_dirs]
     ids = np.concatenate([storage.read_ids(storage.ids_path(d)) for d in shard_dirs])
+    images_ids = storage.ids_path(images_dir)
     expected = storage.read_ids(images_ids)
     if not np.array_equal(ids, expected):
         raise ValueError(f"the shards in {[str(d) for d in shard_dirs]} hold {len(ids)} rows "
