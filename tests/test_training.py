@@ -109,7 +109,7 @@ def test_factor_aware_training_learns_per_factor_corrections_and_reloads(tmp_pat
     z = rng.normal(size=(64, 16)).astype(np.float32)
     x, y = np.concatenate([z, z]), np.concatenate([z + 1, z - 1])
     factors = np.repeat([4, 16], 64)
-    cfg = training.FSRGANConfig(epochs=30, batch_size=32, lr=1e-3, residual=True,
+    cfg = training.FSRGANConfig(epochs=20, batch_size=32, lr=1e-3, residual=True,
                                 adversarial_weight=0.0, keep_prob=1.0, seed=0)
     aware, critic, _ = training.train(x, y, dataclasses.replace(cfg, factor_aware=True),
                                       factors=factors)

@@ -412,7 +412,10 @@ def test_tiny_run_through_slurm_gives_the_local_tables(clean_run, tmp_path):
     cmd = [sys.executable, "-m", "snakemake", *targets, "--profile", str(tmp_path / "profile"),
            "--configfile", "config/tiny.yaml", str(tmp_path / "shards.yaml"), "--config",
            f"results_dir={tmp_path}"]
-    (tmp_path / "shards.yaml").write_text("features: {shards: 2}\n")
+    # the seed spread adds nothing to the two tables compared, and its 30 s job, followed
+    # through the executor's status checks (10 s more per look), would add about a minute
+    (tmp_path / "shards.yaml").write_text("features: {shards: 2}\n"
+                                          "seed_spread: {enabled: false}\n")
     with slurm_cluster.running(tmp_path / "slurm") as cluster:
         start = time.perf_counter()
         proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=1800)
