@@ -18,7 +18,7 @@ from fsrstudy import storage
 from fsrstudy.stages import data as data_stage
 
 summary = data_stage.degrade_images(manifest_csv, images_dir, input_size=input_size,
-                                  factors=factors)
+                                    factors=factors)
 summary
 
 # %% [markdown]

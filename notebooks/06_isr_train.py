@@ -32,8 +32,8 @@ from fsrstudy.stages import isr as isr_stage
 
 torch.set_num_threads(threads)
 cost = isr_stage.train_isr(manifest_csv, images_dir, models_dir, loss_csv, cost_csv,
-                          factors=factors, methods=methods, seed=seed, device=device,
-                          precision=precision, reuse_dir=reuse_dir, retrain=retrain)
+                           factors=factors, methods=methods, seed=seed, device=device,
+                           precision=precision, reuse_dir=reuse_dir, retrain=retrain)
 cost
 
 # %%

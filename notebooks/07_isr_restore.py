@@ -22,8 +22,8 @@ from fsrstudy.stages import isr as isr_stage
 
 torch.set_num_threads(threads)
 quality = isr_stage.restore_isr(manifest_csv, images_dir, models_dir, quality_csv,
-                               factors=factors, methods=methods, device=device,
-                               precision=precision, engine=engine)
+                                factors=factors, methods=methods, device=device,
+                                precision=precision, engine=engine)
 style.by_ratio(quality.pivot_table(index="method", columns="factor",
                                    values=["psnr", "ssim"])).round(3)
 
