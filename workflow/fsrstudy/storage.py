@@ -18,6 +18,7 @@ not know it depends on (it would not rerun the stage when that file changes).
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 from dataclasses import dataclass
@@ -56,8 +57,15 @@ def folder(value) -> Path | Declared:
     """A stage's folder parameter: a path, or (as the workflow passes it, in JSON) a
     {"folder": ..., "files": [...]} object, which becomes a Declared folder."""
     if isinstance(value, dict):
-        return Declared.of(value["folder"], value["files"])
+        return _declared(str(value["folder"]), tuple(value["files"]))
     return value if isinstance(value, Declared) else Path(value)
+
+
+@functools.lru_cache(maxsize=32)
+def _declared(folder_: str, files: tuple) -> Declared:
+    # every storage call of a stage names the same few folders: normalise each once
+    # (about 1 ms for a few hundred files, a few thousand times per stage otherwise)
+    return Declared.of(folder_, files)
 
 
 def in_folder(where, *parts: str) -> Path:
