@@ -7,12 +7,17 @@ PY := $(VENV)/bin/python
 CONFIG ?= config/config.yaml
 RUN_NAME ?= demo
 CORES ?= all
+TEST_WORKERS ?= 2
 
 .PHONY: install browser slurm run report test bench lint lock clean
 
 install: $(VENV)/.installed
 
 $(VENV)/.installed: requirements.lock pyproject.toml
+	@# torch and its CUDA libraries make the environment about 6.2 GB: say so before pip
+	@# stops on a full disk with a bare "No space left on device"
+	@free=$$(df -Pk . | awk 'NR == 2 {print int($$4 / 1048576)}'); [ "$$free" -ge 7 ] \
+	  || echo "WARNING: $$free GiB free here; the environment needs about 7 GiB"
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade "pip==26.3"
 	$(PY) -m pip install --quiet -r requirements.lock
@@ -40,8 +45,9 @@ slurm:
 	  --no-install-recommends slurmctld slurmd slurm-client munge >/dev/null; } \
 	  || echo "no SLURM: the cluster test will be skipped"
 
+# two workers: the cluster test mostly waits on SLURM, the tiny run's jobs use one core
 test: install browser slurm
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 # speed of the heavy paths on this machine (CPU, and the GPU when there is one), printed
 bench: install

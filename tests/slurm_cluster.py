@@ -14,6 +14,7 @@ import re
 import shutil
 import signal
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -51,8 +52,11 @@ def _node_line() -> str:
             + " ".join(f"{k}={fields[k]}" for k in keep if k in fields) + " State=UNKNOWN")
 
 
-def write_config(folder: Path) -> Path:
-    for sub in ("state/ctld", "state/d", "log", "run"):
+def write_config(folder: Path, spool: Path) -> Path:
+    """slurm.conf in `folder`, with slurmd's spool in `spool`: slurmd makes a Unix socket
+    there per job step, named <node>_<job>.<step>, and such a path may not pass 108
+    bytes (a test's own folder can be longer: the job then fails to launch, and is held)."""
+    for sub in ("state/ctld", "log", "run"):
         (folder / sub).mkdir(parents=True, exist_ok=True)
     text = f"""{MARKER}
 ClusterName=fsrstudy-test
@@ -76,7 +80,7 @@ JobCompLoc={folder}/log/jobcomp.txt
 # squeue must still see a job that just ended (the executor falls back to sacct below 120 s)
 MinJobAge=300
 StateSaveLocation={folder}/state/ctld
-SlurmdSpoolDir={folder}/state/d
+SlurmdSpoolDir={spool}
 SlurmctldPidFile={folder}/run/slurmctld.pid
 SlurmdPidFile={folder}/run/slurmd.pid
 SlurmctldLogFile={folder}/log/slurmctld.log
@@ -141,7 +145,8 @@ def running(folder: Path):
     configuration in `folder`; yield a Cluster; stop what was started."""
     check_prerequisites()
     folder.mkdir(parents=True, exist_ok=True)
-    conf = write_config(folder)
+    spool = Path(tempfile.mkdtemp(prefix="slurmd-", dir="/tmp"))
+    conf = write_config(folder, spool)
     # a configuration of the tests' own is a leftover of a run that was killed before it
     # could clean up: it is not restored, since it names a controller that no longer runs,
     # and every later scontrol (which the SLURM executor plugin calls whenever snakemake
@@ -177,3 +182,4 @@ def running(folder: Path):
         SYSTEM_CONF.unlink(missing_ok=True)
         if saved is not None:
             SYSTEM_CONF.write_text(saved)
+        shutil.rmtree(spool, ignore_errors=True)

@@ -33,14 +33,26 @@ def snakemake(*args, results_dir, config=(), configfiles=(), check=True):
     return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=check)
 
 
-@pytest.fixture(scope="module")
-def clean_run(tmp_path_factory):
-    results = tmp_path_factory.mktemp("clean")
+# Tests that need the clean run from their start share one worker of `make test`; the
+# cluster and kill-and-resume tests ask for it only to compare, so they can start on the
+# other worker at once. `cost`: seconds on the AVX2 EPYC, longest first (conftest.py).
+TINY_RUN = pytest.mark.xdist_group("tiny_run")
+
+
+def run_tiny(results: Path) -> None:
     proc = snakemake(results_dir=results, check=False)
     assert proc.returncode == 0, proc.stderr[-3000:]
-    return results / "tiny"
 
 
+@pytest.fixture(scope="session")
+def clean_run(tmp_path_factory):
+    from conftest import shared_once
+
+    return shared_once(tmp_path_factory, "clean", run_tiny) / "tiny"
+
+
+@TINY_RUN
+@pytest.mark.cost(200)  # the clean run itself
 def test_every_stage_leaves_its_notebook_and_outputs(clean_run):
     for stage in ["01_prepare", "02_degrade", "03_features", "03_pool4_maps", "04_train_fsrgan",
                   "04_train_fsrgan_db", "04_train_fsrgan_fa", "04_train_fsrgan_fa_db",
@@ -57,6 +69,7 @@ def test_every_stage_leaves_its_notebook_and_outputs(clean_run):
         assert (clean_run / "figures" / f"{name}.png").stat().st_size > 1000
 
 
+@TINY_RUN
 def test_notebooks_show_their_figures(clean_run):
     import nbformat
 
@@ -71,6 +84,7 @@ def test_notebooks_show_their_figures(clean_run):
         assert images(stage) >= 1
 
 
+@TINY_RUN
 def test_tables_have_the_documented_columns(clean_run):
     distance = pd.read_csv(clean_run / "tables/distance.csv")
     assert list(distance.columns) == ["dataset", "backbone", "method", "factor",
@@ -159,6 +173,7 @@ def this_cpu() -> str:
     return f"{cpu_kind()} {model.group(1).strip() if model else 'unknown'}"
 
 
+@TINY_RUN
 def test_tiny_results_are_byte_identical_to_the_recorded_ones(clean_run):
     """Behaviour unchanged: a refactoring that changes any number of the tiny run fails
     here. The digests are recorded per CPU model (FSRSTUDY_RECORD_DIGESTS=1 records this
@@ -182,6 +197,7 @@ def test_tiny_results_are_byte_identical_to_the_recorded_ones(clean_run):
     assert not changed, f"these results changed: {changed}"
 
 
+@TINY_RUN
 def test_report_and_single_figure_rebuild(clean_run):
     results = clean_run.parent
     report = results / "report.html"
@@ -199,6 +215,8 @@ def test_report_and_single_figure_rebuild(clean_run):
     assert "features" not in proc.stderr.split("Job stats:")[-1].split("Reasons")[0]
 
 
+@TINY_RUN
+@pytest.mark.cost(32)
 def test_report_and_a_notebook_render_in_a_real_browser(clean_run):
     """Headless Chromium opens report.html and the retrieval notebook: neither blank,
     the report shows its front page and holds every figure, the notebook its figure.
@@ -259,7 +277,8 @@ def test_invalid_config_stops_before_any_job(tmp_path):
     assert not (tmp_path / "tiny").exists()
 
 
-def test_killed_run_resumes_to_the_same_tables(clean_run, tmp_path):
+@pytest.mark.cost(127)
+def test_killed_run_resumes_to_the_same_tables(request, tmp_path):
     # only what the two compared tables need: the applications and the seed spread (which
     # retrieval.csv waits for, but does not change) add nothing to this test
     targets = [str(tmp_path / "tiny/tables" / t) for t in ("distance.csv", "retrieval.csv")]
@@ -281,11 +300,14 @@ def test_killed_run_resumes_to_the_same_tables(clean_run, tmp_path):
     resumed = snakemake(*targets, "--rerun-incomplete", results_dir=tmp_path,
                         configfiles=[no_spread], check=False)
     assert resumed.returncode == 0, resumed.stderr[-3000:]
+    clean_run = request.getfixturevalue("clean_run")
     for table in ["distance.csv", "retrieval.csv"]:
         pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "tiny/tables" / table),
                                       pd.read_csv(clean_run / "tables" / table))
 
 
+@TINY_RUN
+@pytest.mark.cost(136)
 def test_paper_layouts_download_and_run_with_models_of_another_run(clean_run, tmp_path):
     """config/paper.yaml's path on a small scale: Oxford- and Holidays-layout archives
     served from 127.0.0.1, downloaded (one without a checksum: warned), unpacked and
@@ -338,6 +360,7 @@ def test_paper_layouts_download_and_run_with_models_of_another_run(clean_run, tm
     assert (mine_hr["n_queries"] == 2).all()
 
 
+@pytest.mark.cost(81)
 def test_a_set_without_training_images_fits_on_its_database_alone(tmp_path):
     """A user's folder with queries and database images only: `training_data:
     [database]` fits fsrgan_db, ridge_db and distill_db on the database (with extra
@@ -386,7 +409,8 @@ def test_a_set_without_training_images_fits_on_its_database_alone(tmp_path):
     assert not (tmp_path / "bad/features").exists()
 
 
-def test_tiny_run_through_slurm_gives_the_local_tables(clean_run, tmp_path):
+@pytest.mark.cost(407)
+def test_tiny_run_through_slurm_gives_the_local_tables(request, tmp_path):
     """config/tiny.yaml through profiles/slurm on a real single-node SLURM (127.0.0.1),
     its features in 2 shard jobs: the jobs go through slurmctld, and the tables equal
     the local run's (one feature job)."""
@@ -436,6 +460,7 @@ def test_tiny_run_through_slurm_gives_the_local_tables(clean_run, tmp_path):
             "isr_train", "isr_restore", "analysis", "retrieval"} <= ran
     assert len(list((tmp_path / "slurm_logs/rule_feature_shard").rglob("*.log"))) == 2
     assert len(jobs) == len(logs) and {job["JobState"] for job in jobs} == {"COMPLETED"}
+    clean_run = request.getfixturevalue("clean_run")
     for table in ["distance.csv", "retrieval.csv"]:
         pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "tiny/tables" / table),
                                       pd.read_csv(clean_run / "tables" / table))
