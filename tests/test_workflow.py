@@ -23,6 +23,24 @@ pytestmark = pytest.mark.e2e
 FSR_METHODS = {"fsrgan", "fsrgan_db", "fsrgan_fa", "fsrgan_fa_db", "ridge", "ridge_db"}
 # and the distilled query networks (distill.enabled in config/tiny.yaml)
 FITTED = FSR_METHODS | {"distill", "distill_db"}
+# The tiny run less what the cluster and kill-and-resume tests do not look at (the seed
+# spread, the factor-aware and distilled methods, VDSR, the models fitted on the
+# database): half its jobs. Their tables are then the clean run's, row for row, for the
+# methods they have (the local runs compute each method's rows on their own).
+LEAN = ("seed_spread: {enabled: false}\nfsrgan_fa: {enabled: false}\n"
+        "distill: {enabled: false}\nisr: {methods: [srcnn]}\n"
+        "fsrgan: {training_data: [train_split]}\n")
+LEAN_METHODS = {"hr", "lr", "fsrgan", "ridge", "srcnn", "matched"}
+
+
+def assert_lean_tables_equal_clean(lean: Path, clean: Path) -> None:
+    for table in ["distance.csv", "retrieval.csv"]:
+        ours = pd.read_csv(lean / "tables" / table)
+        theirs = pd.read_csv(clean / "tables" / table)
+        assert set(ours.method) <= LEAN_METHODS | {"hr_same_group", "hr_other_group"}
+        assert {"fsrgan", "ridge", "srcnn"} <= set(ours.method)
+        theirs = theirs[theirs.method.isin(set(ours.method))].reset_index(drop=True)
+        pd.testing.assert_frame_equal(ours, theirs)
 
 
 def snakemake(*args, results_dir, config=(), configfiles=(), check=True):
@@ -35,7 +53,7 @@ def snakemake(*args, results_dir, config=(), configfiles=(), check=True):
 
 # Tests that need the clean run from their start share one worker of `make test`; the
 # cluster and kill-and-resume tests ask for it only to compare, so they can start on the
-# other worker at once. `cost`: seconds on the AVX2 EPYC, longest first (conftest.py).
+# other worker at once. `cost`: seconds on the AVX2 EPYC with two workers (conftest.py).
 TINY_RUN = pytest.mark.xdist_group("tiny_run")
 
 
@@ -52,7 +70,7 @@ def clean_run(tmp_path_factory):
 
 
 @TINY_RUN
-@pytest.mark.cost(200)  # the clean run itself
+@pytest.mark.cost(285)  # the clean run itself
 def test_every_stage_leaves_its_notebook_and_outputs(clean_run):
     for stage in ["01_prepare", "02_degrade", "03_features", "03_pool4_maps", "04_train_fsrgan",
                   "04_train_fsrgan_db", "04_train_fsrgan_fa", "04_train_fsrgan_fa_db",
@@ -216,7 +234,7 @@ def test_report_and_single_figure_rebuild(clean_run):
 
 
 @TINY_RUN
-@pytest.mark.cost(32)
+@pytest.mark.cost(33)
 def test_report_and_a_notebook_render_in_a_real_browser(clean_run):
     """Headless Chromium opens report.html and the retrieval notebook: neither blank,
     the report shows its front page and holds every figure, the notebook its figure.
@@ -277,14 +295,13 @@ def test_invalid_config_stops_before_any_job(tmp_path):
     assert not (tmp_path / "tiny").exists()
 
 
-@pytest.mark.cost(127)
+@pytest.mark.cost(112)
 def test_killed_run_resumes_to_the_same_tables(request, tmp_path):
-    # only what the two compared tables need: the applications and the seed spread (which
-    # retrieval.csv waits for, but does not change) add nothing to this test
+    # only the two compared tables, on the lean run (LEAN): the applications add nothing
     targets = [str(tmp_path / "tiny/tables" / t) for t in ("distance.csv", "retrieval.csv")]
-    no_spread = tmp_path / "no_spread.yaml"
-    no_spread.write_text("seed_spread: {enabled: false}\n")
-    cmd = SNAKEMAKE[:3] + targets + SNAKEMAKE[3:] + [str(no_spread), "--config",
+    lean = tmp_path / "lean.yaml"
+    lean.write_text(LEAN)
+    cmd = SNAKEMAKE[:3] + targets + SNAKEMAKE[3:] + [str(lean), "--config",
                                                      f"results_dir={tmp_path}"]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL, start_new_session=True)
@@ -298,16 +315,13 @@ def test_killed_run_resumes_to_the_same_tables(request, tmp_path):
     assert not (tmp_path / "tiny" / "tables" / "retrieval.csv").exists()
     snakemake("--unlock", results_dir=tmp_path)
     resumed = snakemake(*targets, "--rerun-incomplete", results_dir=tmp_path,
-                        configfiles=[no_spread], check=False)
+                        configfiles=[lean], check=False)
     assert resumed.returncode == 0, resumed.stderr[-3000:]
-    clean_run = request.getfixturevalue("clean_run")
-    for table in ["distance.csv", "retrieval.csv"]:
-        pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "tiny/tables" / table),
-                                      pd.read_csv(clean_run / "tables" / table))
+    assert_lean_tables_equal_clean(tmp_path / "tiny", request.getfixturevalue("clean_run"))
 
 
 @TINY_RUN
-@pytest.mark.cost(136)
+@pytest.mark.cost(221)
 def test_paper_layouts_download_and_run_with_models_of_another_run(clean_run, tmp_path):
     """config/paper.yaml's path on a small scale: Oxford- and Holidays-layout archives
     served from 127.0.0.1, downloaded (one without a checksum: warned), unpacked and
@@ -360,7 +374,7 @@ def test_paper_layouts_download_and_run_with_models_of_another_run(clean_run, tm
     assert (mine_hr["n_queries"] == 2).all()
 
 
-@pytest.mark.cost(81)
+@pytest.mark.cost(138)
 def test_a_set_without_training_images_fits_on_its_database_alone(tmp_path):
     """A user's folder with queries and database images only: `training_data:
     [database]` fits fsrgan_db, ridge_db and distill_db on the database (with extra
@@ -409,11 +423,11 @@ def test_a_set_without_training_images_fits_on_its_database_alone(tmp_path):
     assert not (tmp_path / "bad/features").exists()
 
 
-@pytest.mark.cost(407)
+@pytest.mark.cost(300)
 def test_tiny_run_through_slurm_gives_the_local_tables(request, tmp_path):
-    """config/tiny.yaml through profiles/slurm on a real single-node SLURM (127.0.0.1),
-    its features in 2 shard jobs: the jobs go through slurmctld, and the tables equal
-    the local run's (one feature job)."""
+    """config/tiny.yaml (LEAN) through profiles/slurm on a real single-node SLURM
+    (127.0.0.1), its features in 2 shard jobs: the jobs go through slurmctld, and the
+    tables equal the local run's (one feature job)."""
     import slurm_cluster
     import yaml
 
@@ -442,10 +456,9 @@ def test_tiny_run_through_slurm_gives_the_local_tables(request, tmp_path):
     cmd = [sys.executable, "-m", "snakemake", *targets, "--profile", str(tmp_path / "profile"),
            "--configfile", "config/tiny.yaml", str(tmp_path / "shards.yaml"), "--config",
            f"results_dir={tmp_path}"]
-    # the seed spread adds nothing to the two tables compared, and its 30 s job, followed
-    # through the executor's status checks (10 s more per look), would add about a minute
-    (tmp_path / "shards.yaml").write_text("features: {shards: 2}\n"
-                                          "seed_spread: {enabled: false}\n")
+    # every job is followed through the executor's status checks (10 s more per look):
+    # the lean run's half of the jobs is enough to show the path
+    (tmp_path / "shards.yaml").write_text("features: {shards: 2}\n" + LEAN)
     with slurm_cluster.running(tmp_path / "slurm") as cluster:
         start = time.perf_counter()
         proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=1800)
@@ -460,10 +473,7 @@ def test_tiny_run_through_slurm_gives_the_local_tables(request, tmp_path):
             "isr_train", "isr_restore", "analysis", "retrieval"} <= ran
     assert len(list((tmp_path / "slurm_logs/rule_feature_shard").rglob("*.log"))) == 2
     assert len(jobs) == len(logs) and {job["JobState"] for job in jobs} == {"COMPLETED"}
-    clean_run = request.getfixturevalue("clean_run")
-    for table in ["distance.csv", "retrieval.csv"]:
-        pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "tiny/tables" / table),
-                                      pd.read_csv(clean_run / "tables" / table))
+    assert_lean_tables_equal_clean(tmp_path / "tiny", request.getfixturevalue("clean_run"))
     # what the README quotes: the cost through SLURM (kept beside the browser screenshots)
     cost = ROOT / "test-output/slurm_cost.json"
     cost.parent.mkdir(exist_ok=True)
