@@ -45,9 +45,10 @@ slurm:
 	  --no-install-recommends slurmctld slurmd slurm-client munge >/dev/null; } \
 	  || echo "no SLURM: the cluster test will be skipped"
 
-# two workers: the cluster test mostly waits on SLURM, the tiny run's jobs use one core
+# two workers, each given whole test files, the costliest first (tests/conftest.py): the
+# cluster test mostly waits on SLURM, and the tiny run's jobs use one core each
 test: install browser slurm
-	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 # speed of the heavy paths on this machine (CPU, and the GPU when there is one), printed
 bench: install

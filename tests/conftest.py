@@ -20,13 +20,15 @@ if os.environ.get("PYTEST_XDIST_WORKER"):
 
 
 def pytest_collection_modifyitems(config, items):
-    """The longest units of work first (a test's `cost` marker: seconds on a 2-core CPU;
-    an `xdist_group`, whose tests share one worker, counts as one unit), so that the
-    workers of `make test` end at about the same time. A stable sort: file order
-    within a unit and among the tests without a cost."""
+    """The costliest test files first (the sum of their tests' `cost` markers: seconds
+    on a 2-core CPU), so that the workers of `make test` end at about the same time:
+    `--dist loadfile` hands each worker whole files, in this order
+    (`--no-loadscope-reorder`). A stable sort: file order within a file and among the
+    files without a cost. Whole files rather than `xdist_group` marks: pytest-xdist
+    3.8.0 groups by renaming a test's node id, which pytest 9.2 no longer lets it do
+    (every test then lands on any worker)."""
     def unit(item):
-        group = item.get_closest_marker("xdist_group")
-        return group.args[0] if group else item.nodeid
+        return item.nodeid.split("::")[0]
 
     cost = defaultdict(float)
     for item in items:
@@ -58,3 +60,11 @@ def shared_once(tmp_path_factory, name: str, build) -> Path:
                 raise
             built.touch()
     return folder
+
+
+@pytest.fixture(scope="session")
+def clean_run(tmp_path_factory) -> Path:
+    """The whole tiny run (tests/tiny_run.py), once per session: its results folder."""
+    import tiny_run
+
+    return shared_once(tmp_path_factory, "clean", tiny_run.run_tiny) / "tiny"

@@ -1,75 +1,22 @@
-"""The whole DAG on a tiny config: every stage runs, tables have their columns, the
-report builds, lint passes, and a run killed mid-stage then resumed gives the same
-tables as a clean run."""
+"""The whole DAG on a tiny config: every stage runs, tables have their columns and the
+recorded bytes, the report builds and renders, lint passes, the DAG loads no ML stack,
+and the paper's layouts run with the models of another run."""
 import hashlib
 import json
 import os
 import re
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from tiny_run import FITTED, ROOT, snakemake
 
-ROOT = Path(__file__).resolve().parents[1]
-SNAKEMAKE = [sys.executable, "-m", "snakemake", "--cores", "2", "--configfile",
-             "config/tiny.yaml"]
 pytestmark = pytest.mark.e2e
-# every feature-SR method of the default config: 3 families x 2 training-data options
-FSR_METHODS = {"fsrgan", "fsrgan_db", "fsrgan_fa", "fsrgan_fa_db", "ridge", "ridge_db"}
-# and the distilled query networks (distill.enabled in config/tiny.yaml)
-FITTED = FSR_METHODS | {"distill", "distill_db"}
-# The tiny run less what the cluster and kill-and-resume tests do not look at (the seed
-# spread, the factor-aware and distilled methods, VDSR, the models fitted on the
-# database): half its jobs. Their tables are then the clean run's, row for row, for the
-# methods they have (the local runs compute each method's rows on their own).
-LEAN = ("seed_spread: {enabled: false}\nfsrgan_fa: {enabled: false}\n"
-        "distill: {enabled: false}\nisr: {methods: [srcnn]}\n"
-        "fsrgan: {training_data: [train_split]}\n")
-LEAN_METHODS = {"hr", "lr", "fsrgan", "ridge", "srcnn", "matched"}
 
 
-def assert_lean_tables_equal_clean(lean: Path, clean: Path) -> None:
-    for table in ["distance.csv", "retrieval.csv"]:
-        ours = pd.read_csv(lean / "tables" / table)
-        theirs = pd.read_csv(clean / "tables" / table)
-        assert set(ours.method) <= LEAN_METHODS | {"hr_same_group", "hr_other_group"}
-        assert {"fsrgan", "ridge", "srcnn"} <= set(ours.method)
-        theirs = theirs[theirs.method.isin(set(ours.method))].reset_index(drop=True)
-        pd.testing.assert_frame_equal(ours, theirs)
-
-
-def snakemake(*args, results_dir, config=(), configfiles=(), check=True):
-    # --configfile and --config take every following word: targets and flags go first;
-    # `configfiles` extend config/tiny.yaml (--config cannot set a nested boolean)
-    cmd = SNAKEMAKE[:3] + [*args] + SNAKEMAKE[3:] + [str(f) for f in configfiles] + [
-        "--config", f"results_dir={results_dir}", *config]
-    return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=check)
-
-
-# Tests that need the clean run from their start share one worker of `make test`; the
-# cluster and kill-and-resume tests ask for it only to compare, so they can start on the
-# other worker at once. `cost`: seconds on the AVX2 EPYC with two workers (conftest.py).
-TINY_RUN = pytest.mark.xdist_group("tiny_run")
-
-
-def run_tiny(results: Path) -> None:
-    proc = snakemake(results_dir=results, check=False)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-
-
-@pytest.fixture(scope="session")
-def clean_run(tmp_path_factory):
-    from conftest import shared_once
-
-    return shared_once(tmp_path_factory, "clean", run_tiny) / "tiny"
-
-
-@TINY_RUN
 @pytest.mark.cost(285)  # the clean run itself
 def test_every_stage_leaves_its_notebook_and_outputs(clean_run):
     for stage in ["01_prepare", "02_degrade", "03_features", "03_pool4_maps", "04_train_fsrgan",
@@ -87,7 +34,6 @@ def test_every_stage_leaves_its_notebook_and_outputs(clean_run):
         assert (clean_run / "figures" / f"{name}.png").stat().st_size > 1000
 
 
-@TINY_RUN
 def test_notebooks_show_their_figures(clean_run):
     import nbformat
 
@@ -102,7 +48,6 @@ def test_notebooks_show_their_figures(clean_run):
         assert images(stage) >= 1
 
 
-@TINY_RUN
 def test_tables_have_the_documented_columns(clean_run):
     distance = pd.read_csv(clean_run / "tables/distance.csv")
     assert list(distance.columns) == ["dataset", "backbone", "method", "factor",
@@ -191,7 +136,6 @@ def this_cpu() -> str:
     return f"{cpu_kind()} {model.group(1).strip() if model else 'unknown'}"
 
 
-@TINY_RUN
 def test_tiny_results_are_byte_identical_to_the_recorded_ones(clean_run):
     """Behaviour unchanged: a refactoring that changes any number of the tiny run fails
     here. The digests are recorded per CPU model (FSRSTUDY_RECORD_DIGESTS=1 records this
@@ -215,7 +159,6 @@ def test_tiny_results_are_byte_identical_to_the_recorded_ones(clean_run):
     assert not changed, f"these results changed: {changed}"
 
 
-@TINY_RUN
 def test_report_and_single_figure_rebuild(clean_run):
     results = clean_run.parent
     report = results / "report.html"
@@ -233,7 +176,6 @@ def test_report_and_single_figure_rebuild(clean_run):
     assert "features" not in proc.stderr.split("Job stats:")[-1].split("Reasons")[0]
 
 
-@TINY_RUN
 @pytest.mark.cost(33)
 def test_report_and_a_notebook_render_in_a_real_browser(clean_run):
     """Headless Chromium opens report.html and the retrieval notebook: neither blank,
@@ -295,32 +237,8 @@ def test_invalid_config_stops_before_any_job(tmp_path):
     assert not (tmp_path / "tiny").exists()
 
 
-@pytest.mark.cost(112)
-def test_killed_run_resumes_to_the_same_tables(request, tmp_path):
-    # only the two compared tables, on the lean run (LEAN): the applications add nothing
-    targets = [str(tmp_path / "tiny/tables" / t) for t in ("distance.csv", "retrieval.csv")]
-    lean = tmp_path / "lean.yaml"
-    lean.write_text(LEAN)
-    cmd = SNAKEMAKE[:3] + targets + SNAKEMAKE[3:] + [str(lean), "--config",
-                                                     f"results_dir={tmp_path}"]
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, start_new_session=True)
-    marker = tmp_path / "tiny" / "images" / "ids.txt"
-    deadline = time.time() + 300
-    while not marker.exists() and time.time() < deadline and proc.poll() is None:
-        time.sleep(0.5)
-    time.sleep(3)  # now inside the features stage
-    os.killpg(proc.pid, signal.SIGKILL)
-    proc.wait()
-    assert not (tmp_path / "tiny" / "tables" / "retrieval.csv").exists()
-    snakemake("--unlock", results_dir=tmp_path)
-    resumed = snakemake(*targets, "--rerun-incomplete", results_dir=tmp_path,
-                        configfiles=[lean], check=False)
-    assert resumed.returncode == 0, resumed.stderr[-3000:]
-    assert_lean_tables_equal_clean(tmp_path / "tiny", request.getfixturevalue("clean_run"))
 
 
-@TINY_RUN
 @pytest.mark.cost(221)
 def test_paper_layouts_download_and_run_with_models_of_another_run(clean_run, tmp_path):
     """config/paper.yaml's path on a small scale: Oxford- and Holidays-layout archives
@@ -374,125 +292,7 @@ def test_paper_layouts_download_and_run_with_models_of_another_run(clean_run, tm
     assert (mine_hr["n_queries"] == 2).all()
 
 
-@pytest.mark.cost(138)
-def test_a_set_without_training_images_fits_on_its_database_alone(tmp_path):
-    """A user's folder with queries and database images only: `training_data:
-    [database]` fits fsrgan_db, ridge_db and distill_db on the database (with extra
-    seeded views of each image), and nothing asks for a train split."""
-    import tarfile
-
-    import paper_fixtures as pf
-    import yaml
-
-    mine = tmp_path / "mine"
-    pf.build_holidays(mine)
-    with tarfile.open(mine / "jpg1.tar.gz") as archive:
-        archive.extractall(mine, filter="data")
-    (mine / "images.csv").write_text(
-        "image,group,role\n" "jpg/100000.jpg,a,query\n" "jpg/100001.jpg,a,db\n"
-        "jpg/100002.jpg,a,db\n" "jpg/100100.jpg,b,query\n" "jpg/100101.jpg,b,db\n"
-        "jpg/100200.jpg,c,db\n")
-    config = yaml.safe_load((ROOT / "config/tiny.yaml").read_text())
-    config.update(run="dbonly", datasets=[{"kind": "csv", "name": "mine",
-                                           "csv": str(mine / "images.csv")}],
-                  augment={"views_per_image": 2}, isr={"methods": []},
-                  fsrgan={**config["fsrgan"], "training_data": ["database"]})
-    (tmp_path / "dbonly.yaml").write_text(yaml.safe_dump(config))
-    target = tmp_path / "dbonly/tables/retrieval.csv"
-    cmd = [sys.executable, "-m", "snakemake", "--cores", "2", str(target), "--configfile",
-           str(tmp_path / "dbonly.yaml"), "--config", f"results_dir={tmp_path}"]
-    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    retrieval = pd.read_csv(target)
-    assert set(retrieval.method) == {"hr", "lr", "fsrgan_db", "fsrgan_fa_db", "ridge_db",
-                                     "distill_db", "matched"}
-    manifest = pd.read_csv(tmp_path / "dbonly/manifest.csv")
-    # the 4 database images are fitted (the queries are not database rows here), and
-    # 2 extra views of each
-    assert (manifest["split"] == "fit_database").sum() == 2 * 4
-
-    # the same set asked to fit on a train split it does not have: stopped in prepare
-    config["fsrgan"]["training_data"] = ["train_split", "database"]
-    (tmp_path / "bad.yaml").write_text(yaml.safe_dump({**config, "run": "bad"}))
-    cmd[cmd.index(str(target))] = str(tmp_path / "bad/tables/retrieval.csv")
-    cmd[cmd.index(str(tmp_path / "dbonly.yaml"))] = str(tmp_path / "bad.yaml")
-    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
-    assert proc.returncode != 0
-    log = (tmp_path / "bad/logs/01_prepare.log").read_text()
-    assert "'train_split' selects no image in dataset(s) mine" in log
-    assert not (tmp_path / "bad/features").exists()
 
 
-@pytest.mark.cost(300)
-def test_tiny_run_through_slurm_gives_the_local_tables(request, tmp_path):
-    """config/tiny.yaml (LEAN) through profiles/slurm on a real single-node SLURM
-    (127.0.0.1), its features in 2 shard jobs: the jobs go through slurmctld, and the
-    tables equal the local run's (one feature job)."""
-    import slurm_cluster
-    import yaml
-
-    try:
-        slurm_cluster.check_prerequisites()
-    except slurm_cluster.Unavailable as why:
-        if os.environ.get("CI"):  # CI installs SLURM: there, a skip would hide a failure
-            raise
-        pytest.skip(str(why))
-    shipped = yaml.safe_load((ROOT / "profiles/slurm/config.yaml").read_text())
-    assert shipped["executor"] == "slurm"
-    assert shipped["set-resources"]["features"]["gpu"] == 1  # this node has no GPU:
-    profile = {k: v for k, v in shipped.items() if k != "set-resources"}  # so, no requests
-    profile.update({
-        "jobs": 2,
-        # no accounting database here: follow jobs with squeue; first look after 1 s (the
-        # plugin then backs off by 10 s per look until a job ends)
-        "slurm-status-command": "squeue",
-        "slurm-init-seconds-before-status-checks": 1,
-        "slurm-logdir": str(tmp_path / "slurm_logs"),
-        "slurm-keep-successful-logs": True,
-    })
-    (tmp_path / "profile").mkdir()
-    (tmp_path / "profile/config.yaml").write_text(yaml.safe_dump(profile))
-    targets = [str(tmp_path / "tiny/tables" / t) for t in ("distance.csv", "retrieval.csv")]
-    cmd = [sys.executable, "-m", "snakemake", *targets, "--profile", str(tmp_path / "profile"),
-           "--configfile", "config/tiny.yaml", str(tmp_path / "shards.yaml"), "--config",
-           f"results_dir={tmp_path}"]
-    # every job is followed through the executor's status checks (10 s more per look):
-    # the lean run's half of the jobs is enough to show the path
-    (tmp_path / "shards.yaml").write_text("features: {shards: 2}\n" + LEAN)
-    with slurm_cluster.running(tmp_path / "slurm") as cluster:
-        start = time.perf_counter()
-        proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=1800)
-        seconds = time.perf_counter() - start
-        jobs = cluster.completed_jobs()
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    # every job went through SLURM and completed there: one record and one log each
-    logs = sorted((tmp_path / "slurm_logs").rglob("*.log"))  # rule_<rule>/[wildcards/]
-    ran = {path.relative_to(tmp_path / "slurm_logs").parts[0].removeprefix("rule_")
-           for path in logs}
-    assert {"prepare", "degrade", "feature_shard", "features", "train_fsrgan", "fit_ridge",
-            "isr_train", "isr_restore", "analysis", "retrieval"} <= ran
-    assert len(list((tmp_path / "slurm_logs/rule_feature_shard").rglob("*.log"))) == 2
-    assert len(jobs) == len(logs) and {job["JobState"] for job in jobs} == {"COMPLETED"}
-    assert_lean_tables_equal_clean(tmp_path / "tiny", request.getfixturevalue("clean_run"))
-    # what the README quotes: the cost through SLURM (kept beside the browser screenshots)
-    cost = ROOT / "test-output/slurm_cost.json"
-    cost.parent.mkdir(exist_ok=True)
-    cost.write_text(json.dumps({"jobs": len(jobs), "seconds": round(seconds, 1)}) + "\n")
 
 
-def test_features_are_scattered_into_shard_jobs(tmp_path):
-    """config/paper.yaml with the distractors on and `features.shards: 4`: shard jobs for
-    the datasets' features and for revisitop1m's, one gather each, in the DAG that any
-    executor runs (a dry run: nothing is downloaded)."""
-    extra = tmp_path / "shards.yaml"
-    extra.write_text("distractors: {revisitop1m: true, revisitop1m_archives: 20, shards: 3}\n"
-                     "features: {shards: 4}\n")
-    proc = subprocess.run([sys.executable, "-m", "snakemake", "-n", "--quiet", "rules",
-                           "--configfile", "config/paper.yaml", str(extra), "--config",
-                           f"results_dir={tmp_path}"], cwd=ROOT, capture_output=True,
-                          text=True)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    counts = dict(re.findall(r"^(\w+)\s+(\d+)$", proc.stdout + proc.stderr, re.M))
-    assert counts["distractor_shard"] == "3" and counts["distractor_features"] == "1"
-    assert counts["feature_shard"] == "4" and counts["features"] == "1"
-    assert counts["large_scale"] == "1"
