@@ -23,8 +23,8 @@ def pytest_collection_modifyitems(config, items):
     """The costliest test files first (the sum of their tests' `cost` markers: seconds
     on a 2-core CPU), so that the workers of `make test` end at about the same time:
     `--dist loadfile` hands each worker whole files, in this order
-    (`--no-loadscope-reorder`). A stable sort: file order within a file and among the
-    files without a cost. Whole files rather than `xdist_group` marks: pytest-xdist
+    (`--no-loadscope-reorder`). A stable sort: the tests of a file keep their order, and so
+    do the files without a cost. Whole files rather than `xdist_group` marks: pytest-xdist
     3.8.0 groups by renaming a test's node id, which pytest 9.2 no longer lets it do
     (every test then lands on any worker)."""
     def unit(item):

@@ -6,7 +6,7 @@ import subprocess
 import time
 
 import pytest
-from tiny_run import LEAN, ROOT, SNAKEMAKE, assert_lean_tables_equal_clean, snakemake
+from tiny_run import LEAN, ROOT, assert_lean_tables_equal_clean, command, snakemake
 
 pytestmark = pytest.mark.e2e
 
@@ -17,10 +17,9 @@ def test_killed_run_resumes_to_the_same_tables(request, tmp_path):
     targets = [str(tmp_path / "tiny/tables" / t) for t in ("distance.csv", "retrieval.csv")]
     lean = tmp_path / "lean.yaml"
     lean.write_text(LEAN)
-    cmd = SNAKEMAKE[:3] + targets + SNAKEMAKE[3:] + [str(lean), "--config",
-                                                     f"results_dir={tmp_path}"]
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, start_new_session=True)
+    proc = subprocess.Popen(command(*targets, results_dir=tmp_path, configfiles=[lean]),
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
     marker = tmp_path / "tiny" / "images" / "ids.txt"
     deadline = time.time() + 300
     while not marker.exists() and time.time() < deadline and proc.poll() is None:

@@ -23,11 +23,17 @@ LEAN = ("seed_spread: {enabled: false}\nfsrgan_fa: {enabled: false}\n"
 LEAN_METHODS = {"hr", "lr", "fsrgan", "ridge", "srcnn", "matched"}
 
 
-def snakemake(*args, results_dir, config=(), configfiles=(), check=True):
-    # --configfile and --config take every following word: targets and flags go first;
-    # `configfiles` extend config/tiny.yaml (--config cannot set a nested boolean)
-    cmd = SNAKEMAKE[:3] + [*args] + SNAKEMAKE[3:] + [str(f) for f in configfiles] + [
+def command(*args, results_dir, config=(), configfiles=()) -> list[str]:
+    """Snakemake on config/tiny.yaml with `args` (targets, flags), its results under
+    `results_dir`. --configfile and --config take every following word, so targets and
+    flags go first; `configfiles` extend config/tiny.yaml (--config cannot set a nested
+    boolean)."""
+    return SNAKEMAKE[:3] + [*args] + SNAKEMAKE[3:] + [str(f) for f in configfiles] + [
         "--config", f"results_dir={results_dir}", *config]
+
+
+def snakemake(*args, results_dir, config=(), configfiles=(), check=True):
+    cmd = command(*args, results_dir=results_dir, config=config, configfiles=configfiles)
     return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=check)
 
 
