@@ -26,7 +26,9 @@ def photo_rng(seed: int, photo_id: str) -> np.random.Generator:
 def draw_view(rng: np.random.Generator) -> dict:
     """Parameters of one view. Ranges are moderate: same scene, clearly another shot."""
     area = rng.uniform(0.45, 0.9)
-    aspect = float(np.exp(rng.uniform(np.log(3 / 4), np.log(4 / 3))))
+    # math's exp and log, not numpy's: numpy has its own AVX-512 versions, which differ
+    # from the C library's in the last bit, and a manifest must not depend on the CPU
+    aspect = math.exp(rng.uniform(math.log(3 / 4), math.log(4 / 3)))
     w = min(1.0, float(np.sqrt(area * aspect)))
     h = min(1.0, float(np.sqrt(area / aspect)))
     return {
