@@ -8,7 +8,9 @@ timed tests). `make bench`, or `python benchmarks/bench.py --help`.
    and (b) a naive loop (one image at a time, fp32, torch's default kernels), and
    their ratio;
 2. FSR-GAN training, samples per second (512-d features, the default run's settings);
-3. VDSR training, patches per second (41 px patches, batch 32).
+3. VDSR training, patches per second (41 px patches, batch 32);
+4. on the CPU, VGG16 at 224 x 224 in fp32 and in bf16 autocast (channels_last, oneDNN),
+   milliseconds per image, and what `precision: auto` picks here.
 On the CPU always, and on the GPU when torch sees one. Weights are random (the speed is
 the same) so that the benchmark needs no download.
 """
@@ -126,6 +128,8 @@ def main(argv=None) -> None:
     parser.add_argument("--out", help="also write the measurements to this JSON file")
     parser.add_argument("--cpu-images", type=int, default=64)
     parser.add_argument("--gpu-images", type=int, default=6144)
+    parser.add_argument("--skip-precision", action="store_true",
+                        help="leave out the fp32 / bf16 comparison on the CPU")
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
     machine = {"cpu_kind": compute.cpu_kind(), "threads": args.threads,
@@ -134,6 +138,12 @@ def main(argv=None) -> None:
                # one VGG-sized 3x3 layer, oneDNN time / NNPACK time: what `engine: nnpack`
                # would gain here (engine `auto` follows the CPU kind, not this timing)
                "nnpack_layer_speedup": round(compute.nnpack_speedup(args.threads, 10), 2)}
+    if not args.skip_precision:
+        # timed afresh (the runs' `precision: auto` reads the cached timing instead)
+        ms = compute.time_vgg16_precisions(images=8)
+        machine["vgg16_ms_per_image"] = ms
+        machine["bf16_over_fp32_time"] = round(ms["bf16"] / ms["fp32"], 2)
+        machine["auto_picks"] = compute.resolve_precision("auto", torch.device("cpu"))[0]
     print(json.dumps(machine))
     results = []
     with tempfile.TemporaryDirectory() as tmp:

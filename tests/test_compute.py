@@ -1,4 +1,6 @@
 """Device, precision and convolution engine chosen from the hardware (compute.py)."""
+import json
+
 import numpy as np
 import pytest
 import torch
@@ -11,23 +13,65 @@ CPU = torch.device("cpu")
 
 def test_cpu_kind_from_flags(tmp_path):
     assert hardware.cpu_kind({"avx2", "avx512f", "amx_bf16", "amx_tile"}) == "amx"
-    assert hardware.cpu_kind({"avx2", "avx512f", "avx512_bf16"}) == "avx512"
+    assert hardware.cpu_kind({"avx2", "avx512f", "avx512_bf16"}) == "avx512_bf16"
+    assert hardware.cpu_kind({"avx2", "avx512f"}) == "avx512"
     assert hardware.cpu_kind({"sse4_2", "avx2"}) == "avx2"
     assert hardware.cpu_kind({"neon"}) not in ("amx", "avx512", "avx2")
     cpuinfo = tmp_path / "cpuinfo"
     cpuinfo.write_text("processor\t: 0\nflags\t\t: fpu avx2 amx_bf16\n\nprocessor\t: 1\n")
     assert hardware.cpu_flags(cpuinfo) == {"fpu", "avx2", "amx_bf16"}
     assert hardware.cpu_flags(tmp_path / "missing") == set()
+    cpuinfo.write_text("processor\t: 0\nmodel name\t: AMD EPYC 9B45\nflags\t\t: fpu\n")
+    assert hardware.cpu_model(cpuinfo) == "AMD EPYC 9B45"
+    assert hardware.cpu_model(tmp_path / "missing") == "unknown"
 
 
 def test_auto_precision_is_bf16_only_where_the_hardware_runs_it():
-    assert compute.resolve_precision("auto", CPU, kind="amx")[0] == "bf16"
+    def never_timed():
+        raise AssertionError("timed on a CPU whose flags decide")
+
+    assert compute.resolve_precision("auto", CPU, "amx", never_timed)[0] == "bf16"
     for kind in ("avx512", "avx2", "other"):
-        precision, why = compute.resolve_precision("auto", CPU, kind=kind)
+        precision, why = compute.resolve_precision("auto", CPU, kind, never_timed)
         assert precision == "fp32" and kind in why
     assert compute.resolve_precision("bf16", CPU, kind="avx2") == ("bf16", "bf16 as configured")
     with pytest.raises(ValueError, match="precision must be one of"):
         compute.resolve_precision("fp16", CPU)
+
+
+def test_an_avx512_bf16_cpu_takes_bf16_only_where_it_was_measured_clearly_faster():
+    # both seen on AVX-512 bf16 CPUs without AMX: 2.0x faster on one, 1.7x slower on another
+    for speedup, expected in [(2.0, "bf16"), (1 / 1.7, "fp32"), (1.1, "fp32")]:
+        precision, why = compute.resolve_precision(
+            "auto", CPU, "avx512_bf16", lambda s=speedup: (s, "where"))
+        assert precision == expected and f"{speedup:.2f}x" in why and "where" in why
+    assert compute.resolve_precision("fp32", CPU, "avx512_bf16", None) == (
+        "fp32", "fp32 as configured")
+
+
+def test_the_bf16_timing_is_taken_once_per_machine_and_kept(tmp_path, monkeypatch):
+    cache = tmp_path / "cache" / "bf16_speedup.json"
+    timings = []
+
+    def measure():
+        timings.append(1)
+        return {"fp32": 80.0, "bf16": 40.0}
+
+    first = compute.measured_bf16_speedup(cache, measure)
+    second = compute.measured_bf16_speedup(cache, measure)
+    assert len(timings) == 1 and first == second and first[0] == 2.0
+    assert "80.0 ms per image in fp32, 40.0 in bf16" in first[1] and str(cache) in first[1]
+    # another torch (or CPU, or thread count) is another machine: timed again, both kept
+    monkeypatch.setattr(compute, "_machine_key", lambda: "another machine")
+    compute.measured_bf16_speedup(cache, measure)
+    assert len(timings) == 2 and len(json.loads(cache.read_text())) == 2
+    cache.write_text("{not json")  # a broken cache is timed again, not an error
+    assert compute.measured_bf16_speedup(cache, measure)[0] == 2.0 and len(timings) == 3
+
+
+def test_the_bf16_timing_times_both_precisions():
+    ms = compute.time_vgg16_precisions(images=1, repeats=1)
+    assert set(ms) == {"fp32", "bf16"} and min(ms.values()) > 0
 
 
 def test_plan_refuses_nnpack_where_it_cannot_run():
@@ -51,12 +95,13 @@ def test_auto_engine_follows_the_cpu_kind_and_never_a_timing(monkeypatch):
 
     monkeypatch.setattr(compute, "nnpack_speedup", no_timing)
     chosen = {}
-    for kind in ["avx2", "avx512", "amx", "aarch64"]:
+    for kind in ["avx2", "avx512", "avx512_bf16", "amx", "aarch64"]:
         monkeypatch.setattr(compute, "cpu_kind", lambda kind=kind: kind)
         plan = compute.plan("cpu", "fp32", "auto")
         chosen[kind] = plan.engine
         assert plan.cpu_kind == kind and "engine " + plan.engine in plan.why
-    assert chosen == {"avx2": "nnpack", "avx512": "default", "amx": "default",
+    assert chosen == {"avx2": "nnpack", "avx512": "default", "avx512_bf16": "default",
+                      "amx": "default",
                       "aarch64": "default"}
     # bf16 (AMX) never goes through NNPACK
     monkeypatch.setattr(compute, "cpu_kind", lambda: "amx")

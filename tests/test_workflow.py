@@ -4,7 +4,6 @@ and the paper's layouts run with the models of another run."""
 import hashlib
 import json
 import os
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -130,10 +129,14 @@ def result_digests(run: Path) -> dict:
 
 
 def this_cpu() -> str:
-    from fsrstudy.hardware import cpu_kind
+    """The CPU's kind and model, and the precision `auto` takes on it (on an AVX-512 bf16
+    CPU a timing decides it, which two CPUs of one model name may decide apart)."""
+    import torch
+    from fsrstudy.hardware import cpu_kind, cpu_model
+    from fsrstudy.models.compute import resolve_precision
 
-    model = re.search(r"^model name\s*:\s*(.+)$", Path("/proc/cpuinfo").read_text(), re.M)
-    return f"{cpu_kind()} {model.group(1).strip() if model else 'unknown'}"
+    precision = resolve_precision("auto", torch.device("cpu"))[0]
+    return f"{cpu_kind()} {cpu_model()} {precision}"
 
 
 def test_tiny_results_are_byte_identical_to_the_recorded_ones(clean_run):

@@ -18,11 +18,24 @@ def cpu_flags(cpuinfo: str | Path = "/proc/cpuinfo") -> set[str]:
 
 
 def cpu_kind(flags: set[str] | None = None) -> str:
-    """'amx' (bf16 matrix units), 'avx512', 'avx2', or the machine's architecture: what
-    decides the precision and the speed of a CPU run."""
+    """'amx' (bf16 matrix units), 'avx512_bf16' (AVX-512 with bf16 dot products, no AMX),
+    'avx512', 'avx2', or the machine's architecture: what decides the precision and the
+    speed of a CPU run."""
     flags = cpu_flags() if flags is None else flags
     if "amx_bf16" in flags:
         return "amx"
     if "avx512f" in flags:
-        return "avx512"
+        return "avx512_bf16" if "avx512_bf16" in flags else "avx512"
     return "avx2" if "avx2" in flags else (platform.machine() or "other")
+
+
+def cpu_model(cpuinfo: str | Path = "/proc/cpuinfo") -> str:
+    """The CPU's model name ('unknown' where /proc/cpuinfo does not say)."""
+    try:
+        text = Path(cpuinfo).read_text()
+    except OSError:
+        return "unknown"
+    for line in text.splitlines():
+        if line.startswith("model name"):
+            return line.split(":", 1)[1].strip()
+    return "unknown"

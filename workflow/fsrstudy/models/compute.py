@@ -2,8 +2,13 @@
 
 Chosen from the hardware, not from one measurement on another machine:
 - precision `auto`: bf16 autocast on a CUDA GPU and on a CPU with AMX (bf16 matrix
-  units); fp32 elsewhere. On a CPU without AMX, bf16 is emulated and slower than fp32
-  (VGG16 at 224 px: 1.7x slower on an AVX-512 CPU, 8x slower on an AVX2-only one).
+  units); fp32 on a CPU with no bf16 instructions (there bf16 is emulated: VGG16 at
+  224 px 8x slower on an AVX2-only CPU). On an AVX-512 CPU with bf16 dot products but no
+  AMX, the flags do not tell: VGG16 ran 1.7x slower in bf16 on one such CPU and 2.0x
+  faster on another (an AVX-512 AMD EPYC, 41.6 against 83.1 ms per image). There the
+  two are timed once per machine (`measured_bf16_speedup`, kept in a cache file, so
+  every later run of the machine makes the same choice) and bf16 is taken only when it
+  is clearly faster (BF16_MARGIN).
 - convolution engine `auto` on the CPU in fp32: the 3x3 stride-1 convolutions (most of
   VGG16's and all of VDSR's work) run through NNPACK's Winograd kernels on a CPU whose
   widest vectors are AVX2 (measured there: 1.15-1.2x on the whole VGG16); torch's default
@@ -17,15 +22,22 @@ Every choice comes with the reason, written into the stage's metadata.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import functools
+import hashlib
+import json
+import os
 import time
 from dataclasses import asdict, dataclass
+from pathlib import Path
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-from fsrstudy.hardware import cpu_kind
+from fsrstudy.atomic import save_text
+from fsrstudy.hardware import cpu_flags, cpu_kind, cpu_model
+from fsrstudy.models import backbones
 
 PRECISIONS = ("auto", "bf16", "fp32")
 
@@ -38,9 +50,11 @@ def pick_device(requested: str = "auto") -> torch.device:
     return torch.device(requested)
 
 
-def resolve_precision(requested: str, device: torch.device,
-                      kind: str | None = None) -> tuple[str, str]:
-    """(precision, why) for a requested 'auto' | 'bf16' | 'fp32' on `device`."""
+def resolve_precision(requested: str, device: torch.device, kind: str | None = None,
+                      bf16_speedup=None) -> tuple[str, str]:
+    """(precision, why) for a requested 'auto' | 'bf16' | 'fp32' on `device`.
+    `bf16_speedup`: () -> (fp32 time / bf16 time, where it comes from), asked only on an
+    AVX-512 bf16 CPU without AMX; measured_bf16_speedup by default."""
     if requested not in PRECISIONS:
         raise ValueError(f"precision must be one of {PRECISIONS} (got {requested!r})")
     if requested != "auto":
@@ -52,8 +66,75 @@ def resolve_precision(requested: str, device: torch.device,
     kind = kind or cpu_kind()
     if kind == "amx":
         return "bf16", "auto: the CPU has AMX (amx_bf16 in /proc/cpuinfo): bf16 runs on it"
+    if kind == "avx512_bf16":
+        speedup, where = (bf16_speedup or measured_bf16_speedup)()
+        if speedup >= BF16_MARGIN:
+            return "bf16", (f"auto: bf16, measured {speedup:.2f}x faster than fp32 on this "
+                            f"AVX-512 bf16 CPU without AMX ({where})")
+        return "fp32", (f"auto: fp32; bf16 measured {speedup:.2f}x the speed of fp32 on this "
+                        f"AVX-512 bf16 CPU without AMX, under the {BF16_MARGIN}x margin "
+                        f"({where})")
     return "fp32", (f"auto: fp32 on a CPU without AMX ({kind}); bf16 would be emulated "
                     "and slower")
+
+
+# -- bf16 or fp32 on an AVX-512 bf16 CPU: timed once per machine ------------------------
+BF16_MARGIN = 1.25  # bf16 is chosen when at least this much faster: a clear win only
+
+
+def time_vgg16_precisions(images: int = 4, repeats: int = 3) -> dict[str, float]:
+    """Milliseconds per 224 px image of VGG16's convolutions (random weights,
+    channels_last) in fp32 and in bf16 autocast on the CPU: the best of `repeats`, the
+    two taken in turns so that a load from elsewhere slows both alike."""
+    model = backbones.vgg16_features().eval().to(memory_format=torch.channels_last)
+    x = torch.randn(images, 3, 224, 224).contiguous(memory_format=torch.channels_last)
+    best = {"fp32": float("inf"), "bf16": float("inf")}
+    with torch.inference_mode():
+        for turn in range(repeats + 1):  # the first turn warms up
+            for precision in best:
+                with autocast(torch.device("cpu"), precision):
+                    start = time.perf_counter()
+                    model(x)
+                    seconds = time.perf_counter() - start
+                if turn:
+                    best[precision] = min(best[precision], 1000 * seconds / images)
+    return {k: round(v, 2) for k, v in best.items()}
+
+
+def _machine_key() -> str:
+    flags = hashlib.sha256(" ".join(sorted(cpu_flags())).encode()).hexdigest()[:12]
+    return (f"{cpu_model()} | flags {flags} | torch {torch.__version__} | "
+            f"{torch.get_num_threads()} threads")
+
+
+def speedup_cache() -> Path:
+    """Where measured_bf16_speedup keeps its timings: $FSRSTUDY_CACHE or
+    ~/.cache/fsrstudy, one file for every run on this machine."""
+    folder = os.environ.get("FSRSTUDY_CACHE") or Path.home() / ".cache" / "fsrstudy"
+    return Path(folder) / "bf16_speedup.json"
+
+
+def measured_bf16_speedup(cache: Path | None = None, measure=time_vgg16_precisions):
+    """(fp32 time / bf16 time of VGG16 on this machine, where it comes from): timed once
+    per machine (CPU model, flags, torch version, threads) and kept in `cache`; parallel
+    jobs take a lock, so one of them times it while the others wait and read."""
+    cache = cache or speedup_cache()
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    key = _machine_key()
+    with open(cache.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            known = json.loads(cache.read_text())
+        except (OSError, ValueError):
+            known = {}
+        entry = known.get(key) if isinstance(known, dict) else None
+        if not (isinstance(entry, dict) and {"fp32", "bf16"} <= entry.keys()):
+            entry = {**measure(), "measured": time.strftime("%Y-%m-%dT%H:%M:%S")}
+            known = {**(known if isinstance(known, dict) else {}), key: entry}
+            save_text(cache, json.dumps(known, indent=1) + "\n")
+    speedup = entry["fp32"] / entry["bf16"]
+    return speedup, (f"VGG16 {entry['fp32']} ms per image in fp32, {entry['bf16']} in bf16, "
+                     f"timed once on this machine ({entry['measured']}), kept in {cache}")
 
 
 def autocast(device: torch.device, precision: str):
