@@ -86,8 +86,9 @@ def time_vgg16_precisions(images: int = 4, repeats: int = 3) -> dict[str, float]
     """Milliseconds per 224 px image of VGG16's convolutions (random weights,
     channels_last) in fp32 and in bf16 autocast on the CPU: the best of `repeats`, the
     two taken in turns so that a load from elsewhere slows both alike."""
-    model = backbones.vgg16_features().eval().to(memory_format=torch.channels_last)
-    x = torch.randn(images, 3, 224, 224).contiguous(memory_format=torch.channels_last)
+    with torch.random.fork_rng(devices=[]):  # a stage's seeded draws must not see it
+        model = backbones.vgg16_features().eval().to(memory_format=torch.channels_last)
+        x = torch.randn(images, 3, 224, 224).contiguous(memory_format=torch.channels_last)
     best = {"fp32": float("inf"), "bf16": float("inf")}
     with torch.inference_mode():
         for turn in range(repeats + 1):  # the first turn warms up

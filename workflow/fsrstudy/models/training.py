@@ -3,6 +3,11 @@
 Every factor is mixed into one training set, as in the paper: one generator serves all
 down-scaling ratios. Each batch: `critic_steps` WGAN critic updates (weights clipped to
 [-clip, clip], as in WGAN), then one generator update with the focal loss.
+
+Precision (`precision`, auto as for the features): the forward passes run in bf16
+autocast where the hardware runs bf16 fast; the weights, Adam's moments, the losses and
+the generator's residual sum stay fp32 (standard mixed precision). Inference (`apply`)
+is fp32.
 """
 from __future__ import annotations
 
@@ -33,6 +38,9 @@ class FSRGANConfig:
     residual: bool = _DEFAULTS["residual"]
     critic_steps: int = _DEFAULTS["critic_steps"]
     critic_clip: float = _DEFAULTS["critic_clip"]
+    # the forward passes' precision (compute.resolve_precision): on an AMX or a fast
+    # AVX-512 bf16 CPU, bf16 autocast makes a step 1.7x faster (1 thread, AVX-512 EPYC)
+    precision: str = _DEFAULTS["precision"]
     # not in the paper: the generator is told each row's factor (method fsrgan_fa)
     factor_aware: bool = False
     seed: int = config.schema_defaults()["seed"]
@@ -71,8 +79,9 @@ def train(lr_feats: np.ndarray, hr_feats: np.ndarray, cfg: FSRGANConfig,
 
 
 def _train(lr_feats, hr_feats, cfg: FSRGANConfig, device, log_every: int, factors):
-    seed_everything(cfg.seed)
     device = torch.device(device)
+    precision, _ = compute.resolve_precision(cfg.precision, device)
+    seed_everything(cfg.seed)
     dim = lr_feats.shape[1]
     gen = fsrgan.Generator(dim, cfg.keep_prob, cfg.leaky_slope, cfg.residual,
                            sorted(set(np.asarray(factors).tolist()))
@@ -89,6 +98,11 @@ def _train(lr_feats, hr_feats, cfg: FSRGANConfig, device, log_every: int, factor
     y_all = torch.from_numpy(hr_feats).to(device)
     shuffler = torch.Generator().manual_seed(cfg.seed)
     adversarial = cfg.adversarial_weight > 0
+
+    def forward(model, *inputs):  # autocast's bf16 outputs back to fp32 for the losses
+        with compute.autocast(device, precision):
+            return model(*inputs).float()
+
     log, step = [], 0
     for epoch in range(cfg.epochs):
         order = torch.randperm(len(x_all), generator=shuffler).to(device)
@@ -96,17 +110,18 @@ def _train(lr_feats, hr_feats, cfg: FSRGANConfig, device, log_every: int, factor
             idx = order[start:start + cfg.batch_size]
             x, y = x_all[idx], y_all[idx]
             gen.train()
-            sr = gen(x, factor_all[idx]) if factor_all is not None else gen(x)
+            sr = forward(gen, x, factor_all[idx]) if factor_all is not None else \
+                forward(gen, x)
             loss_d = torch.tensor(float("nan"))
             for _ in range(cfg.critic_steps if adversarial else 0):
-                loss_d = fsrgan.critic_loss(critic(sr.detach()), critic(y))
+                loss_d = fsrgan.critic_loss(forward(critic, sr.detach()), forward(critic, y))
                 opt_d.zero_grad(set_to_none=True)
                 loss_d.backward()
                 opt_d.step()
                 with torch.no_grad():
                     for p in critic.parameters():
                         p.clamp_(-cfg.critic_clip, cfg.critic_clip)
-            critic_sr = critic(sr) if adversarial else sr.new_zeros(len(sr))
+            critic_sr = forward(critic, sr) if adversarial else sr.new_zeros(len(sr))
             loss_g, adv, dist = fsrgan.generator_loss(critic_sr, sr, y, cfg.focal_r,
                                                       cfg.adversarial_weight,
                                                       cfg.distance_weight)

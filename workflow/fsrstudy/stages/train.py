@@ -33,6 +33,7 @@ def train_fsrgan(manifest_csv, features_dir, models_dir, loss_csv, *, backbones_
     method = fsr_names.method_name(family, training_data)
     train_rows = mf.fitting_rows(manifest, training_data)
     dev = compute.pick_device(device)
+    precision = compute.resolve_precision(cfg.precision, dev)[0]  # recorded beside the model
     logs = []
     for backbone in backbones_:
         hr = storage.load_features(features_dir, backbone, "hr", HR)
@@ -44,7 +45,8 @@ def train_fsrgan(manifest_csv, features_dir, models_dir, loss_csv, *, backbones_
         training.save_checkpoint(storage.fsr_model_path(models_dir, method, backbone), gen,
                                  critic, cfg, {"backbone": backbone, "factors": list(factors),
                                        "training_data": training_data,
-                                       "n_pairs": len(x), "train_seconds": seconds})
+                                       "n_pairs": len(x), "train_seconds": seconds,
+                                       "precision": precision})
         log.insert(0, "backbone", backbone)
         logs.append(log)
     table = pd.concat(logs, ignore_index=True)
