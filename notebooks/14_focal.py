@@ -17,8 +17,9 @@ factors = [4, 9, 16, 64]
 fsrgan = {}
 variants = ["r1", "r2", "r3", "adversarial_only", "distance_only"]
 seeds = [0, 1, 2]
-# the run's FSR-GAN of this backbone: the variant it already is is not trained again
-trained = "results/demo/models/fsrgan_vgg16_conv5_gem.pt"
+# FSR-GANs of this backbone at hand (the run's, the seed spread's): a variant and seed
+# one of them already is is not trained again
+trained = ["results/demo/models/fsrgan_vgg16_conv5_gem.pt"]
 # on a CPU: this many single-thread trainings side by side
 threads = 2
 

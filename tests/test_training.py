@@ -98,6 +98,38 @@ def test_side_by_side_trainings_equal_one_after_the_other():
         not torch.equal(in_process[0].lift.weight, in_process[1].lift.weight)
 
 
+def test_the_focal_ablation_reuses_each_checkpoint_trained_exactly_as_one_of_its_runs(
+        tmp_path):
+    """The seed spread's FSR-GANs are the focal ablation's r = 2 runs: reused, not
+    trained again, but only when config, seed, backbone, factors and pairs all agree."""
+    import torch
+    from fsrstudy.evaluation import focal
+
+    x, y, _ = _toy_pairs(n=32)
+    base = training.FSRGANConfig(epochs=1, batch_size=16)
+    configs = {run: focal.variant_config(base, *run) for run in [("r2", 0), ("r2", 1),
+                                                                 ("r1", 1)]}
+    paths = []
+    for seed in (0, 1):
+        gen, critic, _ = training.train(x, y, configs["r2", seed])
+        paths.append(tmp_path / f"seed{seed}.pt")
+        training.save_checkpoint(paths[-1], gen, critic, configs["r2", seed], {
+            "backbone": "b", "factors": [4], "training_data": "train_split",
+            "n_pairs": len(x)})
+    found = focal.reusable(paths, configs, backbone="b", factors=[4], n_pairs=len(x))
+    assert set(found) == {("r2", 0), ("r2", 1)}
+    assert torch.equal(found["r2", 1].lift.weight,
+                       training.load_generator(paths[1]).lift.weight)
+    assert not torch.equal(found["r2", 0].lift.weight, found["r2", 1].lift.weight)
+    assert set(focal.reusable(str(paths[0]), configs, backbone="b", factors=[4],
+                              n_pairs=len(x))) == {("r2", 0)}
+    for other in [dict(backbone="c", factors=[4], n_pairs=len(x)),
+                  dict(backbone="b", factors=[4, 9], n_pairs=len(x)),
+                  dict(backbone="b", factors=[4], n_pairs=len(x) + 1)]:
+        assert focal.reusable(paths, configs, **other) == {}
+    assert focal.reusable(None, configs, backbone="b", factors=[4], n_pairs=len(x)) == {}
+
+
 def test_factor_aware_training_learns_per_factor_corrections_and_reloads(tmp_path):
     """The same LR features, whose HR feature lies +1 away at factor 4 and -1 away at
     factor 16: told the factor, FSR-GAN learns both corrections; the mixed generator

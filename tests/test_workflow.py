@@ -111,6 +111,14 @@ def test_tables_have_the_documented_columns(clean_run):
     focal = pd.read_csv(clean_run / "tables/focal.csv")
     assert set(focal["variant"]) == {"r1", "r2", "r3", "adversarial_only", "distance_only"}
     assert focal.groupby("variant")["seed"].nunique().min() == 3
+    # its r = 2 variant with seeds 1 and 2 is the seed spread's FSR-GAN, kept and reused
+    assert sorted(p.name for p in (clean_run / "models/seeds").glob("fsrgan_seed*")) == [
+        "fsrgan_seed1_vgg16_conv5_gem.pt", "fsrgan_seed2_vgg16_conv5_gem.pt"]
+    keys = ["seed", "factor", "dataset", "protocol"]
+    reused = focal[focal.variant == "r2"].merge(spread[spread.method == "fsrgan"], on=keys)
+    assert len(reused) == len(focal[focal.variant == "r2"])
+    assert (reused["mAP_x"] == reused["mAP_y"]).all()
+    assert (reused["mean_distance_x"] == reused["mean_distance_y"]).all()
 
 
 # The tiny run's results, byte for byte, per kind of CPU: its precision and convolution

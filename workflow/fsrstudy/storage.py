@@ -5,7 +5,9 @@ Restored:       <images>/<isr method>_f<factor>.npy  the query rows, ISR-restore
 Features:       <features>/<backbone>/<method>_f<factor>.npy  (N, D) float32
                 (revisitop1m's distractors: method distractors_hr, factor 1; a memmap)
 pool4 maps:     <features>/pool4/lr_f<factor>.npy  (N, 512, S/16, S/16) float16 (distill)
-Models:         <models>/<method>_<backbone>.pt (feature SR), <models>/<isr name>.pt
+Models:         <models>/<method>_<backbone>.pt (feature SR), <models>/<isr name>.pt,
+                <models>/seeds/<method>_seed<seed>_<backbone>.pt (the seed spread's
+                FSR-GANs, which the focal ablation reuses)
 Row order of every array = the manifest's row order (ids.txt beside them).
 The rules name their files with these functions too: no other module or rule spells
 an .npy or .pt name.
@@ -130,6 +132,11 @@ FSR_MODEL = "{method}_{backbone}.pt"
 
 def fsr_model_path(models_dir, method: str, backbone: str) -> Path:
     return in_folder(models_dir, FSR_MODEL.format(method=method, backbone=backbone))
+
+
+def seed_model_path(models_dir, method: str, seed: int, backbone: str) -> Path:
+    """A feature-SR model fitted again with another seed (the seed spread's)."""
+    return in_folder(models_dir, "seeds", f"{method}_seed{seed}_{backbone}.pt")
 
 
 def sha256_of(path) -> str:

@@ -59,6 +59,7 @@ rule seed_spread:
         maps=rules.pool4_maps.output.maps if DISTILL_METHODS else [],
     output:
         table=report(f"{OUT}/tables/seed_spread.csv", category="Tables"),
+        models=list(SPREAD_GAN_MODELS.values()),
         html=report(notebook_html("09_seed_spread"), category="Executed notebooks"),
     log:
         notebook=notebook_log("09_seed_spread"),

@@ -173,7 +173,8 @@ rule focal:
         ground_truth=rules.prepare.output.ground_truth,
         hr=rules.features.output.hr,
         lr=rules.features.output.lr,
-        trained=str(_storage.fsr_model_path(f"{OUT}/models", "fsrgan", FOCAL_BACKBONE)),
+        trained=[str(_storage.fsr_model_path(f"{OUT}/models", "fsrgan", FOCAL_BACKBONE))]
+        + FOCAL_REUSES,
     output:
         table=report(f"{OUT}/tables/focal.csv", category="Tables"),
         html=report(notebook_html("14_focal"), category="Executed notebooks"),
@@ -201,7 +202,7 @@ rule focal:
                 "fsrgan": config["fsrgan"],
                 "variants": config["focal"]["variants"],
                 "seeds": config["focal"]["seeds"],
-                "trained": input.trained,
+                "trained": list(input.trained),
                 "threads": threads,
             }
         ),

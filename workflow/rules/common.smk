@@ -111,6 +111,20 @@ FOCAL_BACKBONE = config["focal"]["backbone"] or BACKBONES[0]
 # every fitted method again with each seed: not with another run's models
 SEED_SPREAD = config["seed_spread"]["enabled"] and not PRETRAINED
 SPREAD_BACKBONE = config["seed_spread"]["backbone"] or BACKBONES[0]
+# the FSR-GANs the seed spread trains (seeds other than the run's), kept as models
+SPREAD_GAN_MODELS = {
+    (m, s): str(_storage.seed_model_path(f"{OUT}/models", m, s, SPREAD_BACKBONE))
+    for m in (FSRGAN_METHODS if SEED_SPREAD else [])
+    for s in config["seed_spread"]["seeds"]
+    if s != config["seed"]
+}
+# ... of which the focal ablation's r = 2 variant would train again: the same config,
+# seed, backbone and train split (the ablation checks each checkpoint before reusing it)
+FOCAL_REUSES = [
+    path
+    for (m, s), path in SPREAD_GAN_MODELS.items()
+    if m == "fsrgan" and s in config["focal"]["seeds"] and SPREAD_BACKBONE == FOCAL_BACKBONE
+]
 for _section, _backbone in [("focal", FOCAL_BACKBONE), ("seed_spread", SPREAD_BACKBONE)]:
     if _backbone not in BACKBONES:
         raise WorkflowError(

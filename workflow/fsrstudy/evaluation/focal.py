@@ -8,6 +8,7 @@ like it: mean distance to the HR feature over held-out images, and mAP per proto
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -44,10 +45,11 @@ def run(manifest: pd.DataFrame, ground_truth_json, features_dir, *, backbone: st
         trained=None, workers: int = 1) -> pd.DataFrame:
     """Train every variant x seed; one row per (variant, seed, factor, protocol).
 
-    `trained`: the run's own FSR-GAN checkpoint of this backbone (models/fsrgan_<b>.pt);
-    the variant and seed it was trained with exactly (r = 2 with the run's seed, as a
-    rule) reuse it instead of training the same model again. `workers`: on a CPU, the
-    trainings run side by side in that many single-thread processes (parallel.py)."""
+    `trained`: FSR-GAN checkpoints of this backbone already at hand: the run's own
+    (models/fsrgan_<b>.pt) and the seed spread's (models/seeds/fsrgan_seed<k>_<b>.pt).
+    A variant and seed that one of them was trained with exactly (r = 2 with their seeds,
+    as a rule) reuses it instead of training the same model again. `workers`: on a CPU,
+    the trainings run side by side in that many single-thread processes (parallel.py)."""
     hr = np.asarray(storage.load(storage.feature_path(features_dir, backbone, "hr", 1)))
     lr = {f: np.asarray(storage.load(storage.feature_path(features_dir, backbone, "lr", f)))
           for f in factors}
@@ -56,10 +58,8 @@ def run(manifest: pd.DataFrame, ground_truth_json, features_dir, *, backbone: st
     protocols = list(retrieval.resolved(manifest, ground_truth_json))
     runs = [(variant, seed) for variant in variants for seed in seeds]
     configs = {run: variant_config(base, *run) for run in runs}
-    generators = {run: training.load_generator(trained, device, backbone)
-                  for run, cfg in configs.items()
-                  if trained and training.same_training(trained, cfg, backbone, factors,
-                                                        "train_split", len(x))}
+    generators = reusable(trained, configs, backbone=backbone, factors=factors,
+                          n_pairs=len(x), device=device)
     to_train = [run for run in runs if run not in generators]
     if str(device) == "cpu":
         models = parallel.map_single_threaded(
@@ -76,6 +76,21 @@ def run(manifest: pd.DataFrame, ground_truth_json, features_dir, *, backbone: st
                       **scores}
                      for scores in retrieval.held_out_scores(sr, hr, held_out, protocols)]
     return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def reusable(trained, configs: dict, *, backbone: str, factors, n_pairs: int,
+             device="cpu") -> dict:
+    """{run: generator} for each run of `configs` ({(variant, seed): config}) that a
+    checkpoint of `trained` (one path, a list of them, or None) was trained exactly as:
+    same config and seed, backbone, factors and train-split pairs."""
+    paths = [trained] if isinstance(trained, (str, Path)) else list(trained or [])
+    found = {}
+    for run, cfg in configs.items():
+        for path in paths:
+            if training.same_training(path, cfg, backbone, factors, "train_split", n_pairs):
+                found[run] = training.load_generator(path, device, backbone)
+                break
+    return found
 
 
 def summarise(table: pd.DataFrame) -> pd.DataFrame:

@@ -26,23 +26,34 @@ COLUMNS = ["method", "seed", "backbone", "factor", "dataset", "protocol", "mean_
 
 def _train_gan(task):
     x, y, cfg, pair_factors = task
-    return training.train(x, y, cfg, "cpu", factors=pair_factors)[0]
+    return training.train(x, y, cfg, "cpu", factors=pair_factors)[:2]
+
+
+@dataclasses.dataclass
+class TrainedGAN:
+    """An FSR-GAN the spread trained, with what its checkpoint records (the same keys
+    as the train stage's, so that training.same_training can match it)."""
+    generator: object
+    critic: object
+    config: training.FSRGANConfig
+    extra: dict
 
 
 def run(manifest: pd.DataFrame, ground_truth_json, features_dir, models_dir, *,
         backbone: str, factors, methods: dict, seeds, run_seed: int,
         fsrgan_cfg: training.FSRGANConfig, ridge_options: dict,
         distill_cfg: distill.DistillConfig | None = None, extractor: dict | None = None,
-        device="cpu", workers: int = 1) -> pd.DataFrame:
-    """One row per (method, seed, factor, protocol). `methods`: {method: (family,
-    training data)} as the workflow names them; `models_dir`: the run's models, which
-    stand in for `run_seed`; `extractor`: the features section (source, gem_p: the
-    teacher of distilled students); `workers`: FSR-GAN trainings side by side on a CPU."""
+        device="cpu", workers: int = 1) -> tuple[pd.DataFrame, dict]:
+    """(one row per (method, seed, factor, protocol), {(method, seed): TrainedGAN} of
+    the FSR-GANs it trained). `methods`: {method: (family, training data)} as the
+    workflow names them; `models_dir`: the run's models, which stand in for `run_seed`;
+    `extractor`: the features section (source, gem_p: the teacher of distilled
+    students); `workers`: FSR-GAN trainings side by side on a CPU."""
     hr = np.asarray(storage.load(storage.feature_path(features_dir, backbone, "hr", 1)))
     lr = {f: np.asarray(storage.load(storage.feature_path(features_dir, backbone, "lr", f)))
           for f in factors}
     groups = manifest["group"].astype(str).to_numpy()
-    models, gan_tasks = {}, {}
+    models, gan_tasks, gan_data = {}, {}, {}
     for method, (family, data) in methods.items():
         rows = mf.fitting_rows(manifest, data)
         for seed in seeds:
@@ -53,6 +64,7 @@ def run(manifest: pd.DataFrame, ground_truth_json, features_dir, models_dir, *,
                 cfg = dataclasses.replace(fsrgan_cfg, seed=seed,
                                           factor_aware=family == "fsrgan_fa")
                 gan_tasks[method, seed] = (x, y, cfg, pair_factors)
+                gan_data[method, seed] = data
             elif family == "ridge":
                 models[method, seed] = ridge.fit(
                     {f: lr[f][rows] for f in factors}, hr[rows], groups[rows],
@@ -67,12 +79,19 @@ def run(manifest: pd.DataFrame, ground_truth_json, features_dir, models_dir, *,
     if str(device) == "cpu":
         trained = parallel.map_single_threaded(_train_gan, gan_tasks.values(), workers)
     else:  # one accelerator: one training after the other
-        trained = [training.train(*task[:3], device, factors=task[3])[0]
+        trained = [training.train(*task[:3], device, factors=task[3])[:2]
                    for task in gan_tasks.values()]
-    models.update(zip(gan_tasks, trained))
+    gans = {}
+    for run_, (gen, critic) in zip(gan_tasks, trained):
+        x, _, cfg, _ = gan_tasks[run_]
+        models[run_] = gen
+        gans[run_] = TrainedGAN(gen, critic, cfg, {
+            "backbone": backbone, "factors": list(factors), "training_data": gan_data[run_],
+            "n_pairs": len(x)})
     batch_size = (extractor or {}).get("batch_size", 32)
-    return _measure(manifest, ground_truth_json, features_dir, models, methods,
-                    seeds, backbone, factors, hr, lr, device, batch_size)
+    table = _measure(manifest, ground_truth_json, features_dir, models, methods,
+                     seeds, backbone, factors, hr, lr, device, batch_size)
+    return table, gans
 
 
 def _load(models_dir, method, family, backbone, device):

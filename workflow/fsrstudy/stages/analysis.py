@@ -61,14 +61,16 @@ def spread_over_seeds(manifest_csv, ground_truth_json, features_dir, models_dir,
                       workers: int = 1) -> pd.DataFrame:
     """Every fitted method (`methods`: {method: [family, training data]}) fitted again
     per seed with the config's settings (`fsrgan`, `ridge`, `distill`: its sections;
-    `extractor`: its features section): tables/seed_spread.csv."""
+    `extractor`: its features section): tables/seed_spread.csv, and the FSR-GANs it
+    trained as models/seeds/<method>_seed<seed>_<backbone>.pt (the focal ablation's
+    r = 2 variant is the same training: it reuses them)."""
     # torch only here: the distance and retrieval stages start without it
     from fsrstudy.evaluation import seed_spread
     from fsrstudy.models import compute, distill as distill_, training
 
     gan = {k: v for k, v in fsrgan.items() if k not in ("device", "training_data")}
     student = {k: v for k, v in distill.items() if k in ("epochs", "batch_size", "lr")}
-    table = seed_spread.run(
+    table, gans = seed_spread.run(
         mf.read(manifest_csv), ground_truth_json, features_dir, models_dir,
         backbone=backbone, factors=factors,
         methods={m: tuple(fit) for m, fit in methods.items()}, seeds=seeds,
@@ -76,5 +78,8 @@ def spread_over_seeds(manifest_csv, ground_truth_json, features_dir, models_dir,
         ridge_options={k: ridge[k] for k in ("alphas", "validation_fraction")},
         distill_cfg=distill_.DistillConfig(**student), extractor=extractor,
         device=compute.pick_device(fsrgan.get("device", "auto")), workers=workers)
+    for (method, seed), gan in gans.items():
+        training.save_checkpoint(storage.seed_model_path(models_dir, method, seed, backbone),
+                                 gan.generator, gan.critic, gan.config, gan.extra)
     save_csv(out_csv, table)
     return table
