@@ -67,6 +67,10 @@ def test_the_bf16_timing_is_taken_once_per_machine_and_kept(tmp_path, monkeypatc
     assert len(timings) == 2 and len(json.loads(cache.read_text())) == 2
     cache.write_text("{not json")  # a broken cache is timed again, not an error
     assert compute.measured_bf16_speedup(cache, measure)[0] == 2.0 and len(timings) == 3
+    blocked = tmp_path / "file" / "bf16_speedup.json"  # its folder cannot be made
+    (tmp_path / "file").write_text("")
+    speedup, why = compute.measured_bf16_speedup(blocked, measure)
+    assert speedup == 2.0 and "not kept" in why and "FSRSTUDY_CACHE" in why
 
 
 def test_the_bf16_timing_times_both_precisions_and_leaves_the_seeded_draws_alone():
