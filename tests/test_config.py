@@ -49,6 +49,16 @@ def test_training_code_takes_its_defaults_from_the_schema(monkeypatch):
     assert {k: built[k] for k in built.keys() & schema.keys()} == \
         {k: schema[k] for k in built.keys() & schema.keys()}
     assert built["lr"] == 0.0008 and built["epochs"] == 6  # the schema's, read by hand
+    # each dataset kind's defaults are the schema's too, and every one is a declared option
+    from fsrstudy.data import dataset_kinds
+
+    declared = config.load_schema()["properties"]["datasets"]["items"]["properties"]
+    for kind, options in dataset_kinds.KIND_OPTIONS.items():
+        assert set(options) | set(dataset_kinds.COMMON) <= set(declared), kind
+    eval_images = {kind: dataset_kinds.normalise([{"kind": kind}])[0]["eval_images"]
+                   for kind in ("oxford5k", "paris6k", "holidays")}
+    assert eval_images == {"oxford5k": 562, "paris6k": 612, "holidays": 500}  # the paper's
+    assert dataset_kinds.normalise([{"kind": "demo"}])[0]["bad_images"] == "skip"
     # SRCNN and VDSR schedules differ: each comes from its own schema section
     srcnn, vdsr = (isr_training.ISRConfig.for_method(m) for m in ("srcnn", "vdsr"))
     assert (srcnn.lr, srcnn.optimizer, vdsr.lr, vdsr.optimizer) == (0.001, "adam", 0.1, "sgd")

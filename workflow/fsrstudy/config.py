@@ -15,26 +15,11 @@ import yaml
 
 from fsrstudy import descriptors
 from fsrstudy.data import dataset_kinds, fetch
-
-SCHEMA_PATH = Path(__file__).resolve().parents[1] / "schemas" / "config.schema.yaml"
+from fsrstudy.schema import SCHEMA_PATH, load_schema, schema_defaults  # noqa: F401
 
 
 class ConfigError(ValueError):
     """A configuration value that the schema rejects."""
-
-
-def load_schema(path: Path = SCHEMA_PATH) -> dict:
-    with open(path) as f:
-        return yaml.safe_load(f)
-
-
-def schema_defaults(*section: str) -> dict:
-    """The defaults the schema gives the keys of one section, e.g. ("isr", "vdsr"): the
-    training code's dataclasses take theirs from here, so no default lives twice."""
-    node = load_schema()
-    for key in section:
-        node = node["properties"][key]
-    return {k: sub["default"] for k, sub in node["properties"].items() if "default" in sub}
 
 
 def _fill_defaults(instance: dict, schema: dict) -> None:

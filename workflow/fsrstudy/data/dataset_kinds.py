@@ -10,18 +10,13 @@ import copy
 
 import pandas as pd
 
+from fsrstudy import schema
 from fsrstudy.data import demo_set, fetch, paper_sets, protocols, user_set
 
-COMMON = {"name": None, "kind": None, "bad_images": "skip"}
-KIND_OPTIONS = {
-    "demo": {"use": "groups", "photos_csv": "data/demo/photos.csv", "max_photos": None,
-             "views_per_photo": 5, "train_views_per_photo": 9, "test_fraction": 0.4},
-    "oxford5k": {"use": "paper_split", "eval_images": 562},
-    "paris6k": {"use": "paper_split", "eval_images": 612},
-    "holidays": {"use": "paper_split", "eval_images": 500, "orientation": "stored",
-                 "rotation_list": None},
-    "csv": {"use": "roles", "csv": None, "images_dir": None},
-}
+# each kind's options with their defaults, from the schema (its x-kind-defaults)
+_DEFAULTS = schema.kind_defaults()
+COMMON = {"name": None, "kind": None, **_DEFAULTS["all"]}
+KIND_OPTIONS = {kind: options for kind, options in _DEFAULTS.items() if kind != "all"}
 USES = {"demo": ("groups", "train"), "csv": ("roles", "train"),
         "oxford5k": ("paper_split", "evaluate", "train"),
         "paris6k": ("paper_split", "evaluate", "train"),
