@@ -33,7 +33,7 @@ torch.set_num_threads(threads)
 options = {k: v for k, v in distill.items() if k in ("epochs", "batch_size", "lr")}
 cfg = DistillConfig(seed=seed, **options)
 log = train_stage.train_distill(manifest_csv, features_dir, models_dir, loss_csv,
-                                backbones_=backbones, factors=factors, source=source,
+                                backbone_names=backbones, factors=factors, source=source,
                                 gem_p=gem_p, cfg=cfg, device=distill.get("device", "auto"),
                                 training_data=training_data)
 cfg

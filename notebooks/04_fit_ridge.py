@@ -27,7 +27,7 @@ from fsrstudy.stages import train as train_stage
 
 torch.set_num_threads(threads)
 table = train_stage.fit_ridge(manifest_csv, features_dir, models_dir, validation_csv,
-                              backbones_=backbones, factors=factors,
+                              backbone_names=backbones, factors=factors,
                               training_data=training_data, alphas=ridge["alphas"],
                               validation_fraction=ridge["validation_fraction"], seed=seed)
 

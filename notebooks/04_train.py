@@ -33,7 +33,7 @@ torch.set_num_threads(threads)
 options = {k: v for k, v in fsrgan.items() if k not in ("device", "training_data")}
 cfg = training.FSRGANConfig(seed=seed, factor_aware=family == "fsrgan_fa", **options)
 log = train_stage.train_fsrgan(manifest_csv, features_dir, models_dir, loss_csv,
-                               backbones_=backbones, factors=factors, cfg=cfg,
+                               backbone_names=backbones, factors=factors, cfg=cfg,
                                device=fsrgan.get("device", "auto"), training_data=training_data,
                                family=family)
 cfg

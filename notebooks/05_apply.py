@@ -12,5 +12,5 @@ device = "auto"
 # %%
 from fsrstudy.stages import train as train_stage
 
-train_stage.apply_feature_sr(features_dir, models_dir, backbones_=backbones, factors=factors,
+train_stage.apply_feature_sr(features_dir, models_dir, backbone_names=backbones, factors=factors,
                       methods=methods, device=device)

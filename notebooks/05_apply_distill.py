@@ -21,6 +21,6 @@ import torch
 from fsrstudy.stages import train as train_stage
 
 torch.set_num_threads(threads)
-train_stage.apply_distill(manifest_csv, features_dir, models_dir, backbones_=backbones,
+train_stage.apply_distill(manifest_csv, features_dir, models_dir, backbone_names=backbones,
                        factors=factors, methods=methods, batch_size=batch_size,
                        device=device)

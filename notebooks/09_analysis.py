@@ -21,7 +21,7 @@ from fsrstudy.report import figures
 from fsrstudy.stages import analysis as analysis_stage
 
 table = analysis_stage.analyse_distances(manifest_csv, features_dir, distance_csv, per_image_csv,
-                                         backbones_=backbones, factors=factors, methods=methods,
+                                         backbone_names=backbones, factors=factors, methods=methods,
                                          seed=seed)
 table
 

@@ -36,7 +36,7 @@ from fsrstudy.report import figures, style
 from fsrstudy.stages import analysis
 
 table = analysis.evaluate_retrieval(manifest_csv, ground_truth_json, features_dir,
-                                    retrieval_csv, backbones_=backbones, factors=factors,
+                                    retrieval_csv, backbone_names=backbones, factors=factors,
                                     methods=methods, protocols=protocols)
 style.by_ratio(table.pivot_table(index=["dataset", "protocol", "backbone", "method"],
                                  columns="factor", values="mAP"))

@@ -26,7 +26,7 @@ from fsrstudy.report import figures
 from fsrstudy.stages import applications
 
 table = applications.large_scale(manifest_csv, ground_truth_json, features_dir, out_csv,
-                                 backbones_=backbones, factors=factors, methods=methods,
+                                 backbone_names=backbones, factors=factors, methods=methods,
                                  source=source, sizes=sizes, protocols=protocols)
 table.pivot_table(index=["dataset", "protocol", "backbone", "method", "factor"],
                   columns="n_distractors", values="mAP")

@@ -44,7 +44,7 @@ def test_holidays_style_ap_and_matched_by_hand(tmp_path):
     empty = QuerySet("h", "empty")
     empty.add("h/d0__q", [], [])                               # no positive: skipped
     groundtruth.save(tmp_path / "gt.json", [holidays, empty])
-    table = retrieval.evaluate(manifest, tmp_path / "gt.json", tmp_path, backbones_=["b"],
+    table = retrieval.evaluate(manifest, tmp_path / "gt.json", tmp_path, backbone_names=["b"],
                                factors=[4], methods=["lr", "matched"])
     by = table.set_index(["protocol", "method"])
     # hr: ranking d0 (junk), d1, d2, d3, d4 -> positives at ranks 1 and 3 after junk:
@@ -76,7 +76,7 @@ def test_large_scale_searches_the_external_distractors_it_names(tmp_path):
             _direction(1)[None].astype(np.float32))
     table = applications.large_scale(
         tmp_path / "manifest.csv", tmp_path / "gt.json", tmp_path, tmp_path / "large.csv",
-        backbones_=["b"], factors=[4], methods=["lr", "matched"], source="revisitop1m")
+        backbone_names=["b"], factors=[4], methods=["lr", "matched"], source="revisitop1m")
     assert set(table["distractors"]) == {"revisitop1m"}
     assert set(table["method"]) == {"hr", "lr"}
     hr = table[table.method == "hr"].set_index("n_distractors")["mAP"]
@@ -106,7 +106,7 @@ def test_fsrgan_db_distance_is_measured_only_off_its_training_images(tmp_path):
         path.parent.mkdir(parents=True, exist_ok=True)
         np.save(path, rng.normal(size=(6, 3)).astype(np.float32))
     table = analysis_stage.analyse_distances(tmp_path / "m.csv", tmp_path, tmp_path / "d.csv",
-                                       tmp_path / "p.csv", backbones_=["b"], factors=[4],
+                                       tmp_path / "p.csv", backbone_names=["b"], factors=[4],
                                        methods=["lr", "fsrgan_db"])
     n = table.set_index("method")["n"]
     # fitted on d1..d4: the database minus d0, the image the query was cut from

@@ -72,7 +72,7 @@ def run(manifest: pd.DataFrame, ground_truth_json, images_dir, features_dir, mod
     dev = plan.device
     model, names = backbones.build_named(extractor["source"], extractor["poolings"],
                                          extractor["gem_p"])
-    backbones_ = list(names.values())
+    backbone_names = list(names.values())
 
     def describe(stack):
         out = features.extract(model, stack, extractor["batch_size"], plan,
@@ -80,9 +80,9 @@ def run(manifest: pd.DataFrame, ground_truth_json, images_dir, features_dir, mod
         return {names[k]: v for k, v in out.items()}
 
     fsr_models = {(m, b): feature_sr.load(storage.fsr_model_path(models_dir, m, b), dev, b)
-                  for m in fsr_methods for b in backbones_}
+                  for m in fsr_methods for b in backbone_names}
     students = {m: {b: distill.load(storage.fsr_model_path(models_dir, m, b), dev, b)
-                    for b in backbones_} for m in distill_methods}
+                    for b in backbone_names} for m in distill_methods}
     trunk = backbones.Pool4Trunk(backbones.build(extractor["source"], extractor["poolings"][:1],
                                                  extractor["gem_p"])) if students else None
     cases = [(1, q) for q in hr_qualities] + [(f, q) for f in factors for q in lr_qualities]
@@ -94,7 +94,7 @@ def run(manifest: pd.DataFrame, ground_truth_json, images_dir, features_dir, mod
             for m in fsr_methods:
                 queries[m] = {b: feature_sr.apply(fsr_models[m, b], queries["lr"][b],
                                                     factor, dev)
-                              for b in backbones_}
+                              for b in backbone_names}
             for m in isr_methods:
                 isr_model = isr_training.load(
                     storage.isr_model_path(models_dir, m, factor))

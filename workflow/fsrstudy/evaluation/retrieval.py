@@ -61,12 +61,12 @@ def metrics(queries: np.ndarray, database: np.ndarray, protocol) -> dict:
             **{f"mP@{k}": v for k, v in zip(PRECISION_KS, m_pk)}}
 
 
-def evaluate(manifest: pd.DataFrame, ground_truth_json, features_dir, *, backbones_: list,
+def evaluate(manifest: pd.DataFrame, ground_truth_json, features_dir, *, backbone_names: list,
              factors, methods, protocol_names=None) -> pd.DataFrame:
     """mAP and mP@k of every (method, factor) on every protocol: retrieval.csv."""
     rows = []
     for query_set, protocol in resolved(manifest, ground_truth_json, protocol_names):
-        for backbone in backbones_:
+        for backbone in backbone_names:
             for method, factor in runs(methods, factors):
                 queries = query_features(features_dir, backbone, method, factor)
                 database = database_features(features_dir, backbone, method, factor)
@@ -99,7 +99,7 @@ def train_only_pool(manifest: pd.DataFrame) -> np.ndarray:
 
 
 def evaluate_large_scale(manifest: pd.DataFrame, ground_truth_json, features_dir, *,
-                         backbones_: list, factors, methods, source: str,
+                         backbone_names: list, factors, methods, source: str,
                          sizes=None, protocol_names=None, external=None) -> pd.DataFrame:
     """mAP vs number of distractors, per method and factor.
 
@@ -111,7 +111,7 @@ def evaluate_large_scale(manifest: pd.DataFrame, ground_truth_json, features_dir
     rows = []
     pool_rows = train_only_pool(manifest)
     for query_set, protocol in resolved(manifest, ground_truth_json, protocol_names):
-        for backbone in backbones_:
+        for backbone in backbone_names:
             for method, factor in runs(methods, factors):
                 if external is not None:
                     if method == MATCHED:

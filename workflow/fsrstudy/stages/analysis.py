@@ -16,7 +16,7 @@ HR = storage.HR  # the factor of the HR input
 
 
 def analyse_distances(manifest_csv, features_dir, distance_csv, per_image_csv, *,
-                      backbones_: list, factors, methods=("lr", "fsrgan"),
+                      backbone_names: list, factors, methods=("lr", "fsrgan"),
                       seed: int = 0) -> pd.DataFrame:
     manifest = mf.read(manifest_csv)
     held_out = mf.held_out_rows(manifest)
@@ -25,7 +25,7 @@ def analyse_distances(manifest_csv, features_dir, distance_csv, per_image_csv, *
         rows = held_out[manifest["dataset"].to_numpy()[held_out] == dataset]
         ids = manifest["image_id"].to_numpy()[rows]
         groups = manifest["group"].to_numpy()[rows]
-        for backbone in backbones_:
+        for backbone in backbone_names:
             hr = storage.load_features(features_dir, backbone, "hr", HR)[rows]
             others = {(m, f): storage.load_features(features_dir, backbone, m, f)[rows]
                       for m in methods for f in factors}
@@ -46,10 +46,10 @@ def analyse_distances(manifest_csv, features_dir, distance_csv, per_image_csv, *
 
 
 def evaluate_retrieval(manifest_csv, ground_truth_json, features_dir, retrieval_csv, *,
-                       backbones_: list, factors, methods, protocols=None) -> pd.DataFrame:
+                       backbone_names: list, factors, methods, protocols=None) -> pd.DataFrame:
     """mAP and mP@k of every method, factor and protocol: tables/retrieval.csv."""
     table = retrieval.evaluate(mf.read(manifest_csv), ground_truth_json, features_dir,
-                               backbones_=backbones_, factors=factors, methods=methods,
+                               backbone_names=backbone_names, factors=factors, methods=methods,
                                protocol_names=protocols)
     save_csv(retrieval_csv, table)
     return table

@@ -79,15 +79,15 @@ def gather_distractors(shard_dirs, backbone_names: list[str], features_dir, bad_
     return rows
 
 
-def large_scale(manifest_csv, ground_truth_json, features_dir, out_csv, *, backbones_: list,
+def large_scale(manifest_csv, ground_truth_json, features_dir, out_csv, *, backbone_names: list,
                 factors, methods, source: str, sizes=None, protocols=None) -> pd.DataFrame:
     """mAP against the database plus growing sets of distractors: tables/large_scale.csv.
     `source`: train_only (the manifest's train-only rows) or revisitop1m (the gathered
     memmaps in features_dir)."""
     external = None if source == "train_only" else {
-        b: storage.distractor_feature_path(features_dir, b) for b in backbones_}
+        b: storage.distractor_feature_path(features_dir, b) for b in backbone_names}
     table = retrieval.evaluate_large_scale(
-        mf.read(manifest_csv), ground_truth_json, features_dir, backbones_=backbones_,
+        mf.read(manifest_csv), ground_truth_json, features_dir, backbone_names=backbone_names,
         factors=factors, methods=methods, source=source, sizes=sizes,
         protocol_names=protocols, external=external)
     save_csv(out_csv, table)

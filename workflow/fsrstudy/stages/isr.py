@@ -95,8 +95,8 @@ def restore_isr(manifest_csv, images_dir, models_dir, quality_csv, *, factors,
             model = isr_training.load(storage.isr_model_path(models_dir, method, f))
             candidates[method] = isr_training.restore(model, lr, plan)
             save_npy(storage.restored_path(images_dir, method, f), candidates[method])
-        for method, images_ in candidates.items():
-            out_y = isr.rgb_to_ycbcr(images_)[..., 0]
+        for method, restored in candidates.items():
+            out_y = isr.rgb_to_ycbcr(restored)[..., 0]
             psnrs = [isr.psnr(a, b, shave) for a, b in zip(hr_y, out_y)]
             ssims = [isr.ssim(a, b, shave) for a, b in zip(hr_y, out_y)]
             quality.append({"method": method, "factor": f, "scale": shave,

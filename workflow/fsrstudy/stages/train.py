@@ -18,7 +18,7 @@ from fsrstudy.models import backbones, compute, distill, feature_sr, ridge, trai
 HR = storage.HR  # the factor of the HR input
 
 
-def train_fsrgan(manifest_csv, features_dir, models_dir, loss_csv, *, backbones_: list,
+def train_fsrgan(manifest_csv, features_dir, models_dir, loss_csv, *, backbone_names: list,
                  factors, cfg: training.FSRGANConfig, device: str = "auto",
                  training_data: str = "train_split", family: str = "fsrgan"
                  ) -> pd.DataFrame:
@@ -35,7 +35,7 @@ def train_fsrgan(manifest_csv, features_dir, models_dir, loss_csv, *, backbones_
     dev = compute.pick_device(device)
     precision = compute.resolve_precision(cfg.precision, dev)[0]  # recorded beside the model
     logs = []
-    for backbone in backbones_:
+    for backbone in backbone_names:
         hr = storage.load_features(features_dir, backbone, "hr", HR)
         lr = {f: storage.load_features(features_dir, backbone, "lr", f) for f in factors}
         x, y, pair_factors = training.make_pairs(lr, hr, train_rows)
@@ -54,7 +54,7 @@ def train_fsrgan(manifest_csv, features_dir, models_dir, loss_csv, *, backbones_
     return table
 
 
-def fit_ridge(manifest_csv, features_dir, models_dir, validation_csv, *, backbones_: list,
+def fit_ridge(manifest_csv, features_dir, models_dir, validation_csv, *, backbone_names: list,
               factors, training_data: str = "train_split", alphas,
               validation_fraction: float, seed: int = 0) -> pd.DataFrame:
     """One ridge map per factor and backbone (method ridge, or ridge_db on the database's
@@ -66,7 +66,7 @@ def fit_ridge(manifest_csv, features_dir, models_dir, validation_csv, *, backbon
     rows = mf.fitting_rows(manifest, training_data)
     groups = manifest["group"].astype(str).to_numpy()[rows]
     tables = []
-    for backbone in backbones_:
+    for backbone in backbone_names:
         hr = storage.load_features(features_dir, backbone, "hr", HR)[rows]
         lr = {f: storage.load_features(features_dir, backbone, "lr", f)[rows] for f in factors}
         start = time.perf_counter()
@@ -85,13 +85,13 @@ def fit_ridge(manifest_csv, features_dir, models_dir, validation_csv, *, backbon
     return table
 
 
-def apply_feature_sr(features_dir, models_dir, *, backbones_: list, factors,
+def apply_feature_sr(features_dir, models_dir, *, backbone_names: list, factors,
                      methods=("fsrgan",), device: str = "auto") -> dict:
     """SR features ('<method>_f<k>') of every image's LR features, per backbone and
     feature-SR model (fsrgan, fsrgan_db, ridge, ridge_db)."""
     dev = compute.pick_device(device)
     shapes = {}
-    for backbone in backbones_:
+    for backbone in backbone_names:
         lr = {f: storage.load_features(features_dir, backbone, "lr", f) for f in factors}
         for method in methods:
             model = feature_sr.load(storage.fsr_model_path(models_dir, method, backbone), dev,
@@ -103,7 +103,7 @@ def apply_feature_sr(features_dir, models_dir, *, backbones_: list, factors,
     return shapes
 
 
-def train_distill(manifest_csv, features_dir, models_dir, loss_csv, *, backbones_: list,
+def train_distill(manifest_csv, features_dir, models_dir, loss_csv, *, backbone_names: list,
                   factors, source: str, gem_p: float, cfg: distill.DistillConfig,
                   device: str = "auto", training_data: str = "train_split") -> pd.DataFrame:
     """One student per backbone (method distill, or distill_db on the database's own
@@ -116,7 +116,7 @@ def train_distill(manifest_csv, features_dir, models_dir, loss_csv, *, backbones
     dev = compute.pick_device(device)
     maps = {f: storage.load(storage.pool4_path(features_dir, f)) for f in factors}
     logs = []
-    for backbone in backbones_:
+    for backbone in backbone_names:
         output = descriptors.output_of(source, backbone)
         teacher = backbones.build(source, [output], gem_p)
         hr = storage.load_features(features_dir, backbone, "hr", HR)
@@ -134,7 +134,7 @@ def train_distill(manifest_csv, features_dir, models_dir, loss_csv, *, backbones
     return table
 
 
-def apply_distill(manifest_csv, features_dir, models_dir, *, backbones_: list, factors,
+def apply_distill(manifest_csv, features_dir, models_dir, *, backbone_names: list, factors,
                   methods, batch_size: int, device: str = "auto") -> dict:
     """Each student on the pool4 maps of the evaluation images (the held-out rows) at
     every factor: features/<backbone>/<method>_f<k>.npy, the other rows NaN."""
@@ -143,7 +143,7 @@ def apply_distill(manifest_csv, features_dir, models_dir, *, backbones_: list, f
     dev = compute.pick_device(device)
     shapes = {}
     for method in methods:
-        for backbone in backbones_:
+        for backbone in backbone_names:
             head = distill.load(storage.fsr_model_path(models_dir, method, backbone), dev,
                                 backbone)
             for f in factors:
