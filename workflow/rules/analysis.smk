@@ -31,7 +31,6 @@ rule analysis:
         mem_mb=2000,
         runtime=60,
     params:
-        python=PYTHON,
         values=lambda wc, input, output: as_param(
             {
                 "manifest_csv": input.manifest,
@@ -73,7 +72,6 @@ rule seed_spread:
         mem_mb=4000,
         runtime=1440,
     params:
-        python=PYTHON,
         values=lambda wc, input, output, threads: as_param(
             {
                 "manifest_csv": input.manifest,
@@ -117,7 +115,6 @@ rule retrieval:
         mem_mb=2000,
         runtime=60,
     params:
-        python=PYTHON,
         values=lambda wc, input, output: as_param(
             {
                 "manifest_csv": input.manifest,

@@ -24,7 +24,6 @@ rule distractor_shard:
         mem_mb=8000,
         runtime=720,
     params:
-        python=PYTHON,
         values=lambda wc, input, output, threads: as_param(
             {
                 "list_file": str(_fetch.layout(DATA, "revisitop1m")["lists"][0]),
@@ -64,7 +63,6 @@ rule distractor_features:
         mem_mb=2000,
         runtime=240,
     params:
-        python=PYTHON,
         values=lambda wc, input, output: as_param(
             {
                 "shard_metas": list(input.meta),
@@ -100,7 +98,6 @@ rule large_scale:
         mem_mb=4000,
         runtime=480,
     params:
-        python=PYTHON,
         values=lambda wc, input, output: as_param(
             {
                 "manifest_csv": input.manifest,
@@ -142,7 +139,6 @@ rule lowbitrate:
         mem_mb=4000,
         runtime=720,
     params:
-        python=PYTHON,
         values=lambda wc, input, output, threads: as_param(
             {
                 "manifest_csv": input.manifest,
@@ -190,7 +186,6 @@ rule focal:
         mem_mb=4000,
         runtime=1440,
     params:
-        python=PYTHON,
         values=lambda wc, input, output, threads: as_param(
             {
                 "manifest_csv": input.manifest,

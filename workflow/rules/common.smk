@@ -234,8 +234,13 @@ def as_param(values):
 
 
 # How each job runs the package. PYTHONPATH makes it importable in any environment
-# (venv or conda), `params.python` is the rule's Python (see PYTHON).
-RUN_MODULE = "PYTHONPATH=workflow${{PYTHONPATH:+:$PYTHONPATH}} {params.python} -m"
+# (venv or conda); PYTHON is the rule's Python, quoted for the shell and for Snakemake's
+# formatting (its braces doubled).
+RUN_MODULE = (
+    "PYTHONPATH=workflow${{PYTHONPATH:+:$PYTHONPATH}} "
+    + shlex.quote(PYTHON).replace("{", "{{").replace("}", "}}")
+    + " -m"
+)
 NOTEBOOK_CMD = (
     f"{RUN_MODULE} fsrstudy.notebook_runner "
     "{input.notebook} {log.notebook} {output.html} --params {params.values} "

@@ -20,7 +20,6 @@ rule download:
         runtime=720,
         downloads=1,
     params:
-        python=PYTHON,
         spec=lambda wc: as_param(config["downloads"][wc.file]),
     shell:
         # tee: progress and a missing-checksum warning reach the console, not only the log
@@ -46,7 +45,6 @@ rule unpack:
         mem_mb=1000,
         runtime=240,
     params:
-        python=PYTHON,
         data_dir=lambda wc, output: Path(output[0]).parents[1],
         archives=config["distractors"]["revisitop1m_archives"],
         checksums=lambda wc: as_param(
@@ -79,7 +77,6 @@ rule prepare:
         mem_mb=4000,
         runtime=120,
     params:
-        python=PYTHON,
         values=lambda wc, input, output: as_param(
             {
                 "datasets": config["datasets"],
@@ -117,7 +114,6 @@ rule degrade:
         mem_mb=2000,
         runtime=240,
     params:
-        python=PYTHON,
         values=lambda wc, input, output: as_param(
             {
                 "manifest_csv": input.manifest,

@@ -24,7 +24,6 @@ rule feature_shard:
         mem_mb=6000,
         runtime=480,
     params:
-        python=PYTHON,
         values=lambda wc, input, output, threads: as_param(
             {
                 "images_dir": declared(f"{OUT}/images", input, output),
@@ -74,7 +73,6 @@ rule features:
         mem_mb=6000,
         runtime=480,
     params:
-        python=PYTHON,
         values=lambda wc, input, output, threads: as_param(
             {
                 "images_dir": declared(f"{OUT}/images", input, output),
@@ -111,7 +109,6 @@ rule pool4_maps:
         mem_mb=4000,
         runtime=480,
     params:
-        python=PYTHON,
         values=lambda wc, input, output, threads: as_param(
             {
                 "images_dir": declared(f"{OUT}/images", input, output),

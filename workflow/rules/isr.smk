@@ -29,7 +29,6 @@ rule isr_train:
         mem_mb=4000,
         runtime=1440,
     params:
-        python=PYTHON,
         values=lambda wc, input, output, threads: as_param(
             {
                 "manifest_csv": input.manifest,
@@ -77,7 +76,6 @@ rule isr_restore:
         mem_mb=4000,
         runtime=240,
     params:
-        python=PYTHON,
         values=lambda wc, input, output, threads: as_param(
             {
                 "manifest_csv": input.manifest,
@@ -116,7 +114,6 @@ rule isr_features:
         mem_mb=4000,
         runtime=240,
     params:
-        python=PYTHON,
         values=lambda wc, input, output, threads: as_param(
             {
                 "manifest_csv": input.manifest,

@@ -22,7 +22,6 @@ rule figure:
         mem_mb=1000,
         runtime=30,
     params:
-        python=PYTHON,
         caption=lambda wc: FIGURES[wc.name].caption,
     shell:
         f"{RUN_MODULE} fsrstudy.report.figures "
@@ -43,7 +42,6 @@ rule run_config:
         mem_mb=500,
         runtime=10,
     params:
-        python=PYTHON,
         values=as_param(config),
     shell:
         f"{RUN_MODULE} fsrstudy.config " "{params.values} {output} > {log} 2>&1"
@@ -69,7 +67,6 @@ rule notebook_index:
         mem_mb=500,
         runtime=10,
     params:
-        python=PYTHON,
         run=RUN,
     shell:
         f"{RUN_MODULE} fsrstudy.report.notebook_index "
@@ -89,8 +86,6 @@ rule stage_cost:
     resources:
         mem_mb=500,
         runtime=10,
-    params:
-        python=PYTHON,
     shell:
         f"{RUN_MODULE} fsrstudy.report.costs " "{output.table} {input} > {log} 2>&1"
 
@@ -112,7 +107,6 @@ rule front_page:
         mem_mb=500,
         runtime=10,
     params:
-        python=PYTHON,
         tables=lambda wc, input: os.path.dirname(input.distance),
         run=RUN,
         seed=config["seed"],

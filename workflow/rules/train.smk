@@ -27,7 +27,6 @@ rule train_fsrgan:
         mem_mb=4000,
         runtime=480,
     params:
-        python=PYTHON,
         values=lambda wc, input, output, threads: as_param(
             {
                 "manifest_csv": input.manifest,
@@ -71,7 +70,6 @@ rule fit_ridge:
         mem_mb=4000,
         runtime=120,
     params:
-        python=PYTHON,
         values=lambda wc, input, output, threads: as_param(
             {
                 "manifest_csv": input.manifest,
@@ -110,7 +108,6 @@ rule apply_fsrgan:
         mem_mb=2000,
         runtime=60,
     params:
-        python=PYTHON,
         values=lambda wc, input, output: as_param(
             {
                 "features_dir": declared(f"{OUT}/features", input, output),
@@ -149,7 +146,6 @@ rule train_distill:
         mem_mb=8000,
         runtime=720,
     params:
-        python=PYTHON,
         values=lambda wc, input, output, threads: as_param(
             {
                 "manifest_csv": input.manifest,
@@ -191,7 +187,6 @@ rule apply_distill:
         mem_mb=4000,
         runtime=120,
     params:
-        python=PYTHON,
         values=lambda wc, input, output, threads: as_param(
             {
                 "manifest_csv": input.manifest,
