@@ -5,16 +5,22 @@ import platform
 from pathlib import Path
 
 
-def cpu_flags(cpuinfo: str | Path = "/proc/cpuinfo") -> set[str]:
-    """The CPU's feature flags (Linux); empty where /proc/cpuinfo does not exist."""
+def _cpuinfo_field(prefixes: tuple[str, ...], cpuinfo) -> str | None:
+    """The value of the first /proc/cpuinfo line starting with one of `prefixes`; None
+    where there is none, or no such file (not Linux)."""
     try:
         text = Path(cpuinfo).read_text()
     except OSError:
-        return set()
+        return None
     for line in text.splitlines():
-        if line.startswith(("flags", "Features")):
-            return set(line.split(":", 1)[1].split())
-    return set()
+        if line.startswith(prefixes):
+            return line.split(":", 1)[1].strip()
+    return None
+
+
+def cpu_flags(cpuinfo: str | Path = "/proc/cpuinfo") -> set[str]:
+    """The CPU's feature flags (Linux); empty where /proc/cpuinfo does not exist."""
+    return set((_cpuinfo_field(("flags", "Features"), cpuinfo) or "").split())
 
 
 def cpu_kind(flags: set[str] | None = None) -> str:
@@ -31,11 +37,4 @@ def cpu_kind(flags: set[str] | None = None) -> str:
 
 def cpu_model(cpuinfo: str | Path = "/proc/cpuinfo") -> str:
     """The CPU's model name ('unknown' where /proc/cpuinfo does not say)."""
-    try:
-        text = Path(cpuinfo).read_text()
-    except OSError:
-        return "unknown"
-    for line in text.splitlines():
-        if line.startswith("model name"):
-            return line.split(":", 1)[1].strip()
-    return "unknown"
+    return _cpuinfo_field(("model name",), cpuinfo) or "unknown"

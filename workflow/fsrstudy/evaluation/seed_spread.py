@@ -53,7 +53,7 @@ def run(manifest: pd.DataFrame, ground_truth_json, features_dir, models_dir, *,
     lr = {f: np.asarray(storage.load(storage.feature_path(features_dir, backbone, "lr", f)))
           for f in factors}
     groups = manifest["group"].astype(str).to_numpy()
-    models, gan_tasks, gan_data = {}, {}, {}
+    models, gan_tasks = {}, {}
     for method, (family, data) in methods.items():
         rows = mf.fitting_rows(manifest, data)
         for seed in seeds:
@@ -64,7 +64,6 @@ def run(manifest: pd.DataFrame, ground_truth_json, features_dir, models_dir, *,
                 cfg = dataclasses.replace(fsrgan_cfg, seed=seed,
                                           factor_aware=family == "fsrgan_fa")
                 gan_tasks[method, seed] = (x, y, cfg, pair_factors)
-                gan_data[method, seed] = data
             elif family == "ridge":
                 models[method, seed] = ridge.fit(
                     {f: lr[f][rows] for f in factors}, hr[rows], groups[rows],
@@ -82,12 +81,12 @@ def run(manifest: pd.DataFrame, ground_truth_json, features_dir, models_dir, *,
         trained = [training.train(*task[:3], device, factors=task[3])[:2]
                    for task in gan_tasks.values()]
     gans = {}
-    for run_, (gen, critic) in zip(gan_tasks, trained):
-        x, _, cfg, _ = gan_tasks[run_]
-        models[run_] = gen
-        gans[run_] = TrainedGAN(gen, critic, cfg, {
-            "backbone": backbone, "factors": list(factors), "training_data": gan_data[run_],
-            "n_pairs": len(x)})
+    for (method, seed), (gen, critic) in zip(gan_tasks, trained):
+        x, _, cfg, _ = gan_tasks[method, seed]
+        models[method, seed] = gen
+        gans[method, seed] = TrainedGAN(gen, critic, cfg, {
+            "backbone": backbone, "factors": list(factors),
+            "training_data": methods[method][1], "n_pairs": len(x)})
     batch_size = (extractor or {}).get("batch_size", 32)
     table = _measure(manifest, ground_truth_json, features_dir, models, methods,
                      seeds, backbone, factors, hr, lr, device, batch_size)

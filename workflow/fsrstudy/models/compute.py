@@ -124,25 +124,30 @@ def measured_bf16_speedup(cache: Path | None = None, measure=time_vgg16_precisio
         cache.parent.mkdir(parents=True, exist_ok=True)
         lock = open(cache.with_suffix(".lock"), "w")
     except OSError as error:  # nowhere to keep it: time it for this process alone
-        entry = measure()
-        return entry["fp32"] / entry["bf16"], (
-            f"VGG16 {entry['fp32']} ms per image in fp32, {entry['bf16']} in bf16, timed "
-            f"now and not kept ({error}; set FSRSTUDY_CACHE to a writable folder)")
-    key = _machine_key()
-    with lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            known = json.loads(cache.read_text())
-        except (OSError, ValueError):
-            known = {}
-        entry = known.get(key) if isinstance(known, dict) else None
-        if not (isinstance(entry, dict) and {"fp32", "bf16"} <= entry.keys()):
-            entry = {**measure(), "measured": time.strftime("%Y-%m-%dT%H:%M:%S")}
-            known = {**(known if isinstance(known, dict) else {}), key: entry}
-            save_text(cache, json.dumps(known, indent=1) + "\n")
-    speedup = entry["fp32"] / entry["bf16"]
-    return speedup, (f"VGG16 {entry['fp32']} ms per image in fp32, {entry['bf16']} in bf16, "
-                     f"timed once on this machine ({entry['measured']}), kept in {cache}")
+        entry, kept = measure(), (f"timed now and not kept ({error}; set FSRSTUDY_CACHE "
+                                  "to a writable folder)")
+    else:
+        with lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            entry = _timing_kept(cache, _machine_key(), measure)
+        kept = f"timed once on this machine ({entry['measured']}), kept in {cache}"
+    return entry["fp32"] / entry["bf16"], (
+        f"VGG16 {entry['fp32']} ms per image in fp32, {entry['bf16']} in bf16, {kept}")
+
+
+def _timing_kept(cache: Path, key: str, measure) -> dict:
+    """The timing `cache` holds for `key`, timed and added first when it has none (a
+    missing or broken cache file counts as empty)."""
+    try:
+        known = json.loads(cache.read_text())
+    except (OSError, ValueError):
+        known = {}
+    known = known if isinstance(known, dict) else {}
+    entry = known.get(key)
+    if not (isinstance(entry, dict) and {"fp32", "bf16", "measured"} <= entry.keys()):
+        entry = {**measure(), "measured": time.strftime("%Y-%m-%dT%H:%M:%S")}
+        save_text(cache, json.dumps({**known, key: entry}, indent=1) + "\n")
+    return entry
 
 
 def autocast(device: torch.device, precision: str):
