@@ -147,10 +147,12 @@ def main(argv=None) -> None:
     print(json.dumps(machine))
     results = []
     with tempfile.TemporaryDirectory() as tmp:
-        results.append(run_device("cpu", args.cpu_images, 8, 640, 3, 16, 2, Path(tmp)))
+        # the batch size a run's `batch_size: auto` takes on each device
+        results.append(run_device("cpu", args.cpu_images, 8, 640, 3,
+                                  compute.batch_size("auto", "cpu"), 2, Path(tmp)))
         if torch.cuda.is_available():
-            results.append(run_device("cuda", args.gpu_images, 64, 20000, 50, 256, 8,
-                                      Path(tmp)))
+            results.append(run_device("cuda", args.gpu_images, 64, 20000, 50,
+                                      compute.batch_size("auto", "cuda"), 8, Path(tmp)))
     header = ("device", "precision", "engine", "project img/s", "naive img/s", "ratio",
               "FSR-GAN samples/s", "VDSR patches/s")
     print(" | ".join(header))

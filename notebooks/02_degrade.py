@@ -10,6 +10,7 @@ manifest_csv = "results/demo/manifest.csv"
 images_dir = "results/demo/images"
 input_size = 224
 factors = [4, 9, 16, 64]
+threads = 2  # photos rendered side by side
 
 # %%
 import matplotlib.pyplot as plt
@@ -18,7 +19,7 @@ from fsrstudy import storage
 from fsrstudy.stages import data as data_stage
 
 summary = data_stage.degrade_images(manifest_csv, images_dir, input_size=input_size,
-                                    factors=factors)
+                                    factors=factors, workers=threads)
 summary
 
 # %% [markdown]

@@ -16,7 +16,7 @@ features_dir = "results/demo/features"
 factors = [4, 9, 16, 64]
 # the config's `features` section: source, poolings, gem_p, batch_size, device, precision
 extractor = {"source": "offline_vgg16", "poolings": ["gem", "mac"], "gem_p": 3.0,
-             "batch_size": 16, "device": "auto", "precision": "auto",
+             "batch_size": "auto", "device": "auto", "precision": "auto",
              "engine": "auto"}
 threads = 2
 shard_dirs = []  # the shard jobs' folders, when there are shards

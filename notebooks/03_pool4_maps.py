@@ -13,7 +13,7 @@ images_dir = "results/demo/images"
 features_dir = "results/demo/features"
 factors = [4, 9, 16, 64]
 extractor = {"source": "offline_vgg16", "poolings": ["gem", "mac"], "gem_p": 3.0,
-             "batch_size": 16, "device": "auto", "precision": "auto",
+             "batch_size": "auto", "device": "auto", "precision": "auto",
              "engine": "auto"}  # the config's `features` section, as stage 03
 threads = 2
 

@@ -1,16 +1,22 @@
 # %% [markdown]
-# # 05 · Apply the feature-SR models (FSR-GAN, ridge) to every low-resolution feature
+# # 05 · Apply the feature-SR models (FSR-GAN, ridge) to the evaluation images' LR features
+#
+# The held-out images (queries and database) at every factor; the training rows stay NaN.
 
 # %% tags=["parameters"]
+manifest_csv = "results/demo/manifest.csv"
 features_dir = "results/demo/features"
 models_dir = "results/demo/models"
 backbones = ["vgg16_conv5_gem", "vgg16_conv5_mac"]
 factors = [4, 9, 16, 64]
 methods = ["fsrgan"]
 device = "auto"
+threads = 2
 
 # %%
+import torch
 from fsrstudy.stages import train as train_stage
 
-train_stage.apply_feature_sr(features_dir, models_dir, backbone_names=backbones, factors=factors,
-                      methods=methods, device=device)
+torch.set_num_threads(threads)
+train_stage.apply_feature_sr(manifest_csv, features_dir, models_dir, backbone_names=backbones,
+                             factors=factors, methods=methods, device=device)

@@ -12,7 +12,7 @@ models_dir = "results/demo/models"
 backbones = ["vgg16_conv5_gem", "vgg16_conv5_mac"]
 factors = [4, 9, 16, 64]
 methods = ["distill"]
-batch_size = 16
+batch_size = "auto"
 device = "auto"
 threads = 2
 

@@ -11,7 +11,7 @@ features_dir = "results/demo/features"
 factors = [4, 9, 16, 64]
 methods = ["srcnn", "vdsr"]
 extractor = {"source": "offline_vgg16", "poolings": ["gem", "mac"], "gem_p": 3.0,
-             "batch_size": 16, "device": "auto", "precision": "auto",
+             "batch_size": "auto", "device": "auto", "precision": "auto",
              "engine": "auto"}  # as stage 03
 threads = 2
 

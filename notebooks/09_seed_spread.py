@@ -24,7 +24,7 @@ seed = 0  # the run's seed: its own models stand in for it
 fsrgan = {}  # the config's sections: every setting as the run's own fits
 ridge = {"alphas": [0.001, 0.01, 0.1, 1.0, 10.0], "validation_fraction": 0.2}
 distill = {}
-extractor = {"source": "offline_vgg16", "gem_p": 3.0, "batch_size": 16}
+extractor = {"source": "offline_vgg16", "gem_p": 3.0, "batch_size": "auto"}
 # on a CPU: this many single-thread FSR-GAN trainings side by side
 threads = 2
 

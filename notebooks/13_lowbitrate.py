@@ -21,7 +21,7 @@ fsr_methods = ["fsrgan"]
 isr_methods = []
 distill_methods = []  # distilled query networks (distill.enabled)
 extractor = {"source": "offline_vgg16", "poolings": ["gem", "mac"], "gem_p": 3.0,
-             "batch_size": 16, "device": "auto", "precision": "auto",
+             "batch_size": "auto", "device": "auto", "precision": "auto",
              "engine": "auto"}
 # the config's `isr` section: device, precision, engine of the restorations
 isr = {"device": "auto", "precision": "auto", "engine": "auto"}

@@ -159,3 +159,21 @@ def test_factor_aware_training_learns_per_factor_corrections_and_reloads(tmp_pat
     for f in (4, 16):
         np.testing.assert_array_equal(training.apply(again, z, factor=f),
                                       training.apply(aware, z, factor=f))
+
+
+def test_seeding_switches_torch_to_deterministic_kernels_with_warnings_only():
+    import torch
+
+    before = (torch.are_deterministic_algorithms_enabled(),
+              torch.is_deterministic_algorithms_warn_only_enabled())
+    try:
+        torch.use_deterministic_algorithms(False)
+        training.seed_everything(3)
+        assert torch.are_deterministic_algorithms_enabled()
+        assert torch.is_deterministic_algorithms_warn_only_enabled()
+        first = torch.randint(0, 10**9, (4,)), np.random.randint(0, 10**9, 4)
+        training.seed_everything(3)
+        again = torch.randint(0, 10**9, (4,)), np.random.randint(0, 10**9, 4)
+        assert torch.equal(first[0], again[0]) and np.array_equal(first[1], again[1])
+    finally:
+        torch.use_deterministic_algorithms(before[0], warn_only=before[1])

@@ -47,6 +47,26 @@ def test_notebooks_show_their_figures(clean_run):
         assert images(stage) >= 1
 
 
+def test_feature_sr_describes_exactly_the_evaluation_images(clean_run):
+    """apply: every held-out row super-resolved (as the model maps it), the training
+    rows, which no table reads, left NaN."""
+    from fsrstudy import storage
+    from fsrstudy.data import manifest as mf
+    from fsrstudy.models import feature_sr
+
+    manifest = mf.read(clean_run / "manifest.csv")
+    held_out = mf.held_out_rows(manifest)
+    train = np.setdiff1d(np.arange(len(manifest)), held_out)
+    backbone, features = "vgg16_conv5_gem", clean_run / "features"
+    lr = storage.load_features(features, backbone, "lr", 4)
+    model = feature_sr.load(storage.fsr_model_path(clean_run / "models", "fsrgan", backbone),
+                            "cpu", backbone)
+    sr = storage.load_features(features, backbone, "fsrgan", 4)
+    assert len(train) and np.isnan(sr[train]).all()
+    np.testing.assert_allclose(sr[held_out], feature_sr.apply(model, lr[held_out], 4, "cpu"),
+                               rtol=0, atol=1e-6)
+
+
 def test_tables_have_the_documented_columns(clean_run):
     distance = pd.read_csv(clean_run / "tables/distance.csv")
     assert list(distance.columns) == ["dataset", "backbone", "method", "factor",

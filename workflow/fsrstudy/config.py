@@ -39,6 +39,14 @@ def _key_path(error: jsonschema.ValidationError) -> str:
     return "".join(parts) or "(top level)"
 
 
+def _reason(error) -> str:
+    """jsonschema's message; for a value that fits none of several forms, which forms
+    (its "not valid under any of the given schemas" names none)."""
+    if error.validator in ("oneOf", "anyOf") and "description" in error.schema:
+        return f"{error.message}; expected {' '.join(error.schema['description'].split())}"
+    return error.message
+
+
 def validate(config: dict, schema: dict | None = None) -> dict:
     """Return a copy of `config` with defaults filled in; raise ConfigError if invalid."""
     schema = schema or load_schema()
@@ -48,7 +56,7 @@ def validate(config: dict, schema: dict | None = None) -> dict:
     validator = jsonschema.Draft202012Validator(schema)
     errors = sorted(validator.iter_errors(config), key=lambda e: list(e.absolute_path))
     if errors:
-        lines = [f"config key '{_key_path(e)}' has bad value {e.instance!r}: {e.message}"
+        lines = [f"config key '{_key_path(e)}' has bad value {e.instance!r}: {_reason(e)}"
                  for e in errors]
         raise ConfigError("invalid configuration:\n  " + "\n  ".join(lines))
     try:

@@ -109,17 +109,18 @@ rule degrade:
         stage_benchmark("02_degrade")
     conda:
         ENV
-    threads: 1
+    threads: config["threads"]
     resources:
         mem_mb=2000,
         runtime=240,
     params:
-        values=lambda wc, input, output: as_param(
+        values=lambda wc, input, output, threads: as_param(
             {
                 "manifest_csv": input.manifest,
                 "images_dir": declared(f"{OUT}/images", input, output),
                 "input_size": config["degrade"]["input_size"],
                 "factors": FACTORS,
+                "threads": threads,
             }
         ),
     shell:

@@ -91,6 +91,7 @@ rule fit_ridge:
 rule apply_fsrgan:
     input:
         notebook="notebooks/05_apply.py",
+        manifest=rules.prepare.output.manifest,
         models=fsr_model_files(MODELS),
         lr=rules.features.output.lr,
     output:
@@ -103,19 +104,21 @@ rule apply_fsrgan:
         stage_benchmark("05_apply")
     conda:
         ENV
-    threads: 1
+    threads: config["threads"]
     resources:
         mem_mb=2000,
         runtime=60,
     params:
-        values=lambda wc, input, output: as_param(
+        values=lambda wc, input, output, threads: as_param(
             {
+                "manifest_csv": input.manifest,
                 "features_dir": declared(f"{OUT}/features", input, output),
                 "models_dir": declared(MODELS, input, output),
                 "backbones": BACKBONES,
                 "factors": FACTORS,
                 "methods": FSR_METHODS,
                 "device": config["fsrgan"]["device"],
+                "threads": threads,
             }
         ),
     shell:

@@ -70,12 +70,13 @@ def run(manifest: pd.DataFrame, ground_truth_json, images_dir, features_dir, mod
     isr_plan = compute.plan(isr.get("device", "auto"), isr.get("precision", "auto"),
                             isr.get("engine", "auto"))
     dev = plan.device
+    batch_size = compute.batch_size(extractor["batch_size"], dev)
     model, names = backbones.build_named(extractor["source"], extractor["poolings"],
                                          extractor["gem_p"])
     backbone_names = list(names.values())
 
     def describe(stack):
-        out = features.extract(model, stack, extractor["batch_size"], plan,
+        out = features.extract(model, stack, batch_size, plan,
                                desc="low bit-rate")
         return {names[k]: v for k, v in out.items()}
 
@@ -102,7 +103,7 @@ def run(manifest: pd.DataFrame, ground_truth_json, images_dir, features_dir, mod
                 queries[m] = describe(restored)
             for m, heads in students.items():
                 queries[m] = distill.describe_images(trunk, heads, received,
-                                                     extractor["batch_size"], plan)
+                                                     batch_size, plan)
             queries[retrieval.MATCHED] = queries["lr"]
         for method, by_backbone in queries.items():
             for backbone, feats in by_backbone.items():

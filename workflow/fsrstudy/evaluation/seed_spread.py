@@ -18,7 +18,7 @@ import pandas as pd
 from fsrstudy import descriptors, fsr_names, storage
 from fsrstudy.data import manifest as mf
 from fsrstudy.evaluation import analysis, retrieval
-from fsrstudy.models import backbones, distill, feature_sr, parallel, ridge, training
+from fsrstudy.models import backbones, compute, distill, feature_sr, parallel, ridge, training
 
 COLUMNS = ["method", "seed", "backbone", "factor", "dataset", "protocol", "mean_distance",
            "mAP", "n_queries"]
@@ -87,7 +87,7 @@ def run(manifest: pd.DataFrame, ground_truth_json, features_dir, models_dir, *,
         gans[method, seed] = TrainedGAN(gen, critic, cfg, {
             "backbone": backbone, "factors": list(factors),
             "training_data": methods[method][1], "n_pairs": len(x)})
-    batch_size = (extractor or {}).get("batch_size", 32)
+    batch_size = compute.batch_size((extractor or {}).get("batch_size", 32), device)
     table = _measure(manifest, ground_truth_json, features_dir, models, methods,
                      seeds, backbone, factors, hr, lr, device, batch_size)
     return table, gans

@@ -17,6 +17,8 @@ Chosen from the hardware, not from one measurement on another machine:
   timing taken at run time flips with the machine's load (one layer measured 1.0-1.6x on
   the same idle CPU), which made two runs of one config differ in the 5th digit.
   Inference only: training never uses it. `nnpack_speedup` times one layer for `make bench`.
+- batch size `auto` of the descriptor networks: large on a GPU, small on a CPU, where
+  the activations of a few images stay in cache (`batch_size`).
 Every choice comes with the reason, written into the stage's metadata.
 """
 from __future__ import annotations
@@ -40,6 +42,30 @@ from fsrstudy.hardware import cpu_flags, cpu_kind, cpu_model
 from fsrstudy.models import backbones
 
 PRECISIONS = ("auto", "bf16", "fp32")
+
+
+# Images per forward pass of a descriptor network (VGG16) when the batch size is auto. A
+# GPU needs large batches to be busy. A CPU runs small ones faster: VGG16 at 224 px on 2
+# threads of the AVX-512 bf16 EPYC took 37-39 ms per image at batch 2 against 43-47 at 16
+# in bf16, 73-83 against 89-96 in fp32, with the same bytes at batch 1, 2, 4 and 16; on
+# the AVX2 EPYC batch 1 was as fast as 16.
+CPU_BATCH = 2
+GPU_BATCH = 128
+
+
+def batch_size(requested: int | str, device) -> int:
+    """Images per forward pass: `requested`, or for 'auto' the size for `device`."""
+    if requested == "auto":
+        return GPU_BATCH if torch.device(device).type == "cuda" else CPU_BATCH
+    if isinstance(requested, bool) or not isinstance(requested, int) or requested < 1:
+        raise ValueError(f"batch_size must be a positive integer or 'auto' (got {requested!r})")
+    return requested
+
+
+def batch_alignment(requested: int | str) -> int:
+    """What shard boundaries are a multiple of: the batch size, or for 'auto' the largest
+    one it picks, so that shard jobs on different kinds of node split the rows alike."""
+    return max(CPU_BATCH, GPU_BATCH) if requested == "auto" else requested
 
 
 def pick_device(requested: str = "auto") -> torch.device:

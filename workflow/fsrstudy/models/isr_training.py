@@ -100,11 +100,14 @@ def train(name: str, pairs: list[tuple[np.ndarray, np.ndarray]], cfg: ISRConfig,
 
 @torch.inference_mode()
 def restore(model: torch.nn.Module, lr_rgb: np.ndarray, plan: compute.Plan | None = None,
-            batch_size: int = 8) -> np.ndarray:
+            batch_size: int | str = "auto") -> np.ndarray:
     """Restore (N, H, W, 3) uint8 bicubic-upscaled images: Y by the model, CbCr kept.
-    `plan` says where and how (default: fp32 on the CPU, torch's own kernels)."""
+    `plan` says where and how (default: fp32 on the CPU, torch's own kernels). Batch size
+    auto: as for the descriptors (VDSR at 224 px on 2 threads of the AVX-512 EPYC, bf16:
+    86-89 ms per image at batch 1-2 against 116-136 at 8, the same bytes)."""
     plan = plan or compute.plan("cpu", "fp32", "default")
     device = torch.device(plan.device)
+    batch_size = compute.batch_size(batch_size, device)
     model = compute.prepare(model, plan)
     out = np.empty_like(lr_rgb)
     for start in range(0, len(lr_rgb), batch_size):

@@ -50,7 +50,14 @@ def seed_everything(seed: int) -> None:
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
-    torch.use_deterministic_algorithms(True, warn_only=True)
+    # torch.use_deterministic_algorithms also sets a flag of torch's compiler, importing
+    # it first: 1.6 s in every training process, and nothing here compiles. The flag
+    # that the kernels read is set directly where this torch has it.
+    set_kernel_flag = getattr(torch._C, "_set_deterministic_algorithms", None)
+    if set_kernel_flag is None:
+        torch.use_deterministic_algorithms(True, warn_only=True)
+    else:
+        set_kernel_flag(True, warn_only=True)
 
 
 def make_pairs(lr_by_factor: dict[int, np.ndarray], hr: np.ndarray, rows: np.ndarray):

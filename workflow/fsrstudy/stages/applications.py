@@ -28,7 +28,7 @@ BAD_IMAGE_COLUMNS = ["file", "reason"]
 
 
 def describe_distractors(list_file, images_dir, features_dir, bad_csv, *, input_size: int,
-                         source: str, poolings, gem_p: float, batch_size: int,
+                         source: str, poolings, gem_p: float, batch_size: int | str,
                          device: str, precision: str, engine: str = "auto",
                          limit: int | None = None, shard: int = 0, shards: int = 1,
                          shard_dir=None) -> dict:
@@ -38,9 +38,11 @@ def describe_distractors(list_file, images_dir, features_dir, bad_csv, *, input_
     files = distractors.listed_files(list_file, images_dir, limit)
     if not files:
         raise FileNotFoundError(f"no distractor image of {list_file} under {images_dir}")
-    part = files[storage.shard_slice(len(files), shard, shards, align=batch_size,
+    part = files[storage.shard_slice(len(files), shard, shards,
+                                     align=compute.batch_alignment(batch_size),
                                      option="distractors.shards")]
     plan = compute.plan(device, precision, engine)
+    batch_size = compute.batch_size(batch_size, plan.device)
     model, names = backbones.build_named(source, poolings, gem_p)
     out_paths = {b: storage.distractor_feature_path(shard_dir or features_dir, b)
                  for b in names.values()}

@@ -3,6 +3,8 @@ degrade (the HR input and its low-resolution copies)."""
 from __future__ import annotations
 
 import contextlib
+import functools
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
@@ -39,27 +41,42 @@ def prepare(datasets, data_dir, manifest_csv, bad_csv, ground_truth_json, *, see
     return manifest, bad, query_sets
 
 
-def degrade_images(manifest_csv, images_dir, *, input_size: int, factors) -> dict:
-    """Write the HR input stack (f1) and one LR stack per factor, all (N, S, S, 3)."""
+def degrade_images(manifest_csv, images_dir, *, input_size: int, factors,
+                   workers: int = 1) -> dict:
+    """Write the HR input stack (f1) and one LR stack per factor, all (N, S, S, 3).
+
+    `workers` threads render the photos side by side: Pillow's decoding, warping and
+    resizing release the GIL, and each photo's rows are written by one thread, so the
+    stacks are the same bytes for any number of workers."""
     manifest = mf.read(manifest_csv)
     n, shape = len(manifest), (len(manifest), input_size, input_size, 3)
     all_factors = [HR] + [f for f in factors if f != HR]
+    # consecutive rows of one photo: the photo is loaded once for all of them
+    files = manifest["file"].to_numpy()
+    starts = [0] + [i for i in range(1, n) if files[i] != files[i - 1]]
+    photo_rows = [range(a, b) for a, b in zip(starts, starts[1:] + [n])] if n else []
+    view_params = manifest["view_params"].tolist()
     with contextlib.ExitStack() as stack:
         outs = {}
         for f in all_factors:
             tmp = stack.enter_context(atomic_path(storage.stack_path(images_dir, f)))
             outs[f] = np.lib.format.open_memmap(tmp, mode="w+", dtype=np.uint8, shape=shape)
-        photo, photo_file = None, None
-        for i, row in enumerate(manifest.itertuples()):
-            if row.file != photo_file:
-                exif = views.parse(row.view_params).get("exif", True)
-                photo, photo_file = images.load_rgb(row.file, exif), row.file
-            hr = degrade.hr_input(photo, row.view_params, input_size)
-            for f in all_factors:
-                outs[f][i] = degrade.lr_input(hr, f)
+        render = functools.partial(_render_photo, files, view_params, input_size, outs)
+        with ThreadPoolExecutor(max(1, workers)) as pool:
+            list(pool.map(render, photo_rows))  # list(): a worker's error is raised here
         for array in outs.values():
             array.flush()
-        del outs
+        del outs, render  # the memmaps closed before their files are renamed
     storage.write_ids(storage.ids_path(images_dir), manifest["image_id"])
     return {"n_images": n, "input_size": input_size,
             "low_sizes": {f: degrade.low_size(input_size, f) for f in all_factors}}
+
+
+def _render_photo(files, view_params, input_size: int, outs: dict, rows: range) -> None:
+    """The HR input and LR copies of the rows of one photo, into their rows of `outs`."""
+    exif = views.parse(view_params[rows[0]]).get("exif", True)
+    photo = images.load_rgb(files[rows[0]], exif)
+    for i in rows:
+        hr = degrade.hr_input(photo, view_params[i], input_size)
+        for f, out in outs.items():
+            out[i] = degrade.lr_input(hr, f)

@@ -23,16 +23,18 @@ HR = storage.HR  # the factor of the HR input
 
 
 def extract_features(images_dir, features_dir, *, factors, source: str, poolings,
-                     gem_p: float, batch_size: int, device: str, precision: str,
+                     gem_p: float, batch_size: int | str, device: str, precision: str,
                      engine: str = "auto", pretrained: bool = True, shard: int = 0,
                      shards: int = 1) -> dict:
     """HR ('hr_f1') and LR ('lr_f<k>') descriptors of every image, per backbone; with
     `shards` > 1, of the rows of shard `shard` only (features_dir: the shard's folder)."""
     ids = storage.read_ids(storage.ids_path(images_dir))
-    rows = storage.shard_slice(len(ids), shard, shards, align=batch_size,
+    rows = storage.shard_slice(len(ids), shard, shards,
+                               align=compute.batch_alignment(batch_size),
                                option="features.shards")
     ids = ids[rows]
     plan = compute.plan(device, precision, engine)
+    batch_size = compute.batch_size(batch_size, plan.device)
     model, names = backbones.build_named(source, poolings, gem_p, pretrained)
     timings = {}
     for f in [HR] + [f for f in factors if f != HR]:
@@ -100,11 +102,12 @@ def feature_shard_main(argv=None) -> None:
 
 
 def distill_maps(images_dir, features_dir, *, factors, source: str, poolings,
-                 gem_p: float, batch_size: int, device: str, precision: str,
+                 gem_p: float, batch_size: int | str, device: str, precision: str,
                  engine: str = "auto") -> dict:
     """The pool4 maps of every image at every factor (features/pool4/lr_f<k>.npy,
     float16): computed once, read by every distilled student's training and use."""
     plan = compute.plan(device, precision, engine)
+    batch_size = compute.batch_size(batch_size, plan.device)
     trunk = backbones.Pool4Trunk(backbones.build(source, poolings[:1], gem_p))
     timings = {}
     for f in factors:

@@ -108,13 +108,14 @@ def restore_isr(manifest_csv, images_dir, models_dir, quality_csv, *, factors,
 
 
 def extract_isr_features(manifest_csv, images_dir, features_dir, *, factors, methods,
-                         source: str, poolings, gem_p: float, batch_size: int, device: str,
-                         precision: str, engine: str = "auto") -> dict:
+                         source: str, poolings, gem_p: float, batch_size: int | str,
+                         device: str, precision: str, engine: str = "auto") -> dict:
     """Features of the restored images, as (N, D) arrays in manifest order; the rows
     never restored (all but the queries) are NaN."""
     manifest = mf.read(manifest_csv)
     rows = mf.query_rows(manifest)
     plan = compute.plan(device, precision, engine)
+    batch_size = compute.batch_size(batch_size, plan.device)
     model, names = backbones.build_named(source, poolings, gem_p)
     for method in methods:
         for f in factors:

@@ -85,10 +85,12 @@ def fit_ridge(manifest_csv, features_dir, models_dir, validation_csv, *, backbon
     return table
 
 
-def apply_feature_sr(features_dir, models_dir, *, backbone_names: list, factors,
-                     methods=("fsrgan",), device: str = "auto") -> dict:
-    """SR features ('<method>_f<k>') of every image's LR features, per backbone and
-    feature-SR model (fsrgan, fsrgan_db, ridge, ridge_db)."""
+def apply_feature_sr(manifest_csv, features_dir, models_dir, *, backbone_names: list,
+                     factors, methods=("fsrgan",), device: str = "auto") -> dict:
+    """SR features ('<method>_f<k>') of the evaluation images (the held-out rows), per
+    backbone and feature-SR model (fsrgan, fsrgan_db, ridge, ridge_db); the other rows
+    NaN: no table reads them (ISR and distilled features are stored alike)."""
+    rows = mf.held_out_rows(mf.read(manifest_csv))
     dev = compute.pick_device(device)
     shapes = {}
     for backbone in backbone_names:
@@ -97,9 +99,10 @@ def apply_feature_sr(features_dir, models_dir, *, backbone_names: list, factors,
             model = feature_sr.load(storage.fsr_model_path(models_dir, method, backbone), dev,
                                      backbone, lr[factors[0]].shape[1])
             for f in factors:
-                sr = feature_sr.apply(model, lr[f], f, dev)
-                save_npy(storage.feature_path(features_dir, backbone, method, f), sr)
-                shapes[f"{method}/{backbone}/f{f}"] = sr.shape
+                full = np.full(lr[f].shape, np.nan, np.float32)
+                full[rows] = feature_sr.apply(model, np.ascontiguousarray(lr[f][rows]), f, dev)
+                save_npy(storage.feature_path(features_dir, backbone, method, f), full)
+                shapes[f"{method}/{backbone}/f{f}"] = full.shape
     return shapes
 
 
@@ -135,12 +138,13 @@ def train_distill(manifest_csv, features_dir, models_dir, loss_csv, *, backbone_
 
 
 def apply_distill(manifest_csv, features_dir, models_dir, *, backbone_names: list, factors,
-                  methods, batch_size: int, device: str = "auto") -> dict:
+                  methods, batch_size: int | str, device: str = "auto") -> dict:
     """Each student on the pool4 maps of the evaluation images (the held-out rows) at
     every factor: features/<backbone>/<method>_f<k>.npy, the other rows NaN."""
     manifest = mf.read(manifest_csv)
     rows = mf.held_out_rows(manifest)
     dev = compute.pick_device(device)
+    batch_size = compute.batch_size(batch_size, dev)
     shapes = {}
     for method in methods:
         for backbone in backbone_names:
