@@ -144,3 +144,27 @@ def test_an_extra_view_is_drawn_on_top_of_the_view_it_is_made_from():
     step_by_step = views.render_view(views.render_view(photo, first), second)
     np.testing.assert_array_equal(np.asarray(chained), np.asarray(step_by_step))
     assert views.parse(json.dumps([{"exif": False}, second])) == {"exif": False}
+
+
+def test_degrading_on_several_threads_writes_the_same_bytes(tmp_path):
+    """degrade renders the photos side by side; each photo's rows come from one thread,
+    so the stacks do not depend on the number of workers."""
+    from fsrstudy import storage
+    from fsrstudy.atomic import save_csv
+    from fsrstudy.stages import data as data_stage
+
+    full, _ = demo_set.prepare(ROOT / "data/demo/photos.csv", 0, 2, 2, 0.4)
+    rows = full[full["file"].isin(full["file"].unique()[:5])].copy()
+    rows["file"] = [str(ROOT / "data/demo" / f) if not Path(f).is_absolute() else f
+                    for f in rows["file"]]
+    save_csv(tmp_path / "manifest.csv", rows)
+    stacks = {}
+    for workers in (1, 3):
+        out = tmp_path / f"images_{workers}"
+        data_stage.degrade_images(tmp_path / "manifest.csv", out, input_size=32,
+                                  factors=[4, 9], workers=workers)
+        stacks[workers] = {f: storage.load(storage.stack_path(out, f)) for f in (1, 4, 9)}
+    assert len(stacks[1][1]) == len(rows) >= 5
+    for f in (1, 4, 9):
+        np.testing.assert_array_equal(stacks[1][f], stacks[3][f])
+    assert stacks[1][1].std() > 10  # real pictures, not an empty stack
