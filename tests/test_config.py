@@ -8,7 +8,7 @@ from fsrstudy import config
 ROOT = Path(__file__).resolve().parents[1]
 
 
-@pytest.mark.parametrize("name", ["config.yaml", "tiny.yaml"])
+@pytest.mark.parametrize("name", ["config.yaml", "demo_full.yaml", "tiny.yaml", "paper.yaml"])
 def test_shipped_configs_validate(name):
     cfg = config.load(ROOT / "config" / name)
     assert cfg["fsrgan"]["lr"] > 0 and cfg["degrade"]["factors"]
@@ -65,3 +65,20 @@ def test_training_code_takes_its_defaults_from_the_schema(monkeypatch):
     assert isr_training.ISRConfig.for_method("vdsr", steps=3).steps == 3
     with pytest.raises(TypeError):  # no schedule without a method
         isr_training.ISRConfig()
+
+
+def test_demo_full_is_the_default_plus_the_larger_ablations():
+    """config/demo_full.yaml is the default before issue 9 trimmed it: the same run but
+    for its name, the 1/64 factor, a third seed, a second JPEG quality and its ISR models."""
+    lean = config.load(ROOT / "config/config.yaml")
+    full = config.load(ROOT / "config/demo_full.yaml")
+    assert full["degrade"]["factors"] == lean["degrade"]["factors"] + [64] == [4, 9, 16, 64]
+    assert full["focal"]["seeds"] == full["seed_spread"]["seeds"] == [0, 1, 2]
+    assert lean["focal"]["seeds"] == lean["seed_spread"]["seeds"] == [0, 1]
+    assert set(full["lowbitrate"]["lr_qualities"]) > set(lean["lowbitrate"]["lr_qualities"])
+    assert (full["run"], full["isr"]["reuse"]) == ("demo_full", "data/models/isr_full")
+    differ = {"run", "degrade", "focal", "seed_spread", "lowbitrate", "isr"}
+    assert {k: v for k, v in full.items() if k not in differ} == \
+        {k: v for k, v in lean.items() if k not in differ}
+    assert {k: v for k, v in full["isr"].items() if k != "reuse"} == \
+        {k: v for k, v in lean["isr"].items() if k != "reuse"}
