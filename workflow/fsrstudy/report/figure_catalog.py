@@ -35,7 +35,7 @@ FIGURES = {
     "map_vs_factor": Figure("retrieval.csv",
         "Retrieval mAP of queries at each down-scaling ratio against the HR database, "
         "per protocol and backbone; dashed: HR queries (upper bound). Look for: the gap "
-        "between lr and the dashed line at 1/16 and 1/64, and which method closes it; "
+        "between lr and the dashed line at the smallest ratios, and which method closes it; "
         "matched needs one database index per factor, every other method one HR index."),
     "training_curve": Figure("fsrgan_loss.csv",
         "FSR-GAN training: focal distance term, adversarial term -E[D(F_SR)] and "
