@@ -150,3 +150,13 @@ def test_spread_over_seeds_against_matched_by_hand():
     assert comparison.spread_standings(table, spread) == (
         "d/p, b, 1/16 (3 seeds; share of matched): ridge 0.760 +- 0.000 (95%); "
         "fsrgan 0.700 +- 0.100 (88%).")
+
+
+def test_rows_scored_are_the_measured_rows_and_every_protocols_queries():
+    class Protocol:
+        def __init__(self, rows):
+            self.query_rows = np.array(rows)
+    protocols = [("set a", Protocol([5, 9])), ("set b", Protocol([9, 12]))]
+    np.testing.assert_array_equal(retrieval.rows_scored(np.array([1, 5]), protocols),
+                                  [1, 5, 9, 12])
+    np.testing.assert_array_equal(retrieval.rows_scored(np.array([3]), []), [3])

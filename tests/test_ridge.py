@@ -95,3 +95,22 @@ def test_method_names():
     assert fsr_names.fitted_on("ridge_db") == "database"
     assert fsr_names.fitted_on("fsrgan") == "train_split"
     assert fsr_names.fitted_on("vdsr") == "train_split"
+
+
+def test_apply_rows_computes_only_the_rows_asked_and_leaves_the_rest_nan():
+    rng = np.random.default_rng(5)
+    x = rng.normal(size=(30, 8)).astype(np.float32)
+    gen, _, _ = training.train(x, x, training.FSRGANConfig(epochs=1, batch_size=16))
+    lr = {4: x, 9: x[::-1].copy()}
+    linear, _ = ridge.fit(lr, x, np.arange(30) // 3, alphas=[0.1], validation_fraction=0.2,
+                          seed=0)
+    rows = np.array([2, 7, 11, 29])
+    for model in (gen, linear):
+        every = feature_sr.apply(model, x, 4)
+        some = feature_sr.apply_rows(model, x, 4, rows)
+        # the rows asked are those of the whole computation, the others NaN
+        np.testing.assert_allclose(some[rows], every[rows], rtol=1e-6, atol=1e-7)
+        others = np.setdiff1d(np.arange(30), rows)
+        assert np.isnan(some[others]).all()
+        assert some.shape == x.shape and some.dtype == np.float32
+    assert np.isnan(feature_sr.apply_rows(gen, x, 4, [])).all()

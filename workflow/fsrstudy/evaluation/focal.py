@@ -16,7 +16,7 @@ import pandas as pd
 from fsrstudy import storage
 from fsrstudy.data import manifest as mf
 from fsrstudy.evaluation import analysis, retrieval
-from fsrstudy.models import parallel, training
+from fsrstudy.models import feature_sr, parallel, training
 
 VARIANTS = {
     "r1": {"focal_r": 1.0},
@@ -67,11 +67,12 @@ def run(manifest: pd.DataFrame, ground_truth_json, features_dir, *, backbone: st
     else:  # one accelerator: one training after the other
         models = [training.train(x, y, configs[run], device)[0] for run in to_train]
     generators.update(zip(to_train, models))
+    scored = retrieval.rows_scored(held_out, protocols)
     rows = []
     for variant, seed in runs:
         gen = generators[variant, seed]
         for f in factors:
-            sr = training.apply(gen, lr[f], device)
+            sr = feature_sr.apply_rows(gen, lr[f], f, scored, device)
             rows += [{"variant": variant, "seed": seed, "backbone": backbone, "factor": f,
                       **scores}
                      for scores in retrieval.held_out_scores(sr, hr, held_out, protocols)]

@@ -134,6 +134,14 @@ def evaluate_large_scale(manifest: pd.DataFrame, ground_truth_json, features_dir
     return pd.DataFrame(rows, columns=LARGE_SCALE_COLUMNS)
 
 
+def rows_scored(measured: np.ndarray, protocols) -> np.ndarray:
+    """The rows of `sr` that held_out_scores reads: the measured rows and every
+    protocol's queries (a method need not describe the others)."""
+    return np.union1d(np.asarray(measured, dtype=int),
+                      np.concatenate([np.asarray(p.query_rows, dtype=int)
+                                      for _, p in protocols] or [np.array([], int)]))
+
+
 def held_out_scores(sr: np.ndarray, hr: np.ndarray, measured: np.ndarray,
                     protocols) -> list[dict]:
     """One method's query-side features `sr` against the HR ones: the mean distance

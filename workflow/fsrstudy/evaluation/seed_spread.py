@@ -105,6 +105,7 @@ def _measure(manifest, ground_truth_json, features_dir, models, methods, seeds,
     held_out = mf.held_out_rows(manifest)
     fitted_on_database = set(mf.fitting_rows(manifest, "database").tolist())
     protocols = list(retrieval.resolved(manifest, ground_truth_json))
+    scored = retrieval.rows_scored(held_out, protocols)
     rows = []
     for method, (family, data) in methods.items():
         # a method fitted on the database is measured on the held-out images it never saw
@@ -113,7 +114,7 @@ def _measure(manifest, ground_truth_json, features_dir, models, methods, seeds,
         for seed in seeds:
             model = models[method, seed]
             for f in factors:
-                sr = _describe(model, family, features_dir, lr[f], f, held_out, device,
+                sr = _describe(model, family, features_dir, lr[f], f, scored, device,
                                batch_size)
                 rows += [{"method": method, "seed": seed, "backbone": backbone, "factor": f,
                           **scores}
@@ -121,15 +122,15 @@ def _measure(manifest, ground_truth_json, features_dir, models, methods, seeds,
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
-def _describe(model, family, features_dir, lr_feats, factor, held_out, device,
+def _describe(model, family, features_dir, lr_feats, factor, rows, device,
               batch_size):
-    """The method's query-side features of every row (NaN where it is not applied), as
-    the apply stages compute them (a student: in batches of the features' size)."""
+    """The method's query-side features of `rows` (NaN elsewhere), as the apply stages
+    compute them (a student: in batches of the features' size)."""
     if family not in fsr_names.QUERY_NETWORK_FAMILIES:
-        return feature_sr.apply(model, lr_feats, factor, device)
+        return feature_sr.apply_rows(model, lr_feats, factor, rows, device)
     maps = storage.load(storage.pool4_path(features_dir, factor))
     out = np.full(lr_feats.shape, np.nan, np.float32)
-    out[held_out] = distill.describe(model, maps, held_out, batch_size, device)
+    out[rows] = distill.describe(model, maps, rows, batch_size, device)
     return out
 
 

@@ -99,8 +99,7 @@ def apply_feature_sr(manifest_csv, features_dir, models_dir, *, backbone_names: 
             model = feature_sr.load(storage.fsr_model_path(models_dir, method, backbone), dev,
                                      backbone, lr[factors[0]].shape[1])
             for f in factors:
-                full = np.full(lr[f].shape, np.nan, np.float32)
-                full[rows] = feature_sr.apply(model, np.ascontiguousarray(lr[f][rows]), f, dev)
+                full = feature_sr.apply_rows(model, lr[f], f, rows, dev)
                 save_npy(storage.feature_path(features_dir, backbone, method, f), full)
                 shapes[f"{method}/{backbone}/f{f}"] = full.shape
     return shapes
