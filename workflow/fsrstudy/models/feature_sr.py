@@ -42,9 +42,9 @@ def apply(model, feats: np.ndarray, factor: int, device="cpu") -> np.ndarray:
 
 
 def apply_rows(model, feats: np.ndarray, factor: int, rows, device="cpu") -> np.ndarray:
-    """`apply` on the rows `rows` of `feats` only, the other rows NaN: what the tables
-    read (the evaluation images) costs a third of every row's work here, and a row's
-    output does not depend on which rows are computed with it."""
+    """`apply` on the rows `rows` of `feats` only, the other rows NaN: the tables read
+    only the evaluation images (270 of the demo's 738 rows). No layer mixes rows (eval
+    mode, no batch statistics), so these rows get what `apply` on every row gives them."""
     rows = np.asarray(rows, dtype=int)
     out = np.full(feats.shape, np.nan, np.float32)
     if len(rows):
