@@ -8,7 +8,7 @@ import sys
 import time
 
 import pytest
-from tiny_run import LEAN, ROOT, assert_lean_tables_equal_clean
+from tiny_run import LEAN, ROOT, assert_lean_tables_equal_clean, why_it_failed
 
 pytestmark = pytest.mark.e2e
 
@@ -54,7 +54,7 @@ def test_tiny_run_through_slurm_gives_the_local_tables(request, tmp_path):
         proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=1800)
         seconds = time.perf_counter() - start
         jobs = cluster.completed_jobs()
-    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert proc.returncode == 0, why_it_failed(proc)
     # every job went through SLURM and completed there: one record and one log each
     logs = sorted((tmp_path / "slurm_logs").rglob("*.log"))  # rule_<rule>/[wildcards/]
     ran = {path.relative_to(tmp_path / "slurm_logs").parts[0].removeprefix("rule_")
@@ -81,7 +81,7 @@ def test_features_are_scattered_into_shard_jobs(tmp_path):
                            "--configfile", "config/paper.yaml", str(extra), "--config",
                            f"results_dir={tmp_path}"], cwd=ROOT, capture_output=True,
                           text=True)
-    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert proc.returncode == 0, why_it_failed(proc)
     counts = dict(re.findall(r"^(\w+)\s+(\d+)$", proc.stdout + proc.stderr, re.M))
     assert counts["distractor_shard"] == "3" and counts["distractor_features"] == "1"
     assert counts["feature_shard"] == "4" and counts["features"] == "1"

@@ -4,7 +4,7 @@ import sys
 
 import pandas as pd
 import pytest
-from tiny_run import ROOT
+from tiny_run import ROOT, why_it_failed
 
 pytestmark = pytest.mark.e2e
 
@@ -37,7 +37,7 @@ def test_a_set_without_training_images_fits_on_its_database_alone(tmp_path):
     cmd = [sys.executable, "-m", "snakemake", "--cores", "2", str(target), "--configfile",
            str(tmp_path / "dbonly.yaml"), "--config", f"results_dir={tmp_path}"]
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert proc.returncode == 0, why_it_failed(proc)
     retrieval = pd.read_csv(target)
     assert set(retrieval.method) == {"hr", "lr", "fsrgan_db", "fsrgan_fa_db", "ridge_db",
                                      "distill_db", "matched"}

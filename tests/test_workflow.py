@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from tiny_run import FITTED, ROOT, snakemake
+from tiny_run import FITTED, ROOT, snakemake, why_it_failed
 
 pytestmark = pytest.mark.e2e
 
@@ -194,7 +194,7 @@ def test_report_and_single_figure_rebuild(clean_run):
     results = clean_run.parent
     report = results / "report.html"
     proc = snakemake("--report", str(report), results_dir=results, check=False)
-    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert proc.returncode == 0, why_it_failed(proc)
     assert report.stat().st_size > 10000
     # it opens with the run's own findings, read from its tables
     html = report.read_text(errors="replace")
@@ -202,7 +202,7 @@ def test_report_and_single_figure_rebuild(clean_run):
     figure = clean_run / "figures" / "map_vs_factor.png"
     before = figure.stat().st_mtime
     proc = snakemake(str(figure), "--forcerun", "figure", results_dir=results, check=False)
-    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert proc.returncode == 0, why_it_failed(proc)
     assert figure.stat().st_mtime > before
     assert "features" not in proc.stderr.split("Job stats:")[-1].split("Reasons")[0]
 
@@ -222,7 +222,7 @@ def test_report_and_a_notebook_render_in_a_real_browser(clean_run):
     report = clean_run.parent / "report.html"
     if not report.exists():
         proc = snakemake("--report", str(report), results_dir=clean_run.parent, check=False)
-        assert proc.returncode == 0, proc.stderr[-3000:]
+        assert proc.returncode == 0, why_it_failed(proc)
     figures = [p.stem for p in (clean_run / "figures").glob("*.png")]
     assert len(figures) >= 11
     problems = browser_check.check(report, clean_run / "notebooks/10_retrieval.html",
@@ -242,7 +242,7 @@ def test_building_the_dag_loads_no_ml_or_plotting_stack():
     DAG is built in seconds, on a host without the ML stack's import cost."""
     proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "snakemake", "-n",
                            "--quiet", "rules"], cwd=ROOT, capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert proc.returncode == 0, why_it_failed(proc)
     modules = {line.rsplit("|", 1)[-1].strip() for line in proc.stderr.splitlines()
                if line.startswith("import time:")}
     assert "fsrstudy.config" in modules  # the config was validated in this process
@@ -307,7 +307,7 @@ def test_paper_layouts_download_and_run_with_models_of_another_run(clean_run, tm
         cmd = [sys.executable, "-m", "snakemake", "--cores", "2", "--configfile",
                str(tmp_path / "paperlike.yaml"), "--config", f"results_dir={tmp_path}"]
         proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert proc.returncode == 0, why_it_failed(proc)
     assert "NO CHECKSUM configured for jpg2.tar.gz" in proc.stdout + proc.stderr
     run = tmp_path / "paperlike"
     assert not (run / "models").exists()  # nothing trained: the tiny run's models served

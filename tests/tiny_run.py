@@ -1,5 +1,7 @@
 """The tiny end-to-end run that several test files share: how the tests call Snakemake
 on `config/tiny.yaml`, the methods it fits, and its lean variant."""
+import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -37,10 +39,32 @@ def snakemake(*args, results_dir, config=(), configfiles=(), check=True):
     return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=check)
 
 
+def why_it_failed(proc, tail: int = 3000) -> str:
+    """What a failed Snakemake run said, then what its failed jobs wrote: the tail of
+    each job's log and the error of each executed notebook. The jobs' own words come
+    last, so that a report showing only the end of the output still shows them."""
+    said = [proc.stderr[-tail:]]
+    logs = re.findall(r"^\s*log: (.*?) \(check log file", proc.stderr, flags=re.M)
+    for path in dict.fromkeys(p.strip() for line in logs for p in line.split(", ")):
+        file = Path(path)
+        if not file.is_file():
+            continue
+        if file.suffix == ".ipynb":
+            errors = [out for cell in json.loads(file.read_text()).get("cells", [])
+                      for out in cell.get("outputs", []) if out.get("output_type") == "error"]
+            text = "\n".join(f"{e.get('ename')}: {e.get('evalue')}\n"
+                             + re.sub(r"\x1b\[[0-9;]*m", "", "\n".join(e.get("traceback", [])))
+                             for e in errors) or "(no cell failed)"
+        else:
+            text = file.read_text(errors="replace")
+        said.append(f"--- {file.name} of a failed job ---\n{text[-tail:]}")
+    return "\n".join(said)
+
+
 def run_tiny(results: Path) -> None:
     """The clean run: the whole DAG of config/tiny.yaml, its results in `results`/tiny."""
     proc = snakemake(results_dir=results, check=False)
-    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert proc.returncode == 0, why_it_failed(proc)
 
 
 def assert_lean_tables_equal_clean(lean: Path, clean: Path) -> None:
