@@ -23,19 +23,36 @@ KERNEL_START_ATTEMPTS = 3
 
 
 def kernel_failed_to_start(error: Exception) -> bool:
-    """Two kernels started at once can race for the same free TCP port (jupyter_client
-    picks ports before the kernel binds them): the kernel then dies before running any
-    cell, and starting it again is safe."""
+    """Over TCP (kernel_config), two kernels started at once can race for the same free
+    port (jupyter_client picks ports before the kernel binds them): the kernel then dies
+    before running any cell, and starting it again is safe."""
     return isinstance(error, RuntimeError) and "Kernel died before replying" in str(error)
 
 
-def execute(source, out_ipynb, params: dict, cwd) -> None:
+# a Unix socket's path holds at most 107 bytes; the kernel adds "-<n>" to ours
+MAX_SOCKET_PREFIX = 100
+
+
+def kernel_config(socket_dir):
+    """The kernel talks to this process over Unix sockets in `socket_dir` (a folder of
+    this job's own), not TCP ports: two jobs starting kernels at once can no longer pick
+    the same port (TCP ports are picked before the kernel binds them). TCP where that
+    folder's path is too long for a socket (a deep $TMPDIR)."""
+    from traitlets.config import Config
+    prefix = os.path.join(os.path.abspath(socket_dir), "kernel")
+    if len(prefix.encode()) > MAX_SOCKET_PREFIX:
+        return Config()
+    return Config({"KernelManager": {"transport": "ipc", "ip": prefix}})
+
+
+def execute(source, out_ipynb, params: dict, cwd, socket_dir) -> None:
     import papermill
     for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
         try:
             papermill.execute_notebook(str(source), str(out_ipynb), parameters=params,
                                        kernel_name="python3", log_output=True,
-                                       progress_bar=False, cwd=cwd)
+                                       progress_bar=False, cwd=cwd,
+                                       config=kernel_config(socket_dir))
             return
         except RuntimeError as error:
             if attempt == KERNEL_START_ATTEMPTS or not kernel_failed_to_start(error):
@@ -57,7 +74,7 @@ def run(notebook_py, out_ipynb, out_html, params: dict, cwd=None) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / Path(notebook_py).with_suffix(".ipynb").name
         nbformat.write(notebook, source)
-        execute(source, out_ipynb, params, cwd or os.getcwd())
+        execute(source, out_ipynb, params, cwd or os.getcwd(), tmp)
     executed = nbformat.read(out_ipynb, as_version=4)
     html, _ = HTMLExporter().from_notebook_node(executed)
     with atomic_path(out_html) as tmp:
