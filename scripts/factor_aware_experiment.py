@@ -54,11 +54,19 @@ def main(run_dir: str, mode: str, seed: int, backbone: str = "vgg16_conv5_gem") 
         gen = training.train(x, y, dataclasses.replace(cfg, factor_aware=aware),
                              factors=pair_factors)[0]
         sr = {f: training.apply(gen, lr[f], factor=f if aware else None) for f in factors}
-    out = {"mode": mode, "seed": seed, "backbone": backbone,
-           "train_seconds": round(time.perf_counter() - start, 1)}
+    return {"mode": mode, "seed": seed, "backbone": backbone,
+            "train_seconds": round(time.perf_counter() - start, 1),
+            **held_out_scores(run, manifest, hr, sr)}
+
+
+def held_out_scores(run: Path, manifest, hr: np.ndarray, sr: dict) -> dict:
+    """Per factor of `sr` ({factor: super-resolved features of every row}): the mean
+    distance to HR over the held-out rows, and mAP per protocol against the HR database
+    (rounded to 4 digits, as the README quotes them)."""
+    out = {}
     held_out = mf.held_out_rows(manifest)
     protocols = list(retrieval.resolved(manifest, run / "ground_truth.json"))
-    for f in factors:
+    for f in sorted(sr):
         out[f"distance_f{f}"] = round(float(
             np.linalg.norm(sr[f][held_out] - hr[held_out], axis=1).mean()), 4)
         for query_set, protocol in protocols:

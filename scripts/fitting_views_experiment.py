@@ -21,9 +21,9 @@ from pathlib import Path
 import numpy as np
 import torch
 import yaml
+from factor_aware_experiment import held_out_scores  # this folder: the same scores
 from fsrstudy import storage
 from fsrstudy.data import manifest as mf
-from fsrstudy.evaluation import retrieval
 from fsrstudy.models import feature_sr, ridge, training
 
 METHODS = ("fsrgan", "fsrgan_fa", "ridge")
@@ -72,18 +72,9 @@ def main(run_dir: str, method: str, views: int, seed: int,
     groups = manifest["group"].astype(str).to_numpy()
     start = time.perf_counter()
     sr = fit_and_apply(method, config, lr, hr, rows, groups, seed)
-    out = {"method": method, "views": views, "fitting_rows": len(rows), "seed": seed,
-           "backbone": backbone, "fit_seconds": round(time.perf_counter() - start, 1)}
-    held_out = mf.held_out_rows(manifest)
-    protocols = list(retrieval.resolved(manifest, run / "ground_truth.json"))
-    for f in sorted(sr):
-        out[f"distance_f{f}"] = round(float(
-            np.linalg.norm(sr[f][held_out] - hr[held_out], axis=1).mean()), 4)
-        for query_set, protocol in protocols:
-            scores = retrieval.metrics(sr[f][protocol.query_rows],
-                                       hr[protocol.database_rows], protocol)
-            out[f"mAP_{query_set.protocol}_f{f}"] = round(scores["mAP"], 4)
-    return out
+    return {"method": method, "views": views, "fitting_rows": len(rows), "seed": seed,
+            "backbone": backbone, "fit_seconds": round(time.perf_counter() - start, 1),
+            **held_out_scores(run, manifest, hr, sr)}
 
 
 if __name__ == "__main__":
