@@ -3,6 +3,7 @@ port; a kernel that dies at start (two kernels racing for one TCP port) is start
 again; a failing cell is not retried."""
 import json
 import os
+import tempfile
 
 import nbformat
 import pytest
@@ -19,8 +20,7 @@ def test_kernel_start_race_is_retried(monkeypatch, tmp_path):
 
     monkeypatch.setattr("papermill.execute_notebook", execute_notebook)
     monkeypatch.setattr(notebook_runner.time, "sleep", lambda s: None)
-    notebook_runner.execute("in.ipynb", tmp_path / "out.ipynb", {}, str(tmp_path),
-                                tmp_path)
+    notebook_runner.execute("in.ipynb", tmp_path / "out.ipynb", {}, str(tmp_path), tmp_path)
     assert len(calls) == 3
 
 
@@ -52,7 +52,8 @@ def test_the_kernel_talks_over_unix_sockets_of_its_own(tmp_path):
                if c.cell_type == "code" for o in c.get("outputs", []) if "text" in o]
     transport, ip, answer = json.loads(printed[-1])
     assert (transport, answer) == ("ipc", 42)
-    socket_dir = ip.rsplit("/", 1)[0]
+    socket_dir, name = os.path.split(ip)
+    assert name == "kernel" and os.path.dirname(socket_dir) == tempfile.gettempdir()
     assert not os.path.exists(socket_dir)  # the runner's folder, removed
     assert (tmp_path / "probe.html").stat().st_size > 1000
 
