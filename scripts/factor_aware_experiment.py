@@ -67,12 +67,9 @@ def held_out_scores(run: Path, manifest, hr: np.ndarray, sr: dict) -> dict:
     held_out = mf.held_out_rows(manifest)
     protocols = list(retrieval.resolved(manifest, run / "ground_truth.json"))
     for f in sorted(sr):
-        out[f"distance_f{f}"] = round(float(
-            np.linalg.norm(sr[f][held_out] - hr[held_out], axis=1).mean()), 4)
-        for query_set, protocol in protocols:
-            scores = retrieval.metrics(sr[f][protocol.query_rows],
-                                       hr[protocol.database_rows], protocol)
-            out[f"mAP_{query_set.protocol}_f{f}"] = round(scores["mAP"], 4)
+        for scores in retrieval.held_out_scores(sr[f], hr, held_out, protocols):
+            out[f"distance_f{f}"] = round(scores["mean_distance"], 4)
+            out[f"mAP_{scores['protocol']}_f{f}"] = round(scores["mAP"], 4)
     return out
 
 

@@ -135,8 +135,8 @@ def evaluate_large_scale(manifest: pd.DataFrame, ground_truth_json, features_dir
 
 
 def rows_scored(measured: np.ndarray, protocols) -> np.ndarray:
-    """The rows of `sr` that held_out_scores reads: the measured rows and every
-    protocol's queries (a method need not describe the others)."""
+    """The rows of a method's features that held_out_scores reads: the measured rows
+    and every protocol's queries (a method need not describe the others)."""
     return np.union1d(np.asarray(measured, dtype=int),
                       np.concatenate([np.asarray(p.query_rows, dtype=int)
                                       for _, p in protocols] or [np.array([], int)]))
