@@ -26,6 +26,7 @@ ground_truth_json = "results/demo/ground_truth.json"
 seed = 0
 training_data = ["train_split", "database"]
 fitting_views = 0
+isr = True
 
 # %%
 from fsrstudy.stages import data as data_stage
@@ -33,7 +34,7 @@ from fsrstudy.stages import data as data_stage
 manifest, bad, query_sets = data_stage.prepare(datasets, data_dir, manifest_csv, bad_csv,
                                              ground_truth_json, seed=seed,
                                              training_data=training_data,
-                                             fitting_views=fitting_views)
+                                             fitting_views=fitting_views, isr=isr)
 manifest.groupby(["dataset", "split", "train"]).agg(
     images=("image_id", "count"), photos=("photo_id", "nunique"), groups=("group", "nunique"))
 

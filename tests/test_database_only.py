@@ -9,11 +9,13 @@ from tiny_run import ROOT, why_it_failed
 pytestmark = pytest.mark.e2e
 
 
-@pytest.mark.cost(138)
+@pytest.mark.cost(240)
 def test_a_set_without_training_images_fits_on_its_database_alone(tmp_path):
-    """A user's folder with queries and database images only: `training_data:
-    [database]` fits fsrgan_db, ridge_db and distill_db on the database (with extra
-    seeded views of each image), and nothing asks for a train split."""
+    """A user's folder with queries and database images only (the README's own-images
+    recipe): `training_data: [database]` fits fsrgan_db, ridge_db and distill_db on the
+    database (with extra seeded views of each image), the ISR baselines train on the
+    database images no query comes from, nothing asks for a train split, and the whole
+    default target builds: every figure, the front page."""
     import tarfile
 
     import paper_fixtures as pf
@@ -30,17 +32,24 @@ def test_a_set_without_training_images_fits_on_its_database_alone(tmp_path):
     config = yaml.safe_load((ROOT / "config/tiny.yaml").read_text())
     config.update(run="dbonly", datasets=[{"kind": "csv", "name": "mine",
                                            "csv": str(mine / "images.csv")}],
-                  augment={"views_per_image": 2}, isr={"methods": []},
+                  augment={"views_per_image": 2},
                   fsrgan={**config["fsrgan"], "training_data": ["database"]})
     (tmp_path / "dbonly.yaml").write_text(yaml.safe_dump(config))
     target = tmp_path / "dbonly/tables/retrieval.csv"
-    cmd = [sys.executable, "-m", "snakemake", "--cores", "2", str(target), "--configfile",
+    cmd = [sys.executable, "-m", "snakemake", "--cores", "2", "--configfile",
            str(tmp_path / "dbonly.yaml"), "--config", f"results_dir={tmp_path}"]
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
     assert proc.returncode == 0, why_it_failed(proc)
     retrieval = pd.read_csv(target)
     assert set(retrieval.method) == {"hr", "lr", "fsrgan_db", "fsrgan_fa_db", "ridge_db",
-                                     "distill_db", "matched"}
+                                     "distill_db", "srcnn", "vdsr", "matched"}
+    # ISR trained on the database images of photos no query comes from (all four here)
+    cost = pd.read_csv(tmp_path / "dbonly/tables/isr_cost.csv")
+    assert set(cost["fitted_on"]) == {"database"}
+    figures = {p.stem for p in (tmp_path / "dbonly/figures").glob("*.png")}
+    assert {"training_curve", "isr_quality", "map_vs_factor", "map_vs_bits"} <= figures
+    assert "focal_exponent" not in figures  # the ablation needs a train split
+    assert (tmp_path / "dbonly/report/front_page.rst").is_file()
     manifest = pd.read_csv(tmp_path / "dbonly/manifest.csv")
     # the 4 database images are fitted (the queries are not database rows here), and
     # 2 extra views of each
@@ -49,7 +58,7 @@ def test_a_set_without_training_images_fits_on_its_database_alone(tmp_path):
     # the same set asked to fit on a train split it does not have: stopped in prepare
     config["fsrgan"]["training_data"] = ["train_split", "database"]
     (tmp_path / "bad.yaml").write_text(yaml.safe_dump({**config, "run": "bad"}))
-    cmd[cmd.index(str(target))] = str(tmp_path / "bad/tables/retrieval.csv")
+    cmd.insert(5, str(tmp_path / "bad/tables/retrieval.csv"))  # after --cores 2
     cmd[cmd.index(str(tmp_path / "dbonly.yaml"))] = str(tmp_path / "bad.yaml")
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
     assert proc.returncode != 0

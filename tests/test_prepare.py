@@ -114,6 +114,24 @@ def test_an_empty_fitting_set_is_named_before_anything_runs():
     manifest.check_fitting(frame, ["database"])  # the database alone is fine
 
 
+def test_isr_without_a_train_split_trains_on_photos_no_query_comes_from():
+    frame = _query_db_only_set()
+    rows, fitted_on = manifest.isr_fitting_rows(frame)
+    assert fitted_on == "database"
+    assert sorted(frame["image_id"].iloc[rows]) == ["d4", "d5", "d6", "d7"]
+    manifest.check_fitting(frame, ["database"], isr=True)
+    # every database image a view of some query's photo: stopped, naming isr.methods
+    only_sources = frame[~frame["image_id"].isin(["d4", "d5", "d6", "d7"])]
+    with pytest.raises(manifest.EmptyFittingSet, match="isr.methods.*isr.methods: \\[\\]"):
+        manifest.check_fitting(only_sources, [], isr=True)
+    manifest.check_fitting(only_sources, [], isr=False)
+    # with a train split, the ISR models train on it alone
+    with_train = pd.concat([frame, frame.iloc[:1].assign(
+        image_id="t0", photo_id="pt", group="gt", split="train", train=1)])
+    rows, fitted_on = manifest.isr_fitting_rows(with_train)
+    assert fitted_on == "train_split" and list(with_train["image_id"].iloc[rows]) == ["t0"]
+
+
 def test_database_fitting_never_sees_a_query_source_not_even_as_an_extra_view():
     from fsrstudy.data import augment
 

@@ -14,6 +14,7 @@ from fsrstudy.data import dataset_kinds as _kinds
 from fsrstudy import fsr_names as _fsr_names
 from fsrstudy.data import fetch as _fetch
 from fsrstudy import storage as _storage
+from fsrstudy.report import figure_catalog as _figure_catalog
 from fsrstudy.report.figure_catalog import FIGURES
 
 RUN = config["run"]
@@ -142,6 +143,7 @@ FIGURE_NAMES = sorted(
     for n in FIGURES
     if (ISR_METHODS or n not in ISR_FIGURES)
     and not (PRETRAINED and n in TRAINING_FIGURES)
+    and (FSRGAN_METHODS or n != "training_curve")
     and OPTIONAL_FIGURES.get(n, True)
 )
 STAGES = ["01_prepare", "02_degrade", "03_features"]
@@ -216,7 +218,8 @@ def feature_files(methods, factors, features_dir=f"{OUT}/features"):
 
 
 def figure_table(wildcards):
-    return f"{OUT}/tables/{FIGURES[wildcards.name].table}"
+    gan = FSRGAN_METHODS[0] if FSRGAN_METHODS else "fsrgan"
+    return f"{OUT}/tables/{_figure_catalog.table_name(wildcards.name, gan)}"
 
 
 def declared(folder, *named):

@@ -150,12 +150,26 @@ def fitting_rows(manifest: pd.DataFrame, training_data: str) -> np.ndarray:
     return np.union1d(FITTING_IMAGES[training_data](manifest), np.where(extra)[0])
 
 
+def isr_fitting_rows(manifest: pd.DataFrame) -> tuple[np.ndarray, str]:
+    """Rows the ISR baselines are trained on, and what they are: the train split when
+    the run has one; else ('database') the database images of photos no query comes
+    from, so that no query is ever restored by a model that saw its own photo."""
+    rows = train_rows(manifest)
+    if len(rows):
+        return rows, "train_split"
+    query_photos = set(manifest.loc[manifest["split"] == "query", "photo_id"])
+    unrelated = (manifest["split"].to_numpy() == "database") & ~manifest["photo_id"].isin(
+        query_photos).to_numpy()
+    return np.where(unrelated)[0], "database"
+
+
 class EmptyFittingSet(ValueError):
     """A training-data option that selects no image of the run's datasets."""
 
 
-def check_fitting(manifest: pd.DataFrame, training_data) -> None:
-    """Stop, naming the datasets and the option, when an option has nothing to fit on."""
+def check_fitting(manifest: pd.DataFrame, training_data, isr: bool = False) -> None:
+    """Stop, naming the datasets and the option, when an option has nothing to fit on;
+    `isr`: the run trains ISR baselines, which need train or unrelated database images."""
     hint = {"train_split": "no image has the role `train` (csv: role column) or "
                            "`use` keeps none for training; fit on the database instead "
                            "(fsrgan.training_data: [database]) or evaluate another run's "
@@ -167,3 +181,10 @@ def check_fitting(manifest: pd.DataFrame, training_data) -> None:
             raise EmptyFittingSet(
                 f"fsrgan.training_data {option!r} selects no image in dataset(s) "
                 f"{', '.join(datasets)}: {hint[option]}")
+    if isr and not len(isr_fitting_rows(manifest)[0]):
+        raise EmptyFittingSet(
+            f"isr.methods: the ISR baselines have nothing to train on in dataset(s) "
+            f"{', '.join(datasets)}: no image has the role `train`, and every database "
+            "image is a view of some query's own photo; add `train` images, leave ISR "
+            "out (isr.methods: []) or restore with another run's models "
+            "(pretrained_models)")

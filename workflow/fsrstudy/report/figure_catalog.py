@@ -10,8 +10,15 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Figure:
-    table: str    # file name under results/<run>/tables/
+    table: str    # file name under results/<run>/tables/ ({gan}: see table_name)
     caption: str  # shown under the figure in the report; ends with what to look for
+
+
+def table_name(name: str, gan: str) -> str:
+    """The table figure `name` is drawn from; `gan` is the run's first FSR-GAN method
+    (fsrgan, or fsrgan_db where the run fits on its database only), whose losses the
+    training curve shows."""
+    return FIGURES[name].table.format(gan=gan)
 
 
 FIGURES = {
@@ -37,8 +44,8 @@ FIGURES = {
         "per protocol and backbone; dashed: HR queries (upper bound). Look for: the gap "
         "between lr and the dashed line at the smallest ratios, and which method closes it; "
         "matched needs one database index per factor, every other method one HR index."),
-    "training_curve": Figure("fsrgan_loss.csv",
-        "FSR-GAN training: focal distance term, adversarial term -E[D(F_SR)] and "
+    "training_curve": Figure("{gan}_loss.csv",
+        "FSR-GAN training (fsrgan's; fsrgan_db's where the run fits on its database only): focal distance term, adversarial term -E[D(F_SR)] and "
         "critic loss per step. Look for: a distance term that falls and settles, and "
         "a critic loss that stays bounded (no divergence)."),
     "isr_quality": Figure("isr_quality.csv",

@@ -24,15 +24,16 @@ HR = storage.HR  # the factor of the HR input
 
 
 def prepare(datasets, data_dir, manifest_csv, bad_csv, ground_truth_json, *, seed: int,
-            training_data=(), fitting_views: int = 0):
+            training_data=(), fitting_views: int = 0, isr: bool = False):
     """Every configured dataset as one manifest, its unusable images and the ground
     truth of every protocol.
 
     `training_data`: the options feature-SR models will be fitted on (none when another
     run's models are used); each must select images, else this stops here, before any
-    image is described. `fitting_views`: extra seeded views of each of their images."""
+    image is described. `fitting_views`: extra seeded views of each of their images.
+    `isr`: the run trains the ISR baselines, which must then have images to train on."""
     manifest, bad, query_sets = dataset_kinds.build_all(datasets, data_dir, seed)
-    mf.check_fitting(manifest, training_data)
+    mf.check_fitting(manifest, training_data, isr)
     manifest = augment.add(manifest, training_data, fitting_views, seed)
     mf.check(manifest, group_disjoint=False)  # each dataset checked its own groups
     save_csv(bad_csv, bad)

@@ -20,14 +20,16 @@ HR = storage.HR  # the factor of the HR input
 def train_isr(manifest_csv, images_dir, models_dir, loss_csv, cost_csv, *, factors,
               methods: dict, seed: int = 0, device: str = "auto",
               precision: str = "auto", reuse_dir=None, retrain: bool = False) -> pd.DataFrame:
-    """Train every ISR model on Y patches of the train split; log losses and cost.
+    """Train every ISR model on Y patches of the train split (of the database images
+    of photos no query comes from, where the run has no train split: column
+    `fitted_on` of the cost table); log losses and cost.
 
     `reuse_dir`: models trained earlier by this same function (e.g. the ones shipped in
     data/models/isr). One is reused, not retrained, when its recorded recipe (method,
     factors, schedule, seed and the sha256 of the training pixels) equals this run's;
     `retrain` trains every model anyway. The cost table says which happened and why."""
     manifest = mf.read(manifest_csv)
-    rows = mf.train_rows(manifest)
+    rows, fitted_on = mf.isr_fitting_rows(manifest)
     dev = compute.pick_device(device)
     precision, _ = compute.resolve_precision(precision, dev)
     stacks = {f: storage.load(storage.stack_path(images_dir, f)) for f in [HR, *factors]}
@@ -64,7 +66,7 @@ def train_isr(manifest_csv, images_dir, models_dir, loss_csv, cost_csv, *, facto
             log.insert(0, "method", method)
             logs.append(log)
             costs.append({"method": method, "model": name, "factors": " ".join(map(str, group)),
-                          "steps": cfg.steps, "patches": cfg.steps * cfg.batch_size,
+                          "fitted_on": fitted_on, "steps": cfg.steps, "patches": cfg.steps * cfg.batch_size,
                           "train_seconds": round(seconds, 1), "trained_on": trained_on,
                           "how": how})
     table = pd.concat(logs, ignore_index=True)
