@@ -6,17 +6,22 @@ import re
 import subprocess
 import sys
 
+import pandas as pd
 import pytest
 import yaml
-from tiny_run import ROOT
-
-pytestmark = pytest.mark.cost(40)
+from tiny_run import ROOT, snakemake, why_it_failed
 
 sys.path.insert(0, str(ROOT / "workflow"))
 from fsrstudy import descriptors, storage  # noqa: E402
 
 PAPER_BACKBONES = descriptors.descriptor_names("torchvision_vgg16", ["fc7", "gem", "mac"])
 DEFAULT_BACKBONES = descriptors.descriptor_names("offline_vgg16", ["gem", "mac"])
+
+
+EVERY_OPTION_OFF = {"focal": {"enabled": False}, "seed_spread": {"enabled": False},
+                    "distill": {"enabled": False}, "lowbitrate": {"enabled": False},
+                    "fsrgan_fa": {"enabled": False}, "ridge": {"enabled": False},
+                    "isr": {"methods": []}}
 
 
 def dry_run(tmp_path, *configfiles, config=()) -> dict[str, int]:
@@ -107,11 +112,24 @@ def test_a_csv_set_with_train_rows_and_with_another_runs_models(tmp_path):
 
 
 def test_every_optional_part_off(tmp_path):
-    off = {"focal": {"enabled": False}, "seed_spread": {"enabled": False},
-           "distill": {"enabled": False}, "lowbitrate": {"enabled": False},
-           "fsrgan_fa": {"enabled": False}, "ridge": {"enabled": False},
-           "isr": {"methods": []}}
-    jobs = dry_run(tmp_path, ROOT / "config/tiny.yaml", write(tmp_path / "off.yaml", off))
+    off = write(tmp_path / "off.yaml", EVERY_OPTION_OFF)
+    jobs = dry_run(tmp_path, ROOT / "config/tiny.yaml", off)
     assert jobs["train_fsrgan"] == 2  # fsrgan and fsrgan_db
     assert not {"focal", "seed_spread", "train_distill", "lowbitrate", "fit_ridge",
                 "isr_train", "isr_restore"} & set(jobs)
+
+
+@pytest.mark.e2e
+@pytest.mark.cost(100)
+def test_every_optional_part_off_builds_its_report(tmp_path):
+    """The smallest study: FSR-GAN alone, no ISR, no applications: every figure it
+    asks for and the front page still build (they must not assume the optional tables)."""
+    off = write(tmp_path / "off.yaml", EVERY_OPTION_OFF)
+    proc = snakemake(results_dir=tmp_path, configfiles=[off], check=False)
+    assert proc.returncode == 0, why_it_failed(proc)
+    retrieval = pd.read_csv(tmp_path / "tiny/tables/retrieval.csv")
+    assert set(retrieval["method"]) == {"hr", "lr", "fsrgan", "fsrgan_db", "matched"}
+    figures = {p.stem for p in (tmp_path / "tiny/figures").glob("*.png")}
+    assert {"training_curve", "map_vs_factor", "stage_cost"} <= figures
+    assert not {"isr_quality", "map_vs_bits", "focal_exponent"} & figures
+    assert (tmp_path / "tiny/report/front_page.rst").is_file()

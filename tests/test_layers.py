@@ -16,7 +16,7 @@ LAYERS = {
        "models.parallel evaluation.scoring evaluation.retrieval evaluation.large_scale "
        "evaluation.distractors evaluation.lowbitrate evaluation.focal evaluation.seed_spread "
        "evaluation.analysis evaluation.comparison report.figures report.style "
-       "report.front_page report.costs report.notebook_index notebook_runner",
+       "report.front_page report.costs report.notebook_index report.golden notebook_runner",
     3: "stages.data stages.features stages.train stages.isr stages.analysis "
        "stages.applications",
 }
