@@ -12,6 +12,7 @@ sys.path.insert(0, str(Path(workflow.basedir) / "workflow"))
 from snakemake.exceptions import WorkflowError  # noqa: E402
 
 from fsrstudy import config as study_config  # noqa: E402
+from fsrstudy import run_lock  # noqa: E402
 
 
 configfile: "config/config.yaml"
@@ -33,6 +34,13 @@ include: "workflow/rules/isr.smk"
 include: "workflow/rules/analysis.smk"
 include: "workflow/rules/applications.smk"
 include: "workflow/rules/report.smk"
+
+
+# One run at a time in a results folder: a run that executes jobs holds results/<run>/
+# (its .run.lock) from its start, and a second one stops at once, naming the first
+# (PID, host, start, command). Dry runs, --unlock, --report and the per-job processes
+# of a cluster take nothing (fsrstudy.run_lock).
+run_lock.guard(workflow, OUT, WorkflowError)
 
 
 # On a cluster (profiles/slurm), these run on the submitting host: downloads need the

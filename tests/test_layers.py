@@ -7,7 +7,8 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[1] / "workflow" / "fsrstudy"
 SUBPACKAGES = ("data", "models", "evaluation", "report", "stages")
 LAYERS = {
-    0: "descriptors fsr_names storage report.figure_catalog hardware atomic schema",
+    0: "descriptors fsr_names storage report.figure_catalog hardware atomic schema run_lock "
+       "logged",
     1: "config data.manifest data.dataset_kinds data.demo_set data.paper_sets data.user_set "
        "data.protocols data.groundtruth data.views data.augment data.degrade data.images "
        "data.datasets data.fetch data.download data.safe_files",

@@ -38,7 +38,7 @@ rule distractor_shard:
             }
         ),
     shell:
-        f"{RUN_MODULE} fsrstudy.stages.applications " "--params {params.values} > {log} 2>&1"
+        f"{LOGGED_MODULE} fsrstudy.stages.applications " "--params {params.values}"
 
 
 rule distractor_features:

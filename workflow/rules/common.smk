@@ -244,8 +244,12 @@ RUN_MODULE = (
     + shlex.quote(PYTHON).replace("{", "{{").replace("}", "}}")
     + " -m"
 )
+# How a job runs a module of the package with all its output in its log (in place of
+# `> {log} 2>&1`): when the job fails, fsrstudy.logged says why on the console in one
+# line (the exception, a notebook's failing cell's, else the log's last line) with the
+# log's path, also when the log cannot be written (a full disk).
+LOGGED_MODULE = f"{RUN_MODULE} fsrstudy.logged {{log}}"
 NOTEBOOK_CMD = (
-    f"{RUN_MODULE} fsrstudy.notebook_runner "
-    "{input.notebook} {log.notebook} {output.html} --params {params.values} "
-    "> {log.stderr} 2>&1"
+    f"{RUN_MODULE} fsrstudy.logged {{log.stderr}} fsrstudy.notebook_runner "
+    "{input.notebook} {log.notebook} {output.html} --params {params.values}"
 )

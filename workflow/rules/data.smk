@@ -51,9 +51,9 @@ rule unpack:
             {name: config["downloads"][name].get("sha256") for name in UNPACKED[wc.kind]}
         ),
     shell:
-        f"{RUN_MODULE} fsrstudy.data.fetch "
+        f"{LOGGED_MODULE} fsrstudy.data.fetch "
         "unpack {wildcards.kind} {params.data_dir} --archives {params.archives} "
-        "--checksums {params.checksums} > {log} 2>&1"
+        "--checksums {params.checksums}"
 
 
 rule prepare:

@@ -36,7 +36,7 @@ rule feature_shard:
             }
         ),
     shell:
-        f"{RUN_MODULE} fsrstudy.stages.features " "--params {params.values} > {log} 2>&1"
+        f"{LOGGED_MODULE} fsrstudy.stages.features " "--params {params.values}"
 
 
 rule features:

@@ -24,8 +24,7 @@ rule figure:
     params:
         caption=lambda wc: FIGURES[wc.name].caption,
     shell:
-        f"{RUN_MODULE} fsrstudy.report.figures "
-        "{wildcards.name} {input.table} {output.png} > {log} 2>&1"
+        f"{LOGGED_MODULE} fsrstudy.report.figures " "{wildcards.name} {input.table} {output.png}"
 
 
 rule run_config:
@@ -44,7 +43,7 @@ rule run_config:
     params:
         values=as_param(config),
     shell:
-        f"{RUN_MODULE} fsrstudy.config " "{params.values} {output} > {log} 2>&1"
+        f"{LOGGED_MODULE} fsrstudy.config " "{params.values} {output}"
 
 
 rule notebook_index:
@@ -69,8 +68,8 @@ rule notebook_index:
     params:
         run=RUN,
     shell:
-        f"{RUN_MODULE} fsrstudy.report.notebook_index "
-        "{params.run} {output.index} {input.html} > {log} 2>&1"
+        f"{LOGGED_MODULE} fsrstudy.report.notebook_index "
+        "{params.run} {output.index} {input.html}"
 
 
 rule stage_cost:
@@ -87,7 +86,7 @@ rule stage_cost:
         mem_mb=500,
         runtime=10,
     shell:
-        f"{RUN_MODULE} fsrstudy.report.costs " "{output.table} {input} > {log} 2>&1"
+        f"{LOGGED_MODULE} fsrstudy.report.costs " "{output.table} {input}"
 
 
 rule front_page:
@@ -111,5 +110,5 @@ rule front_page:
         run=RUN,
         seed=config["seed"],
     shell:
-        f"{RUN_MODULE} fsrstudy.report.front_page "
-        "{params.tables} {output} {params.run} {params.seed} > {log} 2>&1"
+        f"{LOGGED_MODULE} fsrstudy.report.front_page "
+        "{params.tables} {output} {params.run} {params.seed}"
