@@ -3,10 +3,11 @@
 #
 # Trained here (no registry ships their weights) on aligned luminance patches of the
 # train split's HR inputs and their low-resolution copies (where the run has no train
-# split: of the database images of photos no query comes from; column `fitted_on`). SRCNN (9-1-5, 64/32 filters):
-# one model per factor, Adam. VDSR (20 layers, 64 channels, residual): one model for all
-# factors, SGD with adjustable gradient clipping. Steps and patch counts come from the
-# config; a CPU run trains far fewer steps than the papers (see the cost table).
+# split: of the database images of photos no query comes from; column `fitted_on`).
+# SRCNN (9-1-5, 64/32 filters): one model per factor, Adam. VDSR (20 layers, 64
+# channels, residual): one model for all factors, SGD with adjustable gradient clipping.
+# Steps and patch counts come from the config; a CPU run trains far fewer steps than the
+# papers (see the cost table).
 # With `isr.reuse`, a model trained before by this same stage is reused instead when its
 # recorded recipe (method, factors, schedule, seed, sha256 of the training pixels) is
 # this run's; the `how` column says which happened and why.

@@ -28,3 +28,19 @@ def test_outputs_get_the_usual_permissions(tmp_path):
     umask = os.umask(0)
     os.umask(umask)
     assert target.stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+def test_a_full_disk_is_named_as_such_and_leaves_nothing(tmp_path, monkeypatch):
+    """numpy reports a short write as "N requested and M written"; the error names the
+    full disk (errno ENOSPC) and no partial file remains."""
+    import errno
+
+    def short_write(file, array):
+        file.write(b"\x93NUMPY")
+        raise OSError("21504 requested and 14304 written")
+
+    monkeypatch.setattr(atomic.np, "save", short_write)
+    with pytest.raises(OSError, match="No space left on device while writing") as caught:
+        atomic.save_npy(tmp_path / "a.npy", np.zeros(10000))
+    assert caught.value.errno == errno.ENOSPC
+    assert list(tmp_path.iterdir()) == []

@@ -6,6 +6,7 @@ output that a later run (or Snakemake) could mistake for a finished one.
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import tempfile
@@ -39,8 +40,15 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
 
 def save_npy(path, array: np.ndarray) -> None:
     with atomic_path(path) as tmp:
-        with open(tmp, "wb") as f:
-            np.save(f, array)
+        try:
+            with open(tmp, "wb") as f:
+                np.save(f, array)
+        except OSError as error:
+            # numpy reports a full disk as "N requested and M written": say what it is
+            if error.errno is None and "written" in str(error):
+                raise OSError(errno.ENOSPC, f"{os.strerror(errno.ENOSPC)} while writing "
+                              f"{path} ({error})") from error
+            raise
 
 
 def save_csv(path, frame: pd.DataFrame) -> None:

@@ -45,7 +45,8 @@ FIGURES = {
         "between lr and the dashed line at the smallest ratios, and which method closes it; "
         "matched needs one database index per factor, every other method one HR index."),
     "training_curve": Figure("{gan}_loss.csv",
-        "FSR-GAN training (fsrgan's; fsrgan_db's where the run fits on its database only): focal distance term, adversarial term -E[D(F_SR)] and "
+        "FSR-GAN training (fsrgan's; fsrgan_db's where the run fits on its database "
+        "only): focal distance term, adversarial term -E[D(F_SR)] and "
         "critic loss per step. Look for: a distance term that falls and settles, and "
         "a critic loss that stays bounded (no divergence)."),
     "isr_quality": Figure("isr_quality.csv",

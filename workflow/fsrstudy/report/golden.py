@@ -3,9 +3,10 @@ them: the golden test of the tiny run (tests/golden/tiny), usable on any two run
 
 What is compared: the data stages' outputs (manifest, ground truth) exactly, and every
 table under tables/ cell by cell: text and integer columns exactly, numbers within
-tolerances (TOLERANCES; ranking metrics: RANKED). The tolerances are float noise, not slack: the same config on
-another CPU (other SIMD kernels, BLAS paths and thread counts) moves the tiny run's
-numbers by far less, while a changed method, seed, split or metric moves them by more.
+tolerances (TOLERANCES; ranking metrics: RANKED). The tolerances are float noise, not
+slack: the same config on another CPU (other SIMD kernels, BLAS paths and thread
+counts) moves the tiny run's numbers by far less, while a changed method, seed, split
+or metric moves them by more.
 Tables whose values are timings are not compared.
 
     python -m fsrstudy.report.golden compare RUN_DIR GOLDEN_DIR

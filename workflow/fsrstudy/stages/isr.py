@@ -66,7 +66,8 @@ def train_isr(manifest_csv, images_dir, models_dir, loss_csv, cost_csv, *, facto
             log.insert(0, "method", method)
             logs.append(log)
             costs.append({"method": method, "model": name, "factors": " ".join(map(str, group)),
-                          "fitted_on": fitted_on, "steps": cfg.steps, "patches": cfg.steps * cfg.batch_size,
+                          "fitted_on": fitted_on, "steps": cfg.steps,
+                          "patches": cfg.steps * cfg.batch_size,
                           "train_seconds": round(seconds, 1), "trained_on": trained_on,
                           "how": how})
     table = pd.concat(logs, ignore_index=True)
