@@ -15,7 +15,9 @@
 # (the run stops here otherwise); with `augment.views_per_image`, each of those images
 # gets that many extra seeded views (split fit_train / fit_database), used only to fit.
 #
-# Unreadable images are listed by name below (and in `bad_images.csv`) and left out.
+# Unusable images (unreadable, a side under `min_side`, more elongated than `max_aspect`)
+# and, in a csv set, queries with nothing to find are listed below by file and csv line
+# (and in `bad_images.csv`) and left out; with `bad_images: fail` the run stops here.
 
 # %% tags=["parameters"]
 datasets = [{"kind": "demo"}]
@@ -49,7 +51,7 @@ pd.DataFrame([{"dataset": s.dataset, "protocol": s.protocol, "queries": len(s.qu
                "junk": sum(map(len, s.junk)) / max(1, len(s.queries))} for s in query_sets])
 
 # %% [markdown]
-# Images left out because they could not be read:
+# Images and rows left out, and why:
 
 # %%
 bad

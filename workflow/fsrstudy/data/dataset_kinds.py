@@ -11,7 +11,7 @@ import copy
 import pandas as pd
 
 from fsrstudy import schema
-from fsrstudy.data import demo_set, fetch, paper_sets, protocols, user_set
+from fsrstudy.data import demo_set, fetch, images, paper_sets, protocols, user_set
 
 # each kind's options with their defaults, from the schema (its x-kind-defaults)
 _DEFAULTS = schema.kind_defaults()
@@ -65,22 +65,23 @@ def normalise(entries: list[dict]) -> list[dict]:
 def build(entry: dict, data_dir, seed: int):
     """(rows, bad images, query sets) of one normalised dataset entry."""
     name, kind = entry["name"], entry["kind"]
+    screening = images.Screening.of(entry)
     if kind == "demo":
         frame, bad = demo_set.prepare(
             entry["photos_csv"], seed, entry["views_per_photo"],
             entry["train_views_per_photo"], entry["test_fraction"], entry["max_photos"],
-            entry["bad_images"], dataset=name)
+            screening, dataset=name)
         sets = protocols.build_all(frame, name)
     elif kind == "csv":
         frame, bad, sets = user_set.build(name, entry["csv"], entry["images_dir"],
-                                          entry["bad_images"])
+                                          screening)
     elif kind == "holidays":
         frame, bad, sets = paper_sets.holidays(name, fetch.layout(data_dir, kind),
                                                entry["orientation"], entry["rotation_list"],
-                                               entry["bad_images"])
+                                               screening)
     else:
         frame, bad, sets = paper_sets.oxford_paris(name, fetch.layout(data_dir, kind),
-                                                   entry["bad_images"])
+                                                   screening)
     if entry["use"] in ("train", "paper_split", "evaluate"):
         frame, sets = paper_sets.apply_use(frame, sets, entry["use"], seed,
                                            entry.get("eval_images"))
@@ -96,7 +97,10 @@ def build_all(entries: list[dict], data_dir, seed: int):
         bads.append(bad)
         sets += query_sets
     manifest = pd.concat(frames, ignore_index=True)
-    bad = pd.concat(bads, ignore_index=True)[["dataset", "file", "reason"]]
+    # `line`: the csv line of a user's set's row (empty for the other kinds)
+    bad = pd.concat(bads, ignore_index=True).reindex(
+        columns=["dataset", "file", "line", "reason"])
+    bad["line"] = bad["line"].astype("Int64")
     return manifest, bad, sets
 
 

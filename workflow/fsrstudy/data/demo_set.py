@@ -27,11 +27,11 @@ def read_photos(photos_csv: str | Path) -> pd.DataFrame:
 
 def prepare(photos_csv: str | Path, seed: int, views_per_photo: int,
             train_views_per_photo: int, test_fraction: float,
-            max_photos: int | None = None, bad_images: str = "skip",
+            max_photos: int | None = None, bad_images: images.Screening | str = "skip",
             multi_photo_groups_to_test: bool = True,
             dataset: str = "demo") -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Return (manifest, bad images). `bad_images` is 'skip' (list and leave out) or
-    'fail' (raise, naming every bad file)."""
+    """Return (manifest, bad images). `bad_images`: the policy 'skip' (list and leave
+    out) or 'fail' (raise, naming every bad file), or a whole images.Screening."""
     photos_csv = Path(photos_csv)
     root = photos_csv.parent
     photos = read_photos(photos_csv)

@@ -46,7 +46,8 @@ def index_images(folder) -> dict[str, Path]:
     return index
 
 
-def screen(index: dict[str, Path], bad_images: str) -> tuple[dict, pd.DataFrame]:
+def screen(index: dict[str, Path],
+           bad_images: images.Screening | str) -> tuple[dict, pd.DataFrame]:
     """Drop unreadable images (Paris ships some), listing each; or fail, naming them."""
     bad = images.screen(index.values(), bad_images)
     gone = set(bad["file"])
@@ -64,7 +65,7 @@ def landmark_of(name: str) -> str:
     return match.group(1) if match else name
 
 
-def oxford_paris(dataset: str, where: dict, bad_images: str = "skip"):
+def oxford_paris(dataset: str, where: dict, bad_images: images.Screening | str = "skip"):
     """Rows, bad images and query sets of Oxford5K or Paris6K (layout: fetch.layout)."""
     index, bad = screen(index_images(where["images"]), bad_images)
     stored = {"exif": False}
@@ -112,7 +113,7 @@ def read_rotation_list(path) -> dict[str, int]:
 
 
 def holidays(dataset: str, where: dict, orientation: str = "stored",
-             rotation_list=None, bad_images: str = "skip"):
+             rotation_list=None, bad_images: images.Screening | str = "skip"):
     """Rows, bad images and the query set of INRIA Holidays."""
     index, bad = screen(index_images(where["images"]), bad_images)
     rotations = read_rotation_list(rotation_list) if orientation == "rotation_list" else {}
