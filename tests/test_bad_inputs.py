@@ -108,3 +108,61 @@ def test_two_paths_that_give_one_id_are_named_by_their_lines(tmp_path):
         user_set.read(csv)
     assert ("line 3 and line 4: 'x y.jpg' and 'x_y.jpg' give the same image id 'x_y.jpg'"
             in str(caught.value))
+
+
+def test_a_16_bit_pgm_is_scaled_by_its_depth_not_by_its_brightest_pixel(tmp_path):
+    """Pillow opens a 16-bit PGM as 32-bit mode I: still v >> 8, so a dark image stays
+    dark (scaling by its brightest pixel, 4000, would have made it near white)."""
+    (tmp_path / "dark.pgm").write_bytes(
+        b"P5 4 1 65535\n" + np.array([0, 256, 1000, 4000], ">u2").tobytes())
+    assert Image.open(tmp_path / "dark.pgm").mode == "I"
+    gray = np.asarray(images.load_rgb(tmp_path / "dark.pgm"))[0, :, 0]
+    assert list(gray) == [0, 1, 3, 15]  # 256 >> 8, 1000 >> 8, 4000 >> 8; not 4000 -> 250
+
+
+def test_a_training_only_csv_set_has_no_query_to_miss(tmp_path):
+    """A csv set of train rows alone (trained on, another dataset searched) builds."""
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    photo(folder / "a.jpg"), photo(folder / "b.jpg")
+    csv = a_set(folder, ["a.jpg,x,train", "b.jpg,y,train"])
+    for use in ("train", "roles"):
+        [entry] = dataset_kinds.normalise([{"kind": "csv", "csv": str(csv), "use": use}])
+        frame, bad, _ = dataset_kinds.build(entry, tmp_path, seed=0)
+        assert len(frame) == 2 and bad.empty, use
+
+
+def test_paths_that_give_one_id_are_named_whatever_their_roles(tmp_path):
+    """'x y.jpg' as a query and 'x_y.jpg' as a db image: one photo id, so the db image
+    would silently count as the query's own copy (junk), not as its positive."""
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    photo(folder / "x y.jpg"), photo(folder / "x_y.jpg")
+    csv = a_set(folder, ["x y.jpg,a,query", "x_y.jpg,a,db"])
+    with pytest.raises(user_set.UserSetError,
+                       match="line 2 and line 3: 'x y.jpg' and 'x_y.jpg' give the same "
+                             "image id 'x_y.jpg'; rename one of the files"):
+        user_set.read(csv)
+
+
+def test_blank_lines_do_not_shift_the_line_numbers(tmp_path):
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    photo(folder / "q.jpg"), photo(folder / "d.jpg"), photo(folder / "dot.png", (1, 1))
+    csv = a_set(folder, ["", "q.jpg,a,query", "", "d.jpg,a,db", "dot.png,a,db", ""])
+    table, _ = user_set.read(csv)
+    assert list(table["image"]) == ["q.jpg", "d.jpg", "dot.png"]  # blank lines dropped
+    _, bad, _ = user_set.build("mine", csv, bad_images=images.Screening("skip", 32, 4))
+    assert list(bad["line"]) == [6]  # header, blank, q, blank, d: dot.png is line 6
+    (folder / "bad.csv").write_text("image,group,role\n\nq.jpg,a,probe\n")
+    with pytest.raises(user_set.UserSetError, match="line 3: role 'probe'"):  # not 2
+        user_set.read(folder / "bad.csv")
+
+
+def test_a_set_whose_every_query_image_is_unusable_stops(tmp_path):
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    photo(folder / "q.jpg", (1, 1)), photo(folder / "d.jpg")
+    csv = a_set(folder, ["q.jpg,a,query", "d.jpg,a,db"])
+    with pytest.raises(user_set.UserSetError, match="no query left to evaluate"):
+        user_set.build("mine", csv, bad_images=images.Screening("skip", 32, 4))

@@ -53,7 +53,7 @@ def check_image(path: str | Path, screening: Screening = Screening()) -> str | N
     if min(size) < screening.min_side:
         found.append(f"a side under min_side {screening.min_side} (datasets[].min_side)")
     if max(size) / min(size) > screening.max_aspect:
-        found.append(f"aspect {max(size) / min(size):.3g} over max_aspect "
+        found.append(f"aspect {round(max(size) / min(size), 2):g} over max_aspect "
                      f"{screening.max_aspect:g} (datasets[].max_aspect)")
     return f"{width}x{height} pixels: " + "; ".join(found) if found else None
 
@@ -90,13 +90,15 @@ HIGH_DEPTH = {"I;16": 16, "I;16L": 16, "I;16B": 16, "I;16N": 16, "I": 32}
 def to_rgb8(image: Image.Image) -> Image.Image:
     """An image as 8-bit RGB. A 16-bit grayscale image (a 16-bit PNG) keeps its tones: its
     values are scaled to 8 bits by their depth (v >> 8), not clipped at 255. A 32-bit
-    integer image is scaled by the bits its largest value needs, at least 8."""
+    integer image (Pillow's mode for a 16-bit PGM/PPM) is read as 16-bit too, by the
+    depth, not by its brightest pixel (a dark image stays dark); only values beyond 16
+    bits scale by the bits their largest needs."""
     if image.mode not in HIGH_DEPTH:
         return image.convert("RGB")
     values = np.asarray(image).astype(np.int64)
     bits = HIGH_DEPTH[image.mode]
     if bits == 32:
-        bits = max(8, int(values.max(initial=0)).bit_length())
+        bits = max(16, int(values.max(initial=0)).bit_length())
     gray = (np.clip(values, 0, None) >> (bits - 8)).astype(np.uint8)
     return Image.fromarray(gray).convert("RGB")
 

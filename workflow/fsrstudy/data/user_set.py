@@ -66,7 +66,9 @@ def read(csv_path, images_dir=None) -> tuple[pd.DataFrame, Path]:
     csv_path = Path(csv_path)
     folder = Path(images_dir) if images_dir else csv_path.parent
     try:
-        table = pd.read_csv(csv_path, dtype=str, keep_default_na=False)
+        # blank lines kept as rows (dropped below): the index stays the csv line - 2
+        table = pd.read_csv(csv_path, dtype=str, keep_default_na=False,
+                            skip_blank_lines=False)
     except EmptyDataError:
         raise UserSetError(f"{csv_path}: empty file; expected a header line image, group, "
                            "role (optionally x1, y1, x2, y2), then one line per image") from None
@@ -78,17 +80,18 @@ def read(csv_path, images_dir=None) -> tuple[pd.DataFrame, Path]:
     has_box = any(c in table.columns for c in BOX)
     if has_box and not all(c in table.columns for c in BOX):
         raise UserSetError(f"{csv_path}: a box needs all four columns x1, y1, x2, y2")
+    table = table.apply(lambda col: col.str.strip())
+    table = table[(table != "").any(axis=1)]
     if table.empty:
         raise UserSetError(f"{csv_path}: no rows under its header; add one line per image "
                            "(image, group, role)")
-    table = table.apply(lambda col: col.str.strip())
     problems = []
-    for i, row in enumerate(table.itertuples(index=False)):
+    for i, row in zip(table.index, table.itertuples(index=False)):
         problems += [f"line {i + 2}: {e}" for e in _row_errors(row, folder, has_box)]
     repeated = table.duplicated(["image", "role"], keep="first")
     problems += [f"line {i + 2}: image {table['image'][i]!r} repeated with role "
                  f"{table['role'][i]!r}" for i in table.index[repeated]]
-    problems += _same_id_problems(table[~repeated])
+    problems += _same_id_problems(table)
     if problems:
         raise UserSetError(f"{csv_path}: {len(problems)} bad row(s):\n  " + "\n  ".join(problems))
     return table, folder
@@ -102,8 +105,11 @@ def image_id(image: str, role: str) -> str:
 
 
 def _same_id_problems(table: pd.DataFrame) -> list[str]:
-    """Rows whose different paths give one id (`x y.jpg` and `x_y.jpg`), by line."""
-    ids = pd.Series([image_id(r.image, r.role) for r in table.itertuples()], table.index)
+    """Different paths that give one photo id (`x y.jpg` and `x_y.jpg`), by the first
+    line of each: whatever their roles, one would be taken for the other (a db image
+    for the query's own copy, a query's photo for a training one)."""
+    first = table.drop_duplicates("image")
+    ids = first["image"].map(lambda image: image_id(image, "db"))
     problems = []
     for _, rows in ids[ids.duplicated(keep=False)].groupby(ids):
         lines = " and ".join(f"line {i + 2}" for i in rows.index)
@@ -132,6 +138,7 @@ def build(dataset: str, csv_path, images_dir=None,
     with nothing to find (queries_without_positives, after the unusable images are
     left out) is a bad row under the same policy: listed with its line, or the stop."""
     table, folder = read(csv_path, images_dir)
+    had_queries = (table["role"] == "query").any()
     screening = images.Screening(bad_images) if isinstance(bad_images, str) else bad_images
     bad = images.screen([folder / i for i in table["image"].unique()], screening)
     line_of = {}  # the first csv line of each image
@@ -148,7 +155,8 @@ def build(dataset: str, csv_path, images_dir=None,
         [{"file": str(folder / table["image"][i]), "reason": why, "line": i + 2}
          for i, why in lonely], columns=["file", "reason", "line"])], ignore_index=True)
     table = table.drop(index=[i for i, _ in lonely])
-    if not (table["role"] == "query").any():
+    # a set of train (or db) rows alone is fine: it trains, another dataset is searched
+    if had_queries and not (table["role"] == "query").any():
         raise UserSetError(f"{csv_path}: no query left to evaluate ({len(bad)} row(s) left "
                            "out, listed in bad_images.csv); the set needs query rows whose "
                            "group has db images")
