@@ -26,6 +26,7 @@ backbones = ["vgg16_conv5_gem", "vgg16_conv5_mac"]
 factors = [4, 9, 16, 64]
 methods = ["lr", "fsrgan"]
 protocols = None  # all
+seed = 0  # of the bootstrap resamples of the queries (the mAP intervals)
 # the fitted methods refitted with other seeds (stage 09_seed_spread), when run
 seed_spread_csv = None
 
@@ -37,7 +38,7 @@ from fsrstudy.stages import analysis
 
 table = analysis.evaluate_retrieval(manifest_csv, ground_truth_json, features_dir,
                                     retrieval_csv, backbone_names=backbones, factors=factors,
-                                    methods=methods, protocols=protocols)
+                                    methods=methods, protocols=protocols, seed=seed)
 style.by_ratio(table.pivot_table(index=["dataset", "protocol", "backbone", "method"],
                                  columns="factor", values="mAP"))
 

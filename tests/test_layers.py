@@ -16,8 +16,9 @@ LAYERS = {
        "models.isr models.isr_training models.backbones models.features models.compute "
        "models.parallel evaluation.scoring evaluation.retrieval evaluation.large_scale "
        "evaluation.distractors evaluation.lowbitrate evaluation.focal evaluation.seed_spread "
-       "evaluation.analysis evaluation.comparison report.figures report.style "
-       "report.front_page report.costs report.notebook_index report.golden notebook_runner",
+       "evaluation.analysis evaluation.comparison evaluation.uncertainty report.figures "
+       "report.style report.front_page report.costs report.notebook_index report.golden "
+       "notebook_runner",
     3: "stages.data stages.features stages.train stages.isr stages.analysis "
        "stages.applications",
 }

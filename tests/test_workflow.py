@@ -74,8 +74,13 @@ def test_tables_have_the_documented_columns(clean_run):
     assert set(distance.loc[distance.method == "lr", "factor"]) == {4, 16}
     retrieval = pd.read_csv(clean_run / "tables/retrieval.csv")
     assert list(retrieval.columns) == ["dataset", "protocol", "backbone", "method", "factor",
-                                       "mAP", "n_queries", "mP@1", "mP@5", "mP@10"]
+                                       "mAP", "mAP_low", "mAP_high", "n_queries", "mP@1",
+                                       "mP@5", "mP@10"]
     assert retrieval["mAP"].between(0, 1).all()
+    # every mAP inside its bootstrap interval over the queries
+    assert (retrieval["mAP_low"] <= retrieval["mAP"] + 1e-9).all()
+    assert (retrieval["mAP"] <= retrieval["mAP_high"] + 1e-9).all()
+    assert (retrieval["mAP_low"] < retrieval["mAP_high"]).any()
     assert set(retrieval["method"]) == {"hr", "lr", *FITTED, "srcnn", "vdsr", "matched"}
     quality = pd.read_csv(clean_run / "tables/isr_quality.csv")
     assert set(quality["method"]) == {"bicubic", "srcnn", "vdsr"}

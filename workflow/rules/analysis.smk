@@ -125,6 +125,7 @@ rule retrieval:
                 "factors": FACTORS,
                 "methods": RETRIEVAL_METHODS,
                 "protocols": config["retrieval"]["protocols"],
+                "seed": config["seed"],
                 "seed_spread_csv": input.spread or None,
             }
         ),

@@ -1,7 +1,8 @@
 """The paper's Intro analysis: how far low-resolution features drift from HR ones.
 
 For held-out images: the Euclidean distance between each method's feature (LR, SR, ...)
-and the HR feature of the same image, per factor; its mean and variance per factor. As
+and the HR feature of the same image, both L2-normalised (scoring.feature_distance: a
+shorter vector is not closer), per factor; its mean and variance per factor. As
 references, the distance between HR features of different images of one group (the
 paper's "similar images") and of different groups.
 """
@@ -12,18 +13,20 @@ import itertools
 import numpy as np
 import pandas as pd
 
+from fsrstudy.evaluation.scoring import feature_distance
+
 KEYS = ["dataset", "backbone", "method", "factor"]
 DISTANCE_COLUMNS = KEYS + ["mean_distance", "variance", "n"]
 
 
 def per_image_distances(hr: np.ndarray, others: dict[tuple[str, int], np.ndarray],
                         ids: np.ndarray, backbone: str, dataset: str) -> pd.DataFrame:
-    """One row per (method, factor, image): ||F_method - F_HR||_2."""
+    """One row per (method, factor, image): ||F_method - F_HR||_2, both L2-normalised."""
     frames = []
     for (method, factor), feats in others.items():
         frames.append(pd.DataFrame({
             "dataset": dataset, "backbone": backbone, "method": method, "factor": factor,
-            "image_id": ids, "distance": np.linalg.norm(feats - hr, axis=1)}))
+            "image_id": ids, "distance": feature_distance(feats, hr)}))
     return pd.concat(frames, ignore_index=True)
 
 
@@ -53,7 +56,7 @@ def pair_distances(hr: np.ndarray, groups: np.ndarray, same_group: bool,
     if not pairs:
         return np.array([], dtype=np.float32)
     a, b = np.array(pairs).T
-    return np.linalg.norm(hr[a] - hr[b], axis=1)
+    return feature_distance(hr[a], hr[b])
 
 
 def reference_rows(hr: np.ndarray, groups: np.ndarray, backbone: str, dataset: str,

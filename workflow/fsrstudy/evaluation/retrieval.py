@@ -14,13 +14,15 @@ import pandas as pd
 
 from fsrstudy import storage
 from fsrstudy.data import groundtruth
-from fsrstudy.evaluation import large_scale, scoring
+from fsrstudy.evaluation import large_scale, scoring, uncertainty
 
 HR = storage.HR
 PRECISION_KS = (1, 5, 10)
 METRICS = ["mAP", "n_queries"] + [f"mP@{k}" for k in PRECISION_KS]
 KEYS = ["dataset", "protocol", "backbone", "method", "factor"]
-RETRIEVAL_COLUMNS = KEYS + METRICS
+# retrieval.csv: mAP's 95% percentile bootstrap interval over its queries (uncertainty)
+INTERVAL = ["mAP_low", "mAP_high"]
+RETRIEVAL_COLUMNS = KEYS + METRICS[:1] + INTERVAL + METRICS[1:]
 MATCHED = "matched"
 
 
@@ -51,19 +53,24 @@ def resolved(manifest: pd.DataFrame, ground_truth_json, protocol_names=None):
             yield query_set, protocol
 
 
-def metrics(queries: np.ndarray, database: np.ndarray, protocol) -> dict:
-    """mAP, the queries it averages (those with positives) and mP@k of one protocol."""
+def metrics(queries: np.ndarray, database: np.ndarray, protocol,
+            seed: int | None = None) -> dict:
+    """mAP, the queries it averages (those with positives) and mP@k of one protocol;
+    with a `seed`, also mAP's bootstrap interval over those queries (resampled alike for
+    every method: the resamples depend on the seed and the query count alone)."""
     ranks = scoring.rank(queries, database)
     m_ap, aps = scoring.mean_average_precision(ranks, protocol.positives, protocol.junk)
     m_pk = scoring.mean_precision_at_k(ranks, protocol.positives, protocol.junk,
                                           PRECISION_KS)
-    return {"mAP": m_ap, "n_queries": int((~np.isnan(aps)).sum()),
+    interval = {} if seed is None else dict(zip(INTERVAL, uncertainty.interval(aps, seed=seed)))
+    return {"mAP": m_ap, **interval, "n_queries": int((~np.isnan(aps)).sum()),
             **{f"mP@{k}": v for k, v in zip(PRECISION_KS, m_pk)}}
 
 
 def evaluate(manifest: pd.DataFrame, ground_truth_json, features_dir, *, backbone_names: list,
-             factors, methods, protocol_names=None) -> pd.DataFrame:
-    """mAP and mP@k of every (method, factor) on every protocol: retrieval.csv."""
+             factors, methods, protocol_names=None, seed: int = 0) -> pd.DataFrame:
+    """mAP (with its bootstrap interval, resamples seeded by `seed`) and mP@k of every
+    (method, factor) on every protocol: retrieval.csv."""
     rows = []
     for query_set, protocol in resolved(manifest, ground_truth_json, protocol_names):
         for backbone in backbone_names:
@@ -71,7 +78,7 @@ def evaluate(manifest: pd.DataFrame, ground_truth_json, features_dir, *, backbon
                 queries = query_features(features_dir, backbone, method, factor)
                 database = database_features(features_dir, backbone, method, factor)
                 scores = metrics(queries[protocol.query_rows],
-                                 np.asarray(database[protocol.database_rows]), protocol)
+                                 np.asarray(database[protocol.database_rows]), protocol, seed)
                 rows.append({"dataset": query_set.dataset, "protocol": query_set.protocol,
                              "backbone": backbone, "method": method, "factor": factor,
                              **scores})
@@ -147,7 +154,7 @@ def held_out_scores(sr: np.ndarray, hr: np.ndarray, measured: np.ndarray,
     """One method's query-side features `sr` against the HR ones: the mean distance
     over the `measured` rows, and per protocol (from `resolved`) its mAP against the HR
     database; one dict per protocol (dataset, protocol, mean_distance, mAP, n_queries)."""
-    distance = float(np.linalg.norm(sr[measured] - hr[measured], axis=1).mean())
+    distance = float(scoring.feature_distance(sr[measured], hr[measured]).mean())
     rows = []
     for query_set, protocol in protocols:
         scores = metrics(sr[protocol.query_rows], hr[protocol.database_rows], protocol)

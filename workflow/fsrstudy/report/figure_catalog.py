@@ -24,7 +24,8 @@ def table_name(name: str, gan: str) -> str:
 FIGURES = {
     "distance_vs_factor": Figure("distance.csv",
         "Mean Euclidean distance between each method's feature of a held-out image and "
-        "its HR feature, per down-scaling ratio (paper, Intro); n = the images a method "
+        "its HR feature, both L2-normalised (what cosine retrieval sees), per down-scaling "
+        "ratio (paper, Intro); n = the images a method "
         "was measured on, where that differs (ISR: the queries; _db methods: the "
         "held-out images they were not fitted on). Grey lines: distance between HR "
         "features of different images of one group (dashed) and of different groups "

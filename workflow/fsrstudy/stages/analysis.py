@@ -46,11 +46,13 @@ def analyse_distances(manifest_csv, features_dir, distance_csv, per_image_csv, *
 
 
 def evaluate_retrieval(manifest_csv, ground_truth_json, features_dir, retrieval_csv, *,
-                       backbone_names: list, factors, methods, protocols=None) -> pd.DataFrame:
-    """mAP and mP@k of every method, factor and protocol: tables/retrieval.csv."""
+                       backbone_names: list, factors, methods, protocols=None,
+                       seed: int = 0) -> pd.DataFrame:
+    """mAP with its bootstrap interval, and mP@k, of every method, factor and protocol:
+    tables/retrieval.csv."""
     table = retrieval.evaluate(mf.read(manifest_csv), ground_truth_json, features_dir,
                                backbone_names=backbone_names, factors=factors, methods=methods,
-                               protocol_names=protocols)
+                               protocol_names=protocols, seed=seed)
     save_csv(retrieval_csv, table)
     return table
 
