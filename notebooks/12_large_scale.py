@@ -20,6 +20,7 @@ methods = ["lr", "fsrgan", "matched"]
 source = "train_only"
 sizes = None
 protocols = None
+seed = 0  # of the bootstrap resamples of the queries (the mAP intervals)
 
 # %%
 from fsrstudy.report import figures
@@ -27,7 +28,8 @@ from fsrstudy.stages import applications
 
 table = applications.large_scale(manifest_csv, ground_truth_json, features_dir, out_csv,
                                  backbone_names=backbones, factors=factors, methods=methods,
-                                 source=source, sizes=sizes, protocols=protocols)
+                                 source=source, sizes=sizes, protocols=protocols,
+                                 seed=seed)
 table.pivot_table(index=["dataset", "protocol", "backbone", "method", "factor"],
                   columns="n_distractors", values="mAP")
 

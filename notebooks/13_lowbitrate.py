@@ -26,6 +26,7 @@ extractor = {"source": "offline_vgg16", "poolings": ["gem", "mac"], "gem_p": 3.0
 # the config's `isr` section: device, precision, engine of the restorations
 isr = {"device": "auto", "precision": "auto", "engine": "auto"}
 threads = 2
+seed = 0  # of the bootstrap resamples of the queries (the mAP intervals)
 
 # %%
 import torch
@@ -38,7 +39,7 @@ table = applications.low_bitrate(manifest_csv, ground_truth_json, images_dir, fe
                                  hr_qualities=hr_qualities, lr_qualities=lr_qualities,
                                  fsr_methods=fsr_methods, isr_methods=isr_methods,
                                  extractor=extractor, isr=isr,
-                                 distill_methods=distill_methods)
+                                 distill_methods=distill_methods, seed=seed)
 table.pivot_table(index=["dataset", "protocol", "backbone", "method", "factor", "quality"],
                   values=["bits", "mAP"]).round(4)
 

@@ -39,6 +39,22 @@ def test_counting_equals_ranking_everything(shard):
     assert rows[-1]["mAP"] < rows[0]["mAP"]  # distractors hurt
 
 
+def test_the_interval_is_the_bootstrap_of_the_same_per_query_aps():
+    from fsrstudy.evaluation import uncertainty
+
+    queries, database, distractors, positives, junk = _data()
+    rows = large_scale.evaluate(queries, database, positives, junk, distractors,
+                                sizes=[0, 200], seed=5)
+    for row in rows:
+        everything = np.concatenate([database, distractors[:row["n_distractors"]]])
+        _, aps = scoring.mean_average_precision(scoring.rank(queries, everything),
+                                                positives, junk)
+        assert (row["mAP_low"], row["mAP_high"]) == pytest.approx(
+            uncertainty.interval(aps, seed=5), abs=1e-12)
+    assert "mAP_low" not in large_scale.evaluate(queries, database, positives, junk,
+                                                 distractors, sizes=[0])[0]
+
+
 def test_distractors_are_read_in_shards_from_a_memmap(tmp_path):
     queries, database, distractors, positives, junk = _data(seed=2)
     path = tmp_path / "distractors.npy"

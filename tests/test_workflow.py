@@ -98,8 +98,13 @@ def test_tables_have_the_documented_columns(clean_run):
                                                                  "factor"])
     assert len(first) == len(retrieval)
     assert (first["mAP_x"] - first["mAP_y"]).abs().max() < 1e-12
+    # ... with the same interval: the same per-query APs under the same resamples
+    assert (first["mAP_low_x"] - first["mAP_low_y"]).abs().max() < 1e-12
+    assert (first["mAP_high_x"] - first["mAP_high_y"]).abs().max() < 1e-12
     bits = pd.read_csv(clean_run / "tables/lowbitrate.csv")
     assert set(bits["method"]) == {"hr", "lr", *FITTED, "srcnn", "vdsr", "matched"}
+    assert (bits["mAP_low"] <= bits["mAP"] + 1e-9).all()
+    assert (bits["mAP"] <= bits["mAP_high"] + 1e-9).all()
     hr_bits = bits[bits.method == "hr"].groupby("quality")["bits"].mean()
     assert hr_bits[25] < hr_bits[75]  # a higher JPEG quality sends more bits
     # a small image costs fewer bits than the HR one at the same quality

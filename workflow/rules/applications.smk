@@ -110,6 +110,7 @@ rule large_scale:
                 "source": DISTRACTORS,
                 "sizes": config["retrieval"]["distractor_sizes"],
                 "protocols": config["retrieval"]["protocols"],
+                "seed": config["seed"],
             }
         ),
     shell:
@@ -156,6 +157,7 @@ rule lowbitrate:
                 "extractor": EXTRACTOR,
                 "isr": config["isr"],
                 "threads": threads,
+                "seed": config["seed"],
             }
         ),
     shell:

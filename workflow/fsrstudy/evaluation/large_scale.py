@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from fsrstudy.evaluation import scoring
+from fsrstudy.evaluation import scoring, uncertainty
 from fsrstudy.evaluation.scoring import l2_normalize
 
 SHARD = 65536
@@ -48,8 +48,10 @@ def count_above(queries: np.ndarray, thresholds: list, distractors, sizes,
 
 
 def evaluate(queries: np.ndarray, database: np.ndarray, positives: list, junk: list,
-             distractors, sizes, ks=(1, 5, 10), shard: int = SHARD) -> list[dict]:
-    """mAP and mP@k per distractor-set size (queries with no positive are skipped)."""
+             distractors, sizes, ks=(1, 5, 10), shard: int = SHARD,
+             seed: int | None = None) -> list[dict]:
+    """mAP and mP@k per distractor-set size (queries with no positive are skipped);
+    with a `seed`, mAP's bootstrap interval over the queries (mAP_low, mAP_high)."""
     scores = l2_normalize(queries) @ l2_normalize(database).T
     ranks = np.argsort(-scores, axis=1, kind="stable")
     own, thresholds, keep = [], [], []
@@ -68,8 +70,10 @@ def evaluate(queries: np.ndarray, database: np.ndarray, positives: list, junk: l
             shifted = r + c
             aps.append(scoring.ap_from_ranks(shifted, len(pos)))
             pks.append(scoring.precision_from_ranks(shifted, ks))
-        row = {"n_distractors": n, "mAP": float(np.mean(aps)) if aps else float("nan"),
-               "n_queries": len(aps)}
+        row = {"n_distractors": n, "mAP": float(np.mean(aps)) if aps else float("nan")}
+        if seed is not None:
+            row["mAP_low"], row["mAP_high"] = uncertainty.interval(aps, seed=seed)
+        row["n_queries"] = len(aps)
         means = np.mean(pks, axis=0) if pks else [float("nan")] * len(ks)
         row.update({f"mP@{k}": float(v) for k, v in zip(ks, means)})
         rows.append(row)

@@ -26,7 +26,7 @@ from fsrstudy.evaluation import retrieval
 from fsrstudy.models import backbones, compute, distill, feature_sr, features, isr_training
 
 COLUMNS = ["dataset", "protocol", "backbone", "method", "factor", "quality", "bits",
-           "mAP", "n_queries"]
+           "mAP", *retrieval.INTERVAL, "n_queries"]
 
 
 def jpeg_bytes(image: np.ndarray, quality: int) -> bytes:
@@ -56,8 +56,10 @@ def client_images(hr: np.ndarray, factor: int, quality: int):
 
 def run(manifest: pd.DataFrame, ground_truth_json, images_dir, features_dir, models_dir, *,
         factors, hr_qualities, lr_qualities, fsr_methods, isr_methods,
-        extractor: dict, isr: dict | None = None, distill_methods=()) -> pd.DataFrame:
-    """Every curve, protocol and backbone: one row per (method, factor, quality).
+        extractor: dict, isr: dict | None = None, distill_methods=(),
+        seed: int = 0) -> pd.DataFrame:
+    """Every curve, protocol and backbone: one row per (method, factor, quality), mAP
+    with its bootstrap interval over the queries (resamples seeded by `seed`).
     `extractor`: the config's `features` section; `isr`: its `isr` section (device,
     precision, engine of the restorations)."""
     protocols = list(retrieval.resolved(manifest, ground_truth_json))
@@ -111,9 +113,10 @@ def run(manifest: pd.DataFrame, ground_truth_json, images_dir, features_dir, mod
                 for query_set, protocol in protocols:
                     at = [position[r] for r in protocol.query_rows]
                     scores = retrieval.metrics(
-                        feats[at], np.asarray(database[protocol.database_rows]), protocol)
+                        feats[at], np.asarray(database[protocol.database_rows]), protocol,
+                        seed)
                     rows.append({"dataset": query_set.dataset, "protocol": query_set.protocol,
                                  "backbone": backbone, "method": method, "factor": factor,
                                  "quality": quality, "bits": float(sent[at].mean() * 8),
-                                 "mAP": scores["mAP"], "n_queries": scores["n_queries"]})
+                                 **{c: scores[c] for c in COLUMNS[7:]}})
     return pd.DataFrame(rows, columns=COLUMNS)

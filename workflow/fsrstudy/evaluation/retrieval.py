@@ -86,7 +86,7 @@ def evaluate(manifest: pd.DataFrame, ground_truth_json, features_dir, *, backbon
 
 
 # -- large scale ---------------------------------------------------------------------------
-LARGE_SCALE_COLUMNS = KEYS + ["distractors", "n_distractors"] + METRICS
+LARGE_SCALE_COLUMNS = KEYS + ["distractors", "n_distractors"] + RETRIEVAL_COLUMNS[len(KEYS):]
 
 
 def distractor_sizes(pool: int, sizes=None) -> list[int]:
@@ -107,8 +107,10 @@ def train_only_pool(manifest: pd.DataFrame) -> np.ndarray:
 
 def evaluate_large_scale(manifest: pd.DataFrame, ground_truth_json, features_dir, *,
                          backbone_names: list, factors, methods, source: str,
-                         sizes=None, protocol_names=None, external=None) -> pd.DataFrame:
-    """mAP vs number of distractors, per method and factor.
+                         sizes=None, protocol_names=None, external=None,
+                         seed: int = 0) -> pd.DataFrame:
+    """mAP (with its bootstrap interval, resamples seeded by `seed`) vs number of
+    distractors, per method and factor.
 
     `external` None: the distractors are the manifest's train-only rows (their features
     at the method's database resolution); else `external[backbone]`, a memory-mapped
@@ -133,7 +135,8 @@ def evaluate_large_scale(manifest: pd.DataFrame, ground_truth_json, features_dir
                 results = large_scale.evaluate(
                     np.asarray(queries[protocol.query_rows]),
                     np.asarray(database[protocol.database_rows]),
-                    protocol.positives, protocol.junk, distractors, levels, PRECISION_KS)
+                    protocol.positives, protocol.junk, distractors, levels, PRECISION_KS,
+                    seed=seed)
                 for result in results:
                     rows.append({"dataset": query_set.dataset, "protocol": query_set.protocol,
                                  "backbone": backbone, "method": method, "factor": factor,

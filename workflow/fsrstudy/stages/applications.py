@@ -82,7 +82,8 @@ def gather_distractors(shard_dirs, backbone_names: list[str], features_dir, bad_
 
 
 def large_scale(manifest_csv, ground_truth_json, features_dir, out_csv, *, backbone_names: list,
-                factors, methods, source: str, sizes=None, protocols=None) -> pd.DataFrame:
+                factors, methods, source: str, sizes=None, protocols=None,
+                seed: int = 0) -> pd.DataFrame:
     """mAP against the database plus growing sets of distractors: tables/large_scale.csv.
     `source`: train_only (the manifest's train-only rows) or revisitop1m (the gathered
     memmaps in features_dir)."""
@@ -91,7 +92,7 @@ def large_scale(manifest_csv, ground_truth_json, features_dir, out_csv, *, backb
     table = retrieval.evaluate_large_scale(
         mf.read(manifest_csv), ground_truth_json, features_dir, backbone_names=backbone_names,
         factors=factors, methods=methods, source=source, sizes=sizes,
-        protocol_names=protocols, external=external)
+        protocol_names=protocols, external=external, seed=seed)
     save_csv(out_csv, table)
     return table
 
