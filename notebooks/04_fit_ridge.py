@@ -6,7 +6,8 @@
 # the identity; the baseline a learned feature super-resolution has to beat. `training_data`:
 # the train split (method `ridge`) or the database's own images (`ridge_db`). The
 # regularisation alpha (relative to the mean eigenvalue of X'X) is chosen on a seeded
-# fraction of the fitting rows' groups, then the map is refitted on all of them.
+# fraction of the fitting rows' groups (on the database: its source photos, so that no
+# relevance label is used), then the map is refitted on all of them.
 
 # %% tags=["parameters"]
 manifest_csv = "results/demo/manifest.csv"
@@ -32,7 +33,7 @@ table = train_stage.fit_ridge(manifest_csv, features_dir, models_dir, validation
                               validation_fraction=ridge["validation_fraction"], seed=seed)
 
 # %% [markdown]
-# Validation distance (mean ||F_SR - F_HR|| on the held-out groups) per alpha; the
+# Validation distance (mean ||F_SR - F_HR||, L2-normalised, on the held-out rows) per alpha; the
 # chosen alpha of each factor is marked.
 
 # %%

@@ -1,6 +1,7 @@
 """Ridge, the closed-form LR -> HR feature map: hand-checked values, exact recovery of a
 known linear map, regularisation chosen on whole held-out groups, checkpoints."""
 import numpy as np
+import pandas as pd
 import pytest
 import torch
 from fsrstudy import fsr_names
@@ -114,3 +115,21 @@ def test_apply_rows_computes_only_the_rows_asked_and_leaves_the_rest_nan():
         assert np.isnan(some[others]).all()
         assert some.shape == x.shape and some.dtype == np.float32
     assert np.isnan(feature_sr.apply_rows(gen, x, 4, [])).all()
+
+
+def test_ridge_db_chooses_alpha_without_a_relevance_label():
+    """On the database, the validation split holds out source photos (a photo with its
+    extra views together) and reads no group column: scrambling the groups changes
+    nothing; on the train split, the scenes are held out."""
+    from fsrstudy.data import manifest as mf
+
+    frame = pd.DataFrame({"photo_id": ["p1", "p1", "p2", "p3", "p3"],
+                          "group": ["a", "b", "a", "c", "a"]})
+    assert list(mf.validation_units(frame, "database")) == ["p1", "p1", "p2", "p3", "p3"]
+    assert list(mf.validation_units(frame, "train_split")) == ["a", "b", "a", "c", "a"]
+    scrambled = frame.assign(group=["x", "y", "z", "w", "v"])
+    assert list(mf.validation_units(scrambled, "database")) == \
+        list(mf.validation_units(frame, "database"))
+    split = ridge.validation_split(mf.validation_units(frame, "database"), 0.4, seed=0)
+    # a photo and its views on one side of the split
+    assert split[0] == split[1] and split[3] == split[4]

@@ -163,6 +163,15 @@ def isr_fitting_rows(manifest: pd.DataFrame) -> tuple[np.ndarray, str]:
     return np.where(unrelated)[0], "database"
 
 
+def validation_units(manifest: pd.DataFrame, training_data: str) -> np.ndarray:
+    """Per row, the unit a fitted method's validation split holds out whole: the scene
+    (group) on the train split, whose labels are training data; on the database, the
+    source photo (with its extra views), so that a `_db` method chooses its settings
+    without any relevance label of the evaluated set."""
+    column = {"train_split": "group", "database": "photo_id"}[training_data]
+    return manifest[column].astype(str).to_numpy()
+
+
 class EmptyFittingSet(ValueError):
     """A training-data option that selects no image of the run's datasets."""
 

@@ -3,8 +3,8 @@ their `_db` twins), on one backbone.
 
 Each method is fitted again with each seed, on the same data and with the same settings
 as the run's own model; the run's model stands in for the run's seed. What a seed
-changes: FSR-GAN's initial weights and batch order, the groups that choose ridge's
-alpha, the distilled student's batch order. Measured like the methods themselves: mean
+changes: FSR-GAN's initial weights and batch order, the groups (or photos) that choose
+ridge's alpha, the distilled student's batch order. Measured like the methods themselves: mean
 distance to the HR feature over the held-out images (for a `_db` method, those it was
 not fitted on) and mAP per protocol.
 """
@@ -52,7 +52,6 @@ def run(manifest: pd.DataFrame, ground_truth_json, features_dir, models_dir, *,
     hr = np.asarray(storage.load(storage.feature_path(features_dir, backbone, "hr", 1)))
     lr = {f: np.asarray(storage.load(storage.feature_path(features_dir, backbone, "lr", f)))
           for f in factors}
-    groups = manifest["group"].astype(str).to_numpy()
     models, gan_tasks = {}, {}
     for method, (family, data) in methods.items():
         rows = mf.fitting_rows(manifest, data)
@@ -66,7 +65,8 @@ def run(manifest: pd.DataFrame, ground_truth_json, features_dir, models_dir, *,
                 gan_tasks[method, seed] = (x, y, cfg, pair_factors)
             elif family == "ridge":
                 models[method, seed] = ridge.fit(
-                    {f: lr[f][rows] for f in factors}, hr[rows], groups[rows],
+                    {f: lr[f][rows] for f in factors}, hr[rows],
+                    mf.validation_units(manifest, data)[rows],
                     seed=seed, **ridge_options)[0]
             else:  # distill
                 maps = {f: storage.load(storage.pool4_path(features_dir, f)) for f in factors}

@@ -80,7 +80,7 @@ def validation_split(groups: np.ndarray, fraction: float, seed: int) -> np.ndarr
     units = np.unique(groups)
     if len(units) < 2:
         raise ValueError("choosing the ridge regularisation needs fitting rows from at "
-                         f"least 2 groups (scenes); these come from {len(units)}")
+                         f"least 2 groups (scenes or photos); these come from {len(units)}")
     rng = np.random.default_rng(seed)
     n_val = min(len(units) - 1, max(1, round(fraction * len(units))))
     held = rng.choice(units, size=n_val, replace=False)
@@ -97,8 +97,9 @@ def fit(lr_by_factor: dict[int, np.ndarray], hr: np.ndarray, groups: np.ndarray,
     """One map per factor, its alpha chosen on held-out groups of the fitting rows.
 
     `lr_by_factor[f]` and `hr` hold the fitting rows' features (same rows, same order);
-    `groups` their scene labels. Returns (LinearMap, validation table: one row per
-    factor and alpha, with the validation mean distance and which alpha was chosen)."""
+    `groups` the units held out whole (scenes, or source photos: mf.validation_units).
+    Returns (LinearMap, validation table: one row per factor and alpha, with the
+    validation mean distance and which alpha was chosen)."""
     hr = np.asarray(hr, np.float64)
     validate = validation_split(np.asarray(groups), validation_fraction, seed)
     weights, x_means, y_means, chosen, rows = {}, {}, {}, {}, []

@@ -58,13 +58,14 @@ def fit_ridge(manifest_csv, features_dir, models_dir, validation_csv, *, backbon
               factors, training_data: str = "train_split", alphas,
               validation_fraction: float, seed: int = 0) -> pd.DataFrame:
     """One ridge map per factor and backbone (method ridge, or ridge_db on the database's
-    own images), its regularisation chosen on held-out groups of the fitting rows;
+    own images), its regularisation chosen on held-out units of the fitting rows (groups
+    on the train split, source photos on the database: mf.validation_units);
     models/<method>_<backbone>.pt and the validation table."""
     manifest = mf.read(manifest_csv)
     mf.check_fitting(manifest, [training_data])
     method = fsr_names.method_name("ridge", training_data)
     rows = mf.fitting_rows(manifest, training_data)
-    groups = manifest["group"].astype(str).to_numpy()[rows]
+    groups = mf.validation_units(manifest, training_data)[rows]
     tables = []
     for backbone in backbone_names:
         hr = storage.load_features(features_dir, backbone, "hr", HR)[rows]
