@@ -2,8 +2,8 @@
 
 Nothing here is real data: each builder writes, under a given directory, a tiny copy of
 the real files of Oxford5K, Paris6K, INRIA Holidays or revisitop1m with the real file
-names, archive layouts and ground-truth structures (as documented in
-../shared/facts/datasets.md), and returns a plain dict describing what it wrote, so a
+names, archive layouts and ground-truth structures (as the
+datasets' own documentation gives them), and returns a plain dict describing what it wrote, so a
 test can compare a reader's output with what was encoded. `serve_directory` serves such
 a directory over HTTP on 127.0.0.1 (the real hosts are unreachable here).
 """

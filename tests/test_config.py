@@ -68,7 +68,7 @@ def test_training_code_takes_its_defaults_from_the_schema(monkeypatch):
 
 
 def test_demo_full_is_the_default_plus_the_larger_ablations():
-    """config/demo_full.yaml is the default before issue 9 trimmed it: the same run but
+    """config/demo_full.yaml is the default before it was trimmed: the same run but
     for its name, the 1/64 factor, a third seed, a second JPEG quality and its ISR models."""
     lean = config.load(ROOT / "config/config.yaml")
     full = config.load(ROOT / "config/demo_full.yaml")

@@ -27,6 +27,11 @@ class Screening:
         """The screening of a dataset entry of the config (its defaults filled in)."""
         return cls(entry["bad_images"], entry["min_side"], entry["max_aspect"])
 
+    @classmethod
+    def given(cls, screening: Screening | str) -> Screening:
+        """A Screening as given, or one of a bare policy ('skip', 'fail'): decoding alone."""
+        return cls(screening) if isinstance(screening, str) else screening
+
 
 def _decode(path: Path) -> tuple[str | None, tuple[int, int] | None]:
     """(why `path` is not a usable image or None, its stored width and height)."""
@@ -62,8 +67,7 @@ def screen(paths, screening: Screening | str = "skip") -> pd.DataFrame:
     """One row (file, reason) per unusable file; policy 'fail' raises BadImage naming
     every one of them instead (the config's bad_images). A bare policy string screens
     for decoding alone."""
-    if isinstance(screening, str):
-        screening = Screening(screening)
+    screening = Screening.given(screening)
     bad = [{"file": str(p), "reason": r} for p in paths if (r := check_image(p, screening))]
     bad = pd.DataFrame(bad, columns=["file", "reason"])
     if len(bad) and screening.policy == "fail":

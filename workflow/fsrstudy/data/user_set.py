@@ -139,7 +139,7 @@ def build(dataset: str, csv_path, images_dir=None,
     left out) is a bad row under the same policy: listed with its line, or the stop."""
     table, folder = read(csv_path, images_dir)
     had_queries = (table["role"] == "query").any()
-    screening = images.Screening(bad_images) if isinstance(bad_images, str) else bad_images
+    screening = images.Screening.given(bad_images)
     bad = images.screen([folder / i for i in table["image"].unique()], screening)
     line_of = {}  # the first csv line of each image
     for i, image in table["image"].items():

@@ -25,8 +25,9 @@ from fsrstudy.data import degrade
 from fsrstudy.evaluation import retrieval
 from fsrstudy.models import backbones, compute, distill, feature_sr, features, isr_training
 
+SCORES = ["mAP", *retrieval.INTERVAL, "n_queries"]  # of retrieval.metrics, per row
 COLUMNS = ["dataset", "protocol", "backbone", "method", "factor", "quality", "bits",
-           "mAP", *retrieval.INTERVAL, "n_queries"]
+           *SCORES]
 
 
 def jpeg_bytes(image: np.ndarray, quality: int) -> bytes:
@@ -118,5 +119,5 @@ def run(manifest: pd.DataFrame, ground_truth_json, images_dir, features_dir, mod
                     rows.append({"dataset": query_set.dataset, "protocol": query_set.protocol,
                                  "backbone": backbone, "method": method, "factor": factor,
                                  "quality": quality, "bits": float(sent[at].mean() * 8),
-                                 **{c: scores[c] for c in COLUMNS[7:]}})
+                                 **{c: scores[c] for c in SCORES}})
     return pd.DataFrame(rows, columns=COLUMNS)

@@ -18,11 +18,11 @@ from fsrstudy.evaluation import large_scale, scoring, uncertainty
 
 HR = storage.HR
 PRECISION_KS = (1, 5, 10)
-METRICS = ["mAP", "n_queries"] + [f"mP@{k}" for k in PRECISION_KS]
 KEYS = ["dataset", "protocol", "backbone", "method", "factor"]
-# retrieval.csv: mAP's 95% percentile bootstrap interval over its queries (uncertainty)
+# mAP's 95% percentile bootstrap interval over its queries (uncertainty)
 INTERVAL = ["mAP_low", "mAP_high"]
-RETRIEVAL_COLUMNS = KEYS + METRICS[:1] + INTERVAL + METRICS[1:]
+METRICS = ["mAP", *INTERVAL, "n_queries"] + [f"mP@{k}" for k in PRECISION_KS]
+RETRIEVAL_COLUMNS = KEYS + METRICS
 MATCHED = "matched"
 
 
@@ -86,7 +86,7 @@ def evaluate(manifest: pd.DataFrame, ground_truth_json, features_dir, *, backbon
 
 
 # -- large scale ---------------------------------------------------------------------------
-LARGE_SCALE_COLUMNS = KEYS + ["distractors", "n_distractors"] + RETRIEVAL_COLUMNS[len(KEYS):]
+LARGE_SCALE_COLUMNS = KEYS + ["distractors", "n_distractors"] + METRICS
 
 
 def distractor_sizes(pool: int, sizes=None) -> list[int]:
