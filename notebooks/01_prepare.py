@@ -29,6 +29,7 @@ seed = 0
 training_data = ["train_split", "database"]
 fitting_views = 0
 isr = True
+cross_fit_folds = 5
 
 # %%
 from fsrstudy.stages import data as data_stage
@@ -36,7 +37,8 @@ from fsrstudy.stages import data as data_stage
 manifest, bad, query_sets = data_stage.prepare(datasets, data_dir, manifest_csv, bad_csv,
                                              ground_truth_json, seed=seed,
                                              training_data=training_data,
-                                             fitting_views=fitting_views, isr=isr)
+                                             fitting_views=fitting_views, isr=isr,
+                                             cross_fit_folds=cross_fit_folds)
 manifest.groupby(["dataset", "split", "train"]).agg(
     images=("image_id", "count"), photos=("photo_id", "nunique"), groups=("group", "nunique"))
 

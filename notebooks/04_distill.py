@@ -22,6 +22,7 @@ gem_p = 3.0
 distill = {}  # the config's `distill` section
 training_data = "train_split"
 seed = 0
+cross_fit_folds = 5
 threads = 2
 
 # %%
@@ -35,7 +36,8 @@ cfg = DistillConfig(seed=seed, **options)
 log = train_stage.train_distill(manifest_csv, features_dir, models_dir, loss_csv,
                                 backbone_names=backbones, factors=factors, source=source,
                                 gem_p=gem_p, cfg=cfg, device=distill.get("device", "auto"),
-                                training_data=training_data)
+                                training_data=training_data, folds=cross_fit_folds,
+                                seed=seed)
 cfg
 
 # %% [markdown]
@@ -43,4 +45,4 @@ cfg
 # distance to HR):
 
 # %%
-log.pivot_table(index=["backbone", "epoch"], columns="factor", values="distance")
+log.pivot_table(index=["backbone", "fold", "epoch"], columns="factor", values="distance")

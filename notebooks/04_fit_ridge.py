@@ -20,6 +20,7 @@ ridge = {"alphas": [0.0001, 0.001, 0.01, 0.1, 1.0, 10.0, 100.0, 1000.0],
          "validation_fraction": 0.2}
 training_data = "train_split"
 seed = 0
+cross_fit_folds = 5
 threads = 2
 
 # %%
@@ -30,16 +31,17 @@ torch.set_num_threads(threads)
 table = train_stage.fit_ridge(manifest_csv, features_dir, models_dir, validation_csv,
                               backbone_names=backbones, factors=factors,
                               training_data=training_data, alphas=ridge["alphas"],
-                              validation_fraction=ridge["validation_fraction"], seed=seed)
+                              validation_fraction=ridge["validation_fraction"], seed=seed,
+                              folds=cross_fit_folds)
 
 # %% [markdown]
 # Validation distance (mean ||F_SR - F_HR||, L2-normalised, on the held-out rows) per alpha; the
 # chosen alpha of each factor is marked.
 
 # %%
-table.pivot_table(index=["backbone", "factor"], columns="alpha",
+table.pivot_table(index=["backbone", "fold", "factor"], columns="alpha",
                   values="validation_distance").round(4)
 
 # %%
-table[table["chosen"]][["backbone", "factor", "alpha", "validation_distance", "n_fit",
+table[table["chosen"]][["backbone", "fold", "factor", "alpha", "validation_distance", "n_fit",
                         "n_validation"]]

@@ -21,6 +21,8 @@ training_data = "train_split"
 # fsrgan: the paper's generator; fsrgan_fa: the same, told each row's factor
 family = "fsrgan"
 seed = 0
+# models per method fitted on the database when its images share photos with queries
+cross_fit_folds = 5
 threads = 2
 
 # %%
@@ -35,11 +37,11 @@ cfg = training.FSRGANConfig(seed=seed, factor_aware=family == "fsrgan_fa", **opt
 log = train_stage.train_fsrgan(manifest_csv, features_dir, models_dir, loss_csv,
                                backbone_names=backbones, factors=factors, cfg=cfg,
                                device=fsrgan.get("device", "auto"), training_data=training_data,
-                               family=family)
+                               family=family, folds=cross_fit_folds, seed=seed)
 cfg
 
 # %%
-log.groupby(["backbone", "epoch"])[["distance", "adversarial", "loss_critic"]].mean()
+log.groupby(["backbone", "fold", "epoch"])[["distance", "adversarial", "loss_critic"]].mean()
 
 # %%
 figures.training_curve(log);

@@ -12,6 +12,7 @@ models_dir = "results/demo/models"
 backbones = ["vgg16_conv5_gem", "vgg16_conv5_mac"]
 factors = [4, 9, 16, 64]
 methods = ["distill"]
+fits_csv = "results/demo/tables/distill_fits.csv"
 batch_size = "auto"
 device = "auto"
 threads = 2
@@ -21,6 +22,6 @@ import torch
 from fsrstudy.stages import train as train_stage
 
 torch.set_num_threads(threads)
-train_stage.apply_distill(manifest_csv, features_dir, models_dir, backbone_names=backbones,
-                       factors=factors, methods=methods, batch_size=batch_size,
-                       device=device)
+train_stage.apply_distill(manifest_csv, features_dir, models_dir, fits_csv,
+                          backbone_names=backbones, factors=factors, methods=methods,
+                          batch_size=batch_size, device=device)

@@ -27,6 +27,7 @@ distill = {}
 extractor = {"source": "offline_vgg16", "gem_p": 3.0, "batch_size": "auto"}
 # on a CPU: this many single-thread FSR-GAN trainings side by side
 threads = 2
+cross_fit_folds = 5
 
 # %%
 import torch
@@ -37,7 +38,8 @@ torch.set_num_threads(threads)
 table = analysis.spread_over_seeds(
     manifest_csv, ground_truth_json, features_dir, models_dir, out_csv, backbone=backbone,
     factors=factors, methods=methods, seeds=seeds, run_seed=seed, fsrgan=fsrgan,
-    ridge=ridge, distill=distill, extractor=extractor, workers=threads)
+    ridge=ridge, distill=distill, extractor=extractor, workers=threads,
+    cross_fit_folds=cross_fit_folds)
 
 # %% [markdown]
 # Mean and standard deviation over the seeds:

@@ -14,7 +14,8 @@ LAYERS = {
        "data.datasets data.fetch data.download data.safe_files",
     2: "models.fsrgan models.training models.ridge models.distill models.feature_sr "
        "models.isr models.isr_training models.backbones models.features models.compute "
-       "models.parallel evaluation.scoring evaluation.retrieval evaluation.large_scale "
+       "models.parallel models.cross_fit evaluation.scoring evaluation.retrieval "
+       "evaluation.large_scale "
        "evaluation.distractors evaluation.lowbitrate evaluation.focal evaluation.seed_spread "
        "evaluation.analysis evaluation.comparison evaluation.uncertainty report.figures "
        "report.style report.front_page report.costs report.notebook_index report.golden "

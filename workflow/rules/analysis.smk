@@ -84,6 +84,7 @@ rule seed_spread:
                 "methods": {**FSR_FITS, **DISTILL_FITS},
                 "seeds": config["seed_spread"]["seeds"],
                 "seed": config["seed"],
+                "cross_fit_folds": config["cross_fit"]["folds"],
                 "fsrgan": config["fsrgan"],
                 "ridge": config["ridge"],
                 "distill": config["distill"],

@@ -88,6 +88,7 @@ rule prepare:
                 # what feature-SR models are fitted on: checked, and given extra views, here
                 "training_data": [] if PRETRAINED else config["fsrgan"]["training_data"],
                 "fitting_views": config["augment"]["views_per_image"],
+                "cross_fit_folds": config["cross_fit"]["folds"],
                 "isr": bool(ISR_METHODS) and not PRETRAINED,
             }
         ),

@@ -39,6 +39,7 @@ rule train_fsrgan:
                 "training_data": FSR_FITS[wc.method][1],
                 "family": FSR_FITS[wc.method][0],
                 "seed": config["seed"],
+                "cross_fit_folds": config["cross_fit"]["folds"],
                 "threads": threads,
             }
         ),
@@ -81,6 +82,7 @@ rule fit_ridge:
                 "ridge": config["ridge"],
                 "training_data": FSR_FITS[wc.method][1],
                 "seed": config["seed"],
+                "cross_fit_folds": config["cross_fit"]["folds"],
                 "threads": threads,
             }
         ),
@@ -96,6 +98,7 @@ rule apply_fsrgan:
         lr=rules.features.output.lr,
     output:
         sr=feature_files(FSR_METHODS, FACTORS),
+        fits=f"{OUT}/tables/fits.csv",
         html=report(notebook_html("05_apply"), category="Executed notebooks"),
     log:
         notebook=notebook_log("05_apply"),
@@ -117,6 +120,7 @@ rule apply_fsrgan:
                 "backbones": BACKBONES,
                 "factors": FACTORS,
                 "methods": FSR_METHODS,
+                "fits_csv": output.fits,
                 "device": config["fsrgan"]["device"],
                 "threads": threads,
             }
@@ -162,6 +166,7 @@ rule train_distill:
                 "distill": config["distill"],
                 "training_data": DISTILL_FITS[wc.method][1],
                 "seed": config["seed"],
+                "cross_fit_folds": config["cross_fit"]["folds"],
                 "threads": threads,
             }
         ),
@@ -177,6 +182,7 @@ rule apply_distill:
         maps=rules.pool4_maps.output.maps,
     output:
         features=feature_files(DISTILL_METHODS, FACTORS),
+        fits=f"{OUT}/tables/distill_fits.csv",
         html=report(notebook_html("05_apply_distill"), category="Executed notebooks"),
     log:
         notebook=notebook_log("05_apply_distill"),
@@ -198,6 +204,7 @@ rule apply_distill:
                 "backbones": BACKBONES,
                 "factors": FACTORS,
                 "methods": DISTILL_METHODS,
+                "fits_csv": output.fits,
                 "batch_size": config["features"]["batch_size"],
                 "device": config["distill"]["device"],
                 "threads": threads,

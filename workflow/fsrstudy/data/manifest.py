@@ -14,6 +14,7 @@ Columns: image_id, dataset, photo_id, group, file, view, view_params, split, tra
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -170,6 +171,51 @@ def validation_units(manifest: pd.DataFrame, training_data: str) -> np.ndarray:
     without any relevance label of the evaluated set."""
     column = {"train_split": "group", "database": "photo_id"}[training_data]
     return manifest[column].astype(str).to_numpy()
+
+
+def photo_keys(manifest: pd.DataFrame) -> np.ndarray:
+    """Per row, its source photo as '<dataset>/<photo_id>' (two datasets may reuse a
+    photo id)."""
+    return (manifest["dataset"].astype(str) + "/" + manifest["photo_id"].astype(str)).to_numpy()
+
+
+@dataclass(frozen=True)
+class FitFold:
+    """One model of a method: the rows it is fitted on, and the query photos (keys) it
+    never saw and alone serves (empty: a single fit, serving every row it was not
+    fitted on)."""
+    rows: np.ndarray
+    held_out_photos: frozenset
+
+
+def fit_folds(manifest: pd.DataFrame, training_data: str, folds: int,
+              seed: int) -> list[FitFold]:
+    """The models a method of this training-data option is fitted as, so that a query
+    is only ever served by a model that saw no image of its own source photo.
+
+    Where some fitting row (an image, or an extra view of one) shares its source photo
+    with a query, the query photos are dealt into `folds` seeded folds (at most one per
+    photo) and one model is fitted per fold without that fold's photos: cross-fitting.
+    Otherwise (the train split, or a database of separate photos) one fit on every
+    fitting row. Raises EmptyFittingSet when a fold leaves nothing to fit."""
+    rows = fitting_rows(manifest, training_data)
+    keys = photo_keys(manifest)
+    query_photos = sorted(set(keys[query_rows(manifest)]))
+    if not set(keys[rows]) & set(query_photos):
+        return [FitFold(rows, frozenset())]
+    order = stable_order(query_photos, seed)
+    k = min(folds, len(order))
+    plan = []
+    for j in range(k):
+        held = frozenset(order[j::k])
+        kept = rows[~np.isin(keys[rows], sorted(held))]
+        if not len(kept):
+            raise EmptyFittingSet(
+                f"fsrgan.training_data {training_data!r}: fold {j + 1} of {k} of the query "
+                f"photos leaves no image to fit on (every fitting image is a view of a "
+                "query's own photo): use more photos, or fit on the train split")
+        plan.append(FitFold(kept, held))
+    return plan
 
 
 class EmptyFittingSet(ValueError):

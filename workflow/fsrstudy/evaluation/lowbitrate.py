@@ -21,7 +21,7 @@ import pandas as pd
 from PIL import Image
 
 from fsrstudy import storage
-from fsrstudy.data import degrade
+from fsrstudy.data import degrade, manifest as mf
 from fsrstudy.evaluation import retrieval
 from fsrstudy.models import backbones, compute, distill, feature_sr, features, isr_training
 
@@ -66,6 +66,9 @@ def run(manifest: pd.DataFrame, ground_truth_json, images_dir, features_dir, mod
     protocols = list(retrieval.resolved(manifest, ground_truth_json))
     query_rows = np.unique(np.concatenate([p.query_rows for _, p in protocols]))
     position = {row: i for i, row in enumerate(query_rows)}
+    # each query mapped by a fitted model that saw no image of its photo (cross_fit)
+    keys, ids = mf.photo_keys(manifest)[query_rows], manifest["image_id"].to_numpy()[query_rows]
+    everyone = np.arange(len(query_rows))
     hr = np.asarray(storage.load(storage.stack_path(images_dir, 1))[query_rows])
     plan = compute.plan(extractor["device"], extractor["precision"],
                         extractor.get("engine", "auto"))
@@ -96,17 +99,21 @@ def run(manifest: pd.DataFrame, ground_truth_json, images_dir, features_dir, mod
         queries = {"hr" if factor == 1 else "lr": describe(received)}
         if factor != 1:
             for m in fsr_methods:
-                queries[m] = {b: feature_sr.apply(fsr_models[m, b], queries["lr"][b],
-                                                    factor, dev)
+                queries[m] = {b: feature_sr.apply_rows(fsr_models[m, b], queries["lr"][b],
+                                                       factor, everyone, keys, ids, dev)
                               for b in backbone_names}
             for m in isr_methods:
                 isr_model = isr_training.load(
                     storage.isr_model_path(models_dir, m, factor))
                 restored = isr_training.restore(isr_model, received, isr_plan)
                 queries[m] = describe(restored)
-            for m, heads in students.items():
-                queries[m] = distill.describe_images(trunk, heads, received,
-                                                     batch_size, plan)
+            for m, by_backbone in students.items():
+                heads = {(b, j): head for b, folds in by_backbone.items()
+                         for j, head in enumerate(folds.models)}
+                described = distill.describe_images(trunk, heads, received, batch_size, plan)
+                queries[m] = {b: folds.select([described[b, j] for j in range(len(folds.models))],
+                                              keys, ids)
+                              for b, folds in by_backbone.items()}
             queries[retrieval.MATCHED] = queries["lr"]
         for method, by_backbone in queries.items():
             for backbone, feats in by_backbone.items():

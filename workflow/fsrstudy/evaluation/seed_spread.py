@@ -18,7 +18,16 @@ import pandas as pd
 from fsrstudy import descriptors, fsr_names, storage
 from fsrstudy.data import manifest as mf
 from fsrstudy.evaluation import analysis, retrieval
-from fsrstudy.models import backbones, compute, distill, feature_sr, parallel, ridge, training
+from fsrstudy.models import (
+    backbones,
+    compute,
+    cross_fit,
+    distill,
+    feature_sr,
+    parallel,
+    ridge,
+    training,
+)
 
 COLUMNS = ["method", "seed", "backbone", "factor", "dataset", "protocol", "mean_distance",
            "mAP", "n_queries"]
@@ -39,61 +48,90 @@ class TrainedGAN:
     extra: dict
 
 
+@dataclasses.dataclass
+class TrainedFits:
+    """The FSR-GANs of one method and seed: one per fit of mf.fit_folds, with the
+    photos each held out and the image ids any was fitted on (cross_fit.checkpoint)."""
+    gans: list
+    held_out_photos: list
+    fitted_ids: set
+
+    def checkpoint(self) -> dict:
+        info = {k: self.gans[0].extra[k] for k in ("backbone", "factors", "training_data")}
+        return cross_fit.checkpoint(
+            [training.checkpoint(g.generator, g.critic, g.config, g.extra) for g in self.gans],
+            self.held_out_photos, self.fitted_ids, info)
+
+
 def run(manifest: pd.DataFrame, ground_truth_json, features_dir, models_dir, *,
         backbone: str, factors, methods: dict, seeds, run_seed: int,
         fsrgan_cfg: training.FSRGANConfig, ridge_options: dict,
         distill_cfg: distill.DistillConfig | None = None, extractor: dict | None = None,
-        device="cpu", workers: int = 1) -> tuple[pd.DataFrame, dict]:
-    """(one row per (method, seed, factor, protocol), {(method, seed): TrainedGAN} of
+        device="cpu", workers: int = 1, folds: int = 5) -> tuple[pd.DataFrame, dict]:
+    """(one row per (method, seed, factor, protocol), {(method, seed): TrainedFits} of
     the FSR-GANs it trained). `methods`: {method: (family, training data)} as the
     workflow names them; `models_dir`: the run's models, which stand in for `run_seed`;
-    `extractor`: the features section (source, gem_p: the teacher of distilled
-    students); `workers`: FSR-GAN trainings side by side on a CPU."""
+    every seed's fits are the run's (mf.fit_folds with `folds` and `run_seed`: a seed
+    changes the models, not the photos each fold holds out); `extractor`: the features
+    section (source, gem_p: the teacher of distilled students); `workers`: FSR-GAN
+    trainings side by side on a CPU."""
     hr = np.asarray(storage.load(storage.feature_path(features_dir, backbone, "hr", 1)))
     lr = {f: np.asarray(storage.load(storage.feature_path(features_dir, backbone, "lr", f)))
           for f in factors}
-    models, gan_tasks = {}, {}
+    ids = manifest["image_id"].to_numpy()
+    models, gan_tasks, plans = {}, {}, {}
     for method, (family, data) in methods.items():
-        rows = mf.fitting_rows(manifest, data)
+        plan = plans[method] = mf.fit_folds(manifest, data, folds, run_seed)
+        held = [fold.held_out_photos for fold in plan]
+        fitted = set(ids[mf.fitting_rows(manifest, data)])
         for seed in seeds:
             if seed == run_seed:
                 models[method, seed] = _load(models_dir, method, family, backbone, device)
             elif family in fsr_names.GAN_FAMILIES:
-                x, y, pair_factors = training.make_pairs(lr, hr, rows)
                 cfg = dataclasses.replace(fsrgan_cfg, seed=seed,
                                           factor_aware=family == "fsrgan_fa")
-                gan_tasks[method, seed] = (x, y, cfg, pair_factors)
+                for j, fold in enumerate(plan):
+                    x, y, pair_factors = training.make_pairs(lr, hr, fold.rows)
+                    gan_tasks[method, seed, j] = (x, y, cfg, pair_factors)
             elif family == "ridge":
-                models[method, seed] = ridge.fit(
-                    {f: lr[f][rows] for f in factors}, hr[rows],
-                    mf.validation_units(manifest, data)[rows],
-                    seed=seed, **ridge_options)[0]
+                units = mf.validation_units(manifest, data)
+                models[method, seed] = cross_fit.Folds(
+                    [ridge.fit({f: lr[f][fold.rows] for f in factors}, hr[fold.rows],
+                               units[fold.rows], seed=seed, **ridge_options)[0]
+                     for fold in plan], held, fitted)
             else:  # distill
                 maps = {f: storage.load(storage.pool4_path(features_dir, f)) for f in factors}
                 output = descriptors.output_of(extractor["source"], backbone)
                 teacher = backbones.build(extractor["source"], [output], extractor["gem_p"])
                 cfg = dataclasses.replace(distill_cfg, seed=seed)
-                models[method, seed] = distill.train(teacher.head(output), maps, hr, rows,
-                                                     cfg, device)[0]
+                models[method, seed] = cross_fit.Folds(
+                    [distill.train(teacher.head(output), maps, hr, fold.rows, cfg, device)[0]
+                     for fold in plan], held, fitted)
     if str(device) == "cpu":
         trained = parallel.map_single_threaded(_train_gan, gan_tasks.values(), workers)
     else:  # one accelerator: one training after the other
         trained = [training.train(*task[:3], device, factors=task[3])[:2]
                    for task in gan_tasks.values()]
     gans = {}
-    for (method, seed), (gen, critic) in zip(gan_tasks, trained):
-        x, _, cfg, _ = gan_tasks[method, seed]
-        models[method, seed] = gen
-        gans[method, seed] = TrainedGAN(gen, critic, cfg, {
+    for (method, seed, j), (gen, critic) in zip(gan_tasks, trained):
+        x, _, cfg, _ = gan_tasks[method, seed, j]
+        plan = plans[method]
+        fits = gans.setdefault((method, seed), TrainedFits(
+            [], [fold.held_out_photos for fold in plan],
+            set(ids[mf.fitting_rows(manifest, methods[method][1])])))
+        fits.gans.append(TrainedGAN(gen, critic, cfg, {
             "backbone": backbone, "factors": list(factors),
-            "training_data": methods[method][1], "n_pairs": len(x)})
+            "training_data": methods[method][1], "n_pairs": len(x)}))
+    for key, fits in gans.items():
+        models[key] = cross_fit.Folds([g.generator for g in fits.gans], fits.held_out_photos,
+                                      fits.fitted_ids)
     batch_size = compute.batch_size((extractor or {}).get("batch_size", 32), device)
     table = _measure(manifest, ground_truth_json, features_dir, models, methods,
                      seeds, backbone, factors, hr, lr, device, batch_size)
     return table, gans
 
 
-def _load(models_dir, method, family, backbone, device):
+def _load(models_dir, method, family, backbone, device) -> cross_fit.Folds:
     path = storage.fsr_model_path(models_dir, method, backbone)
     if family in fsr_names.QUERY_NETWORK_FAMILIES:
         return distill.load(path, device, backbone)
@@ -103,34 +141,36 @@ def _load(models_dir, method, family, backbone, device):
 def _measure(manifest, ground_truth_json, features_dir, models, methods, seeds,
              backbone, factors, hr, lr, device, batch_size) -> pd.DataFrame:
     held_out = mf.held_out_rows(manifest)
-    fitted_on_database = set(mf.fitting_rows(manifest, "database").tolist())
+    keys, ids = mf.photo_keys(manifest), manifest["image_id"].to_numpy()
     protocols = list(retrieval.resolved(manifest, ground_truth_json))
     scored = retrieval.rows_scored(held_out, protocols)
     rows = []
-    for method, (family, data) in methods.items():
-        # a method fitted on the database is measured on the held-out images it never saw
-        measured = held_out if data != "database" else np.array(
-            [r for r in held_out if r not in fitted_on_database], dtype=int)
+    for method, (family, _) in methods.items():
         for seed in seeds:
             model = models[method, seed]
             for f in factors:
-                sr = _describe(model, family, features_dir, lr[f], f, scored, device,
-                               batch_size)
+                sr = _describe(model, family, features_dir, lr[f], f, scored, keys, ids,
+                               device, batch_size)
+                # measured where a model that never saw the image mapped it (a `_db`
+                # method leaves the images it was fitted on NaN)
+                measured = held_out[~np.isnan(sr[held_out]).any(axis=1)]
                 rows += [{"method": method, "seed": seed, "backbone": backbone, "factor": f,
                           **scores}
                          for scores in retrieval.held_out_scores(sr, hr, measured, protocols)]
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
-def _describe(model, family, features_dir, lr_feats, factor, rows, device,
-              batch_size):
+def _describe(model: cross_fit.Folds, family, features_dir, lr_feats, factor, rows, keys,
+              ids, device, batch_size):
     """The method's query-side features of `rows` (NaN elsewhere), as the apply stages
     compute them (a student: in batches of the features' size)."""
     if family not in fsr_names.QUERY_NETWORK_FAMILIES:
-        return feature_sr.apply_rows(model, lr_feats, factor, rows, device)
+        return feature_sr.apply_rows(model, lr_feats, factor, rows, keys, ids, device)
     maps = storage.load(storage.pool4_path(features_dir, factor))
     out = np.full(lr_feats.shape, np.nan, np.float32)
-    out[rows] = distill.describe(model, maps, rows, batch_size, device)
+    out[rows] = model.map(
+        lambda head, at: distill.describe(head, maps, rows[at], batch_size, device),
+        keys[rows], ids[rows], lr_feats.shape[1])
     return out
 
 

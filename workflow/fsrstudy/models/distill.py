@@ -24,7 +24,7 @@ from tqdm import tqdm
 
 from fsrstudy import config
 from fsrstudy.atomic import atomic_path
-from fsrstudy.models import backbones, compute, training
+from fsrstudy.models import backbones, compute, cross_fit, training
 
 _DEFAULTS = config.schema_defaults("distill")  # the schema is the only home of defaults
 FP16_MAX = float(np.finfo(np.float16).max)
@@ -142,25 +142,36 @@ def describe_images(trunk: torch.nn.Module, heads: dict, stack: np.ndarray,
     return {name: np.concatenate(p).astype(np.float32) for name, p in parts.items()}
 
 
-def save(path, head: backbones.DescriptorHead, cfg: DistillConfig, info: dict) -> None:
+def checkpoint(head: backbones.DescriptorHead, cfg: DistillConfig, info: dict) -> dict:
     """The student's weights with what rebuilds it (source, output, gem_p) and the
     recipe (config, seed, training data) beside them."""
+    return {"kind": "distill", "state": head.state_dict(), "config": asdict(cfg),
+            "output": head.name, "gem_p": head.gem_p, **info}
+
+
+def save(path, head: backbones.DescriptorHead, cfg: DistillConfig, info: dict) -> None:
     with atomic_path(path) as tmp:
-        torch.save({"kind": "distill", "state": head.state_dict(), "config": asdict(cfg),
-                    "output": head.name, "gem_p": head.gem_p, **info}, tmp)
+        torch.save(checkpoint(head, cfg, info), tmp)
 
 
-def load(path, device="cpu", backbone: str | None = None) -> backbones.DescriptorHead:
-    """A student saved by `save`, rebuilt on the architecture of its source and output;
-    checked to be one of `backbone` when given."""
+def load(path, device="cpu", backbone: str | None = None) -> cross_fit.Folds:
+    """The student(s) of a method (one per fold where cross-fitted), saved by `save` or
+    as a bundle of `checkpoint`s, rebuilt on the architecture of their source and
+    output; checked to be of `backbone` when given."""
     ckpt = torch.load(path, map_location="cpu", weights_only=True)
-    if ckpt.get("kind") != "distill":
+    if ckpt.get("kind") not in ("distill", "folds"):
         raise training.IncompatibleCheckpoint(f"{path} is not a distilled student")
     if backbone is not None and ckpt["backbone"] != backbone:
         raise training.IncompatibleCheckpoint(
             f"{path} was distilled for {ckpt['backbone']}, not {backbone}")
-    skeleton = backbones.build(ckpt["source"], [ckpt["output"]], ckpt["gem_p"],
-                               pretrained=False)
-    head = skeleton.head(ckpt["output"])
-    head.load_state_dict(ckpt["state"])
-    return head.to(device).eval()
+
+    def build(student: dict) -> backbones.DescriptorHead:
+        if student.get("kind") != "distill":
+            raise training.IncompatibleCheckpoint(f"{path} is not a distilled student")
+        skeleton = backbones.build(student["source"], [student["output"]],
+                                   student["gem_p"], pretrained=False)
+        head = skeleton.head(student["output"])
+        head.load_state_dict(student["state"])
+        return head.to(device).eval()
+
+    return cross_fit.read(ckpt, build)

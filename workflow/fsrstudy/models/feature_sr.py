@@ -12,41 +12,55 @@ from pathlib import Path
 
 import numpy as np
 
+from fsrstudy.models import cross_fit
 
-def load(path, device="cpu", backbone: str | None = None, dim: int | None = None):
-    """The model in a checkpoint of any family, checked to fit `backbone` and `dim`."""
+
+def load(path, device="cpu", backbone: str | None = None,
+         dim: int | None = None) -> cross_fit.Folds:
+    """A method's model(s) from a checkpoint of any family (one per fold where it was
+    cross-fitted: models/cross_fit.py), checked to fit `backbone` and `dim`."""
     import torch
 
     from fsrstudy.models import ridge, training
     if not Path(path).is_file():
         raise FileNotFoundError(f"no feature-SR model at {path}")
     ckpt = torch.load(path, map_location="cpu", weights_only=True)
-    if ckpt.get("kind") != "ridge":
-        return training.load_generator(path, device, backbone, dim)
     if backbone is not None and ckpt.get("backbone") != backbone:
         raise training.IncompatibleCheckpoint(
             f"{path} was fitted on {ckpt.get('backbone')} features, not {backbone}")
-    if dim is not None and ckpt["dim"] != dim:
-        raise training.IncompatibleCheckpoint(f"{path} maps {ckpt['dim']}-d features; "
-                                              f"these are {dim}-d")
-    return ridge.from_checkpoint(ckpt)
+
+    def build(fit: dict):
+        if dim is not None and fit["dim"] != dim:
+            raise training.IncompatibleCheckpoint(f"{path} maps {fit['dim']}-d features; "
+                                                  f"these are {dim}-d")
+        if fit.get("kind") == "ridge":
+            return ridge.from_checkpoint(fit)
+        return training.generator_from(fit)
+
+    return cross_fit.read(ckpt, build)
 
 
 def apply(model, feats: np.ndarray, factor: int, device="cpu") -> np.ndarray:
-    """SR features of LR features at `factor` (an FSR-GAN generator serves every factor;
-    a ridge map has one map per factor)."""
+    """SR features of LR features at `factor`, by one model (an FSR-GAN generator serves
+    every factor; a ridge map has one map per factor)."""
     from fsrstudy.models import ridge, training
     if isinstance(model, ridge.LinearMap):
         return model.apply(feats, factor)
     return training.apply(model, feats, device, factor=factor)
 
 
-def apply_rows(model, feats: np.ndarray, factor: int, rows, device="cpu") -> np.ndarray:
-    """`apply` on the rows `rows` of `feats` only, the other rows NaN: the tables read
-    only the evaluation images (270 of the demo's 738 rows). No layer mixes rows (eval
-    mode, no batch statistics), so these rows get what `apply` on every row gives them."""
+def apply_rows(folds: cross_fit.Folds, feats: np.ndarray, factor: int, rows,
+               photo_keys, image_ids, device="cpu") -> np.ndarray:
+    """SR features of the rows `rows` of `feats` only (`photo_keys`, `image_ids`: of
+    every row), each from the model that may serve it (cross_fit.Folds.serving); the
+    other rows NaN: the tables read only the evaluation images (270 of the demo's 738
+    rows). No layer mixes rows (eval mode, no batch statistics), so these rows get what
+    `apply` on every row gives them."""
     rows = np.asarray(rows, dtype=int)
     out = np.full(feats.shape, np.nan, np.float32)
     if len(rows):
-        out[rows] = apply(model, np.ascontiguousarray(feats[rows]), factor, device)
+        chosen = np.ascontiguousarray(feats[rows])
+        out[rows] = folds.map(lambda model, at: apply(model, chosen[at], factor, device),
+                              np.asarray(photo_keys)[rows], np.asarray(image_ids)[rows],
+                              feats.shape[1])
     return out

@@ -159,12 +159,17 @@ def apply(gen: fsrgan.Generator, feats: np.ndarray, device: torch.device | str =
     return np.concatenate(out).astype(np.float32)
 
 
+def checkpoint(gen, critic, cfg: FSRGANConfig, extra: dict) -> dict:
+    """What a trained FSR-GAN's checkpoint holds: both networks, the recipe, `extra`."""
+    return {"generator": gen.state_dict(), "critic": critic.state_dict(),
+            "config": asdict(cfg), "dim": gen.dim, "generator_factors": gen.factors,
+            **extra}
+
+
 def save_checkpoint(path, gen, critic, cfg: FSRGANConfig, extra: dict) -> None:
     from fsrstudy.atomic import atomic_path
     with atomic_path(path) as tmp:
-        torch.save({"generator": gen.state_dict(), "critic": critic.state_dict(),
-                    "config": asdict(cfg), "dim": gen.dim,
-                    "generator_factors": gen.factors, **extra}, tmp)
+        torch.save(checkpoint(gen, critic, cfg, extra), tmp)
 
 
 class IncompatibleCheckpoint(ValueError):
@@ -198,6 +203,11 @@ def load_generator(path, device="cpu", backbone: str | None = None,
     if dim is not None and ckpt["dim"] != dim:
         raise IncompatibleCheckpoint(f"{path} maps {ckpt['dim']}-d features; these are "
                                      f"{dim}-d")
+    return generator_from(ckpt)
+
+
+def generator_from(ckpt: dict) -> fsrgan.Generator:
+    """The generator of a checkpoint's contents, in eval mode."""
     cfg = ckpt["config"]
     gen = fsrgan.Generator(ckpt["dim"], cfg["keep_prob"], cfg["leaky_slope"],
                            cfg.get("residual", False), ckpt.get("generator_factors"))

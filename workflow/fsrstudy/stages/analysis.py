@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from fsrstudy import fsr_names, storage
-from fsrstudy.atomic import save_csv
+from fsrstudy import storage
+from fsrstudy.atomic import atomic_path, save_csv
 from fsrstudy.data import manifest as mf
 from fsrstudy.evaluation import analysis, retrieval
 
@@ -31,13 +31,9 @@ def analyse_distances(manifest_csv, features_dir, distance_csv, per_image_csv, *
                       for m in methods for f in factors}
             frames.append(analysis.per_image_distances(hr, others, ids, backbone, dataset))
             frames.append(analysis.reference_rows(hr, groups, backbone, dataset, seed))
-    # ISR methods restore the query images only: their other rows are NaN
+    # NaN rows are no measurement: ISR methods restore the query images only, and a
+    # method fitted on the database leaves the images its models were fitted on
     per_image = pd.concat(frames, ignore_index=True).dropna(subset=["distance"])
-    # methods fitted on the database's images (fsrgan_db, ridge_db): measured on the
-    # other held-out images only
-    fitted = manifest["image_id"].to_numpy()[mf.fitting_rows(manifest, "database")]
-    on_database = per_image["method"].map(fsr_names.fitted_on) == "database"
-    per_image = per_image[~(on_database & per_image["image_id"].isin(fitted))]
     per_image = per_image.reset_index(drop=True)
     table = analysis.summarise(per_image)
     save_csv(per_image_csv, per_image)
@@ -60,13 +56,15 @@ def evaluate_retrieval(manifest_csv, ground_truth_json, features_dir, retrieval_
 def spread_over_seeds(manifest_csv, ground_truth_json, features_dir, models_dir, out_csv, *,
                       backbone: str, factors, methods: dict, seeds, run_seed: int,
                       fsrgan: dict, ridge: dict, distill: dict, extractor: dict,
-                      workers: int = 1) -> pd.DataFrame:
+                      workers: int = 1, cross_fit_folds: int = 5) -> pd.DataFrame:
     """Every fitted method (`methods`: {method: [family, training data]}) fitted again
     per seed with the config's settings (`fsrgan`, `ridge`, `distill`: its sections;
     `extractor`: its features section): tables/seed_spread.csv, and the FSR-GANs it
     trained as models/seeds/<method>_seed<seed>_<backbone>.pt (the focal ablation's
     r = 2 variant is the same training: it reuses them)."""
     # torch only here: the distance and retrieval stages start without it
+    import torch
+
     from fsrstudy.evaluation import seed_spread
     from fsrstudy.models import compute, distill as distill_, training
 
@@ -79,9 +77,10 @@ def spread_over_seeds(manifest_csv, ground_truth_json, features_dir, models_dir,
         run_seed=run_seed, fsrgan_cfg=training.FSRGANConfig(**gan),
         ridge_options={k: ridge[k] for k in ("alphas", "validation_fraction")},
         distill_cfg=distill_.DistillConfig(**student), extractor=extractor,
-        device=compute.pick_device(fsrgan.get("device", "auto")), workers=workers)
-    for (method, seed), gan in gans.items():
-        training.save_checkpoint(storage.seed_model_path(models_dir, method, seed, backbone),
-                                 gan.generator, gan.critic, gan.config, gan.extra)
+        device=compute.pick_device(fsrgan.get("device", "auto")), workers=workers,
+        folds=cross_fit_folds)
+    for (method, seed), fits in gans.items():
+        with atomic_path(storage.seed_model_path(models_dir, method, seed, backbone)) as tmp:
+            torch.save(fits.checkpoint(), tmp)
     save_csv(out_csv, table)
     return table
