@@ -3,7 +3,9 @@
 #
 # Each student (`distill`, `distill_db`) reads the pool4 maps of the held-out images at
 # every factor and gives their descriptors (L2-normalised), written like any method's
-# features; the rows it was not applied to (the fitting images) are NaN.
+# features; the rows it was not applied to (the fitting images) are NaN. A `distill_db`
+# cross-fitted over the query photos maps each row by the fold student that never saw
+# its photo (the fits table below).
 
 # %% tags=["parameters"]
 manifest_csv = "results/demo/manifest.csv"

@@ -131,7 +131,7 @@ def test_ridge_db_is_cross_fitted_end_to_end(tmp_path):
     assert ckpt["kind"] == "folds" and [c["n_pairs"] for c in ckpt["folds"]] == \
         [len(fold.rows) for fold in plan]
     folds = feature_sr.load(storage.fsr_model_path(tmp_path, "ridge_db", "b"), backbone="b")
-    keys, ids = mf.photo_keys(manifest), manifest["image_id"].to_numpy()
+    keys = mf.photo_keys(manifest)
     held_out = mf.held_out_rows(manifest)
     served = train_stage.apply_feature_sr(
         manifest_csv, tmp_path, tmp_path, tmp_path / "fits.csv", backbone_names=["b"],

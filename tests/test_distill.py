@@ -98,7 +98,9 @@ def test_a_saved_student_comes_back_and_names_its_backbone(tmp_path):
     path = storage.fsr_model_path(tmp_path, "distill", "vgg16_conv5_gem")
     distill.save(path, student, distill.DistillConfig(), {
         "backbone": "vgg16_conv5_gem", "source": "offline_vgg16"})
-    loaded = distill.load(path, "cpu", "vgg16_conv5_gem")
+    folds = distill.load(path, "cpu", "vgg16_conv5_gem")
+    assert len(folds.models) == 1
+    loaded = folds.models[0]
     rows = np.arange(4)
     assert np.array_equal(distill.describe(loaded, maps, rows, 3),
                           distill.describe(student, maps, rows, 3))

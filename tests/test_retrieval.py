@@ -95,21 +95,27 @@ def test_unknown_ids_in_the_ground_truth_are_an_error():
         groundtruth.resolve(_manifest(), bad)
 
 
-def test_fsrgan_db_distance_is_measured_only_off_its_training_images(tmp_path):
+def test_a_db_method_is_measured_only_where_a_model_that_never_saw_the_image_mapped_it(
+        tmp_path):
+    """The apply stage leaves NaN the rows every model of a `_db` method was fitted on
+    (models/cross_fit.py); the distance table measures the others only."""
     from fsrstudy.stages import analysis as analysis_stage
 
     manifest = _manifest()
     manifest.to_csv(tmp_path / "m.csv", index=False)
     rng = np.random.default_rng(0)
     for method, factor in (("hr", 1), ("lr", 4), ("fsrgan_db", 4)):
+        feats = rng.normal(size=(6, 3)).astype(np.float32)
+        if method == "fsrgan_db":  # fitted on d1..d4: the database minus d0
+            fitted = manifest["image_id"].isin(["h/d1", "h/d2", "h/d3", "h/d4"]).to_numpy()
+            feats[fitted] = np.nan
         path = storage.feature_path(tmp_path, "b", method, factor)
         path.parent.mkdir(parents=True, exist_ok=True)
-        np.save(path, rng.normal(size=(6, 3)).astype(np.float32))
+        np.save(path, feats)
     table = analysis_stage.analyse_distances(tmp_path / "m.csv", tmp_path, tmp_path / "d.csv",
                                        tmp_path / "p.csv", backbone_names=["b"], factors=[4],
                                        methods=["lr", "fsrgan_db"])
     n = table.set_index("method")["n"]
-    # fitted on d1..d4: the database minus d0, the image the query was cut from
     assert n["lr"] == 6 and n["fsrgan_db"] == 2
     per_image = pd.read_csv(tmp_path / "p.csv")
     assert set(per_image.loc[per_image.method == "fsrgan_db", "image_id"]) == {"h/d0",

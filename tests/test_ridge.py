@@ -72,7 +72,9 @@ def test_ridge_and_fsrgan_checkpoints_load_and_apply_through_one_interface(tmp_p
     model, _ = ridge.fit(lr, hr, np.arange(40) // 4, alphas=[0.1], validation_fraction=0.2,
                          seed=0)
     torch.save({**ridge.to_checkpoint(model), "backbone": "b"}, tmp_path / "ridge_b.pt")
-    loaded = feature_sr.load(tmp_path / "ridge_b.pt", backbone="b", dim=8)
+    folds = feature_sr.load(tmp_path / "ridge_b.pt", backbone="b", dim=8)
+    assert len(folds.models) == 1 and not folds.fitted_ids  # a plain checkpoint: one fit
+    loaded = folds.models[0]
     for f in (4, 9):
         np.testing.assert_allclose(feature_sr.apply(loaded, lr[f], f),
                                    model.apply(lr[f], f), rtol=1e-6)
@@ -85,7 +87,7 @@ def test_ridge_and_fsrgan_checkpoints_load_and_apply_through_one_interface(tmp_p
     gen, critic, _ = training.train(x, x, training.FSRGANConfig(epochs=1, batch_size=16))
     training.save_checkpoint(tmp_path / "fsrgan_b.pt", gen, critic, training.FSRGANConfig(),
                              {"backbone": "b"})
-    generator = feature_sr.load(tmp_path / "fsrgan_b.pt", backbone="b")
+    generator = feature_sr.load(tmp_path / "fsrgan_b.pt", backbone="b").models[0]
     np.testing.assert_array_equal(feature_sr.apply(generator, x, 64), training.apply(gen, x))
 
 

@@ -57,8 +57,10 @@ def test_feature_sr_describes_exactly_the_evaluation_images(clean_run):
     train = np.setdiff1d(np.arange(len(manifest)), held_out)
     backbone, features = "vgg16_conv5_gem", clean_run / "features"
     lr = storage.load_features(features, backbone, "lr", 4)
-    model = feature_sr.load(storage.fsr_model_path(clean_run / "models", "fsrgan", backbone),
+    folds = feature_sr.load(storage.fsr_model_path(clean_run / "models", "fsrgan", backbone),
                             "cpu", backbone)
+    assert len(folds.models) == 1  # the train split shares no photo with a query
+    model = folds.models[0]
     sr = storage.load_features(features, backbone, "fsrgan", 4)
     assert len(train) and np.isnan(sr[train]).all()
     np.testing.assert_allclose(sr[held_out], feature_sr.apply(model, lr[held_out], 4, "cpu"),
@@ -120,10 +122,24 @@ def test_tables_have_the_documented_columns(clean_run):
     queries = (pd.read_csv(clean_run / "manifest.csv")["split"] == "query").sum()
     assert (distance.loc[distance.method.isin(["srcnn", "vdsr"]), "n"] == queries).all()
     assert (quality["n"] == queries).all()
-    # the ridge regularisation was chosen on held-out groups, once per backbone and factor
-    for method in ("ridge", "ridge_db"):
+    # the ridge regularisation was chosen on held-out units, once per backbone, factor and
+    # fit: ridge_db is cross-fitted (config/tiny.yaml: two folds of the query photos,
+    # whose views are the database), every other method fitted once
+    for method, fits in (("ridge", 1), ("ridge_db", 2)):
         chosen = pd.read_csv(clean_run / f"tables/{method}_validation.csv").query("chosen")
-        assert len(chosen) == 2 and (chosen["n_validation"] > 0).all()
+        assert len(chosen) == 2 * fits and (chosen["n_validation"] > 0).all()
+    from fsrstudy.data import manifest as mf
+    held_out_ids = mf.held_out_rows(mf.read(clean_run / "manifest.csv"))
+    fitted = pd.concat([pd.read_csv(clean_run / f"tables/{name}.csv")
+                        for name in ("fits", "distill_fits")]).set_index("method")
+    assert set(fitted.index) == set(FITTED)
+    on_database = fitted.index.str.endswith("_db")
+    assert (fitted.loc[on_database, "models"] == 2).all()
+    assert (fitted.loc[~on_database, "fit"] == "one fit").all()
+    # every evaluation image (the queries and their photos' views) mapped by the fold
+    # model that never saw its photo: measured for every method alike
+    assert (fitted.loc[on_database, "rows_by_held_out_fold"] == len(held_out_ids)).all()
+    assert (distance.loc[distance.method.isin(FITTED), "n"] == len(held_out_ids)).all()
     # the spread over seeds: every fitted method 3 times, the run's seed by the run's own
     # model, so those rows are the retrieval and distance tables' own numbers
     spread = pd.read_csv(clean_run / "tables/seed_spread.csv")

@@ -180,6 +180,7 @@ rule apply_distill:
         manifest=rules.prepare.output.manifest,
         models=fsr_model_files(MODELS, DISTILL_METHODS),
         maps=rules.pool4_maps.output.maps,
+        hr=rules.features.output.hr,  # the descriptors' size
     output:
         features=feature_files(DISTILL_METHODS, FACTORS),
         fits=f"{OUT}/tables/distill_fits.csv",

@@ -100,7 +100,8 @@ def run(manifest: pd.DataFrame, ground_truth_json, images_dir, features_dir, mod
         if factor != 1:
             for m in fsr_methods:
                 queries[m] = {b: feature_sr.apply_rows(fsr_models[m, b], queries["lr"][b],
-                                                       factor, everyone, keys, ids, dev)
+                                                       factor, everyone, dev,
+                                                       photo_keys=keys, image_ids=ids)
                               for b in backbone_names}
             for m in isr_methods:
                 isr_model = isr_training.load(

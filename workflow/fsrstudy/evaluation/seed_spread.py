@@ -5,8 +5,9 @@ Each method is fitted again with each seed, on the same data and with the same s
 as the run's own model; the run's model stands in for the run's seed. What a seed
 changes: FSR-GAN's initial weights and batch order, the groups (or photos) that choose
 ridge's alpha, the distilled student's batch order. Measured like the methods themselves: mean
-distance to the HR feature over the held-out images (for a `_db` method, those it was
-not fitted on) and mAP per protocol.
+distance to the HR feature over the held-out images (for a `_db` method, those a model
+that saw none of their photo mapped: models/cross_fit.py) and mAP per protocol. A seed
+changes the models, not the folds of a cross-fitted method (the run's seed deals them).
 """
 from __future__ import annotations
 
@@ -165,7 +166,8 @@ def _describe(model: cross_fit.Folds, family, features_dir, lr_feats, factor, ro
     """The method's query-side features of `rows` (NaN elsewhere), as the apply stages
     compute them (a student: in batches of the features' size)."""
     if family not in fsr_names.QUERY_NETWORK_FAMILIES:
-        return feature_sr.apply_rows(model, lr_feats, factor, rows, keys, ids, device)
+        return feature_sr.apply_rows(model, lr_feats, factor, rows, device, photo_keys=keys,
+                                     image_ids=ids)
     maps = storage.load(storage.pool4_path(features_dir, factor))
     out = np.full(lr_feats.shape, np.nan, np.float32)
     out[rows] = model.map(

@@ -49,18 +49,25 @@ def apply(model, feats: np.ndarray, factor: int, device="cpu") -> np.ndarray:
     return training.apply(model, feats, device, factor=factor)
 
 
-def apply_rows(folds: cross_fit.Folds, feats: np.ndarray, factor: int, rows,
-               photo_keys, image_ids, device="cpu") -> np.ndarray:
-    """SR features of the rows `rows` of `feats` only (`photo_keys`, `image_ids`: of
-    every row), each from the model that may serve it (cross_fit.Folds.serving); the
-    other rows NaN: the tables read only the evaluation images (270 of the demo's 738
-    rows). No layer mixes rows (eval mode, no batch statistics), so these rows get what
-    `apply` on every row gives them."""
+def apply_rows(model, feats: np.ndarray, factor: int, rows, device="cpu", *,
+               photo_keys=None, image_ids=None) -> np.ndarray:
+    """SR features of the rows `rows` of `feats` only, the other rows NaN: the tables
+    read only the evaluation images (270 of the demo's 738 rows). `model`: one model, or
+    a method's cross_fit.Folds, which needs every row's `photo_keys` and `image_ids` to
+    map each row by the model that may serve it (Folds.serving). No layer mixes rows
+    (eval mode, no batch statistics), so these rows get what `apply` on every row gives
+    them."""
+    if not isinstance(model, cross_fit.Folds):
+        model = cross_fit.Folds.single(model)
+        photo_keys = image_ids = np.zeros(len(feats), dtype=str)
+    elif photo_keys is None or image_ids is None:
+        raise ValueError("a method's folds map rows by their photo and image ids: give "
+                         "photo_keys and image_ids")
     rows = np.asarray(rows, dtype=int)
     out = np.full(feats.shape, np.nan, np.float32)
     if len(rows):
         chosen = np.ascontiguousarray(feats[rows])
-        out[rows] = folds.map(lambda model, at: apply(model, chosen[at], factor, device),
+        out[rows] = model.map(lambda one, at: apply(one, chosen[at], factor, device),
                               np.asarray(photo_keys)[rows], np.asarray(image_ids)[rows],
                               feats.shape[1])
     return out

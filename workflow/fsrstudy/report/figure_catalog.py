@@ -27,11 +27,11 @@ FIGURES = {
         "its HR feature, both L2-normalised (what cosine retrieval sees), per down-scaling "
         "ratio (paper, Intro); n = the images a method "
         "was measured on, where that differs (ISR: the queries; _db methods: the "
-        "held-out images they were not fitted on). Grey lines: distance between HR "
-        "features of different images of one group (dashed) and of different groups "
-        "(dotted). Look for: how far below the LR line each method stays as the ratio "
-        "grows, and where the lines cross the dashed one (as far from HR as another "
-        "photo of the same scene)."),
+        "images a model that saw none of their photo mapped, tables/fits.csv). Grey "
+        "lines: distance between HR features of different images of one group (dashed) "
+        "and of different groups (dotted). Look for: how far below the LR line each "
+        "method stays as the ratio grows, and where the lines cross the dashed one (as "
+        "far from HR as another photo of the same scene)."),
     "variance_vs_factor": Figure("distance.csv",
         "Variance, within one down-scaling ratio, of the distance to the HR feature "
         "(paper, Intro: about constant across ratios for LR features). Look for: a "

@@ -134,7 +134,8 @@ def apply_feature_sr(manifest_csv, features_dir, models_dir, fits_csv=None, *,
             model = feature_sr.load(storage.fsr_model_path(models_dir, method, backbone), dev,
                                      backbone, lr[factors[0]].shape[1])
             for f in factors:
-                full = feature_sr.apply_rows(model, lr[f], f, rows, keys, ids, dev)
+                full = feature_sr.apply_rows(model, lr[f], f, rows, dev, photo_keys=keys,
+                                             image_ids=ids)
                 save_npy(storage.feature_path(features_dir, backbone, method, f), full)
             fits.append(fit_row(method, backbone, model, keys[rows], ids[rows]))
     table = pd.DataFrame(fits)
