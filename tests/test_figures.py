@@ -96,18 +96,26 @@ def test_front_page_states_findings_read_from_the_tables(tmp_path):
         for m, f, v, n in (("lr", 4, 0.3, 10), ("lr", 16, 0.7, 10), ("fsrgan", 16, 0.6, 10),
                            ("ridge_db", 16, 0.5, 6), ("hr_same_group", 1, 0.62, 10))
     ]).to_csv(tables / "distance.csv", index=False)
-    pd.DataFrame([
-        {"dataset": "d", "protocol": "p", "backbone": "b", "method": m, "factor": f,
-         "mAP": v, "n_queries": 4}
-        for m, f, v in (("hr", 1, 0.9), ("lr", 16, 0.5), ("matched", 16, 0.8),
-                        ("ridge_db", 16, 0.76))
-    ]).to_csv(tables / "retrieval.csv", index=False)
+    # four queries each: ridge_db's APs differ from matched's by +-0.24 (not told apart
+    # by a paired bootstrap of four queries) and from lr's by 0.26 for every query
+    aps = {"hr": [0.9] * 4, "lr": [0.5] * 4, "matched": [0.8] * 4,
+           "ridge_db": [0.52, 1.0, 0.52, 1.0]}
+    per_query = pd.DataFrame([{"dataset": "d", "protocol": "p", "backbone": "b",
+                               "method": m, "factor": 1 if m == "hr" else 16,
+                               "query": f"q{i}", "AP": ap}
+                              for m, values in aps.items() for i, ap in enumerate(values)])
+    per_query.to_csv(tables / "retrieval_per_query.csv", index=False)
+    retrieval = per_query.groupby(["dataset", "protocol", "backbone", "method", "factor"],
+                                  as_index=False)["AP"].mean().rename(columns={"AP": "mAP"})
+    retrieval.assign(mAP_low=retrieval["mAP"] - 0.1, mAP_high=retrieval["mAP"] + 0.1,
+                     n_queries=4).to_csv(tables / "retrieval.csv", index=False)
     text = front_page.render(tables, "run", seed=7)
     assert "run ``run``, seed 7" in text
     assert ("LR features drift from HR as the ratio grows (mean distance 0.300 at 1/4 to "
             "0.700 at 1/16; two HR images of one scene: 0.620). At 1/16 the closest to HR "
             "is ``ridge_db`` (0.500, n = 6).") in text
-    assert "1/16: ``ridge_db`` 0.760 (95% of matched; lr 0.500)" in text
+    assert ("1/16: ``ridge_db`` 0.760 [0.660, 0.860] (95% of matched; vs ``lr``: ridge_db "
+            "above lr; vs ``matched``: not distinguishable)") in text
     assert "Where to look" in text
 
 

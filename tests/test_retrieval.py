@@ -44,8 +44,9 @@ def test_holidays_style_ap_and_matched_by_hand(tmp_path):
     empty = QuerySet("h", "empty")
     empty.add("h/d0__q", [], [])                               # no positive: skipped
     groundtruth.save(tmp_path / "gt.json", [holidays, empty])
-    table = retrieval.evaluate(manifest, tmp_path / "gt.json", tmp_path, backbone_names=["b"],
-                               factors=[4], methods=["lr", "matched"])
+    table, per_query = retrieval.evaluate(manifest, tmp_path / "gt.json", tmp_path,
+                                          backbone_names=["b"], factors=[4],
+                                          methods=["lr", "matched"])
     by = table.set_index(["protocol", "method"])
     # hr: ranking d0 (junk), d1, d2, d3, d4 -> positives at ranks 1 and 3 after junk:
     # AP = ((0/1 + 1/2)/2 + (1/3 + 2/4)/2) / 2
@@ -58,6 +59,11 @@ def test_holidays_style_ap_and_matched_by_hand(tmp_path):
     # AP = (1 + (1/3 + 2/4)/2) / 2
     assert by.loc[("holidays", "matched"), "mAP"] == pytest.approx((1 + 5 / 12) / 2)
     assert np.isnan(by.loc[("empty", "hr"), "mAP"]) and by.loc[("empty", "hr"), "n_queries"] == 0
+    # every query's AP, named by its image: the one query's AP is the protocol's mAP
+    aps = per_query.set_index(["protocol", "method"])
+    assert (aps["query"] == "h/d0__q").all() and len(per_query) == 2 * 3
+    assert aps.loc[("holidays", "lr"), "AP"] == pytest.approx((1 + 7 / 12) / 2)
+    assert np.isnan(aps.loc[("empty", "matched"), "AP"])
 
 
 def test_large_scale_searches_the_external_distractors_it_names(tmp_path):
@@ -125,17 +131,34 @@ def test_a_db_method_is_measured_only_where_a_model_that_never_saw_the_image_map
 def test_standings_against_matched_by_hand():
     from fsrstudy.evaluation import comparison
 
-    rows = [("hr", 1, 0.9), ("lr", 16, 0.5), ("matched", 16, 0.8), ("fsrgan", 16, 0.6),
-            ("ridge_db", 16, 0.78)]
-    table = pd.DataFrame([{"dataset": "d", "protocol": "p", "backbone": "b", "method": m,
-                           "factor": f, "mAP": v} for m, f, v in rows])
+    # four queries; per-query APs whose means are the table's mAPs
+    aps = {"hr": [0.9] * 4, "lr": [0.5] * 4, "matched": [0.8] * 4,
+           "fsrgan": [0.2, 1.0, 0.2, 1.0], "ridge_db": [0.78] * 4}
+    per_query = pd.DataFrame([{"dataset": "d", "protocol": "p", "backbone": "b", "method": m,
+                               "factor": 1 if m == "hr" else 16, "query": f"q{i}", "AP": ap}
+                              for m, values in aps.items() for i, ap in enumerate(values)])
+    table = per_query.groupby(["dataset", "protocol", "backbone", "method", "factor"],
+                              as_index=False)["AP"].mean().rename(columns={"AP": "mAP"})
     shares = comparison.against_matched(table).set_index("method")
     assert shares.loc["ridge_db", "of_matched"] == pytest.approx(0.78 / 0.8)
     assert shares.loc["fsrgan", "gap_recovered"] == pytest.approx((0.6 - 0.5) / 0.4)
     assert shares.loc["lr", "gap_recovered"] == 0
-    text = comparison.standings(table)
-    assert text == ("d/p, b, 1/16: best ridge_db mAP 0.780 = 98% of matched (0.800); "
-                    "recovers 70% of the HR - LR gap.")
+    verdicts = comparison.paired_verdicts(table, per_query, seed=0).set_index("rival")
+    assert (verdicts["best"] == "ridge_db").all()
+    # ridge_db - fsrgan per query: 0.58, -0.22, 0.58, -0.22. A resample of four draws
+    # is all -0.22 (or all 0.58) with probability 1/16 > 2.5%: the interval is
+    # [-0.22, 0.58], which holds 0
+    runner_up = verdicts.loc["fsrgan"]
+    assert runner_up["verdict"] == "not distinguishable"
+    assert (runner_up["low"], runner_up["high"]) == pytest.approx((-0.22, 0.58))
+    # a constant difference: its interval is that one value
+    assert verdicts.loc["matched", "verdict"] == "matched above ridge_db"
+    assert verdicts.loc["lr", "verdict"] == "ridge_db above lr"
+    text = comparison.standings(table, per_query, seed=0)
+    assert text.startswith("d/p, b, 1/16: highest ridge_db mAP 0.780 = 98% of matched; "
+                           "against the runner-up fsrgan (0.600): not distinguishable "
+                           "(+0.180 [-0.220, +0.580], 4 queries); against matched (0.800): "
+                           "matched above ridge_db (-0.020 [-0.020, -0.020], 4 queries)")
 
 
 def test_spread_over_seeds_against_matched_by_hand():

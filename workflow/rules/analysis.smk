@@ -103,6 +103,7 @@ rule retrieval:
         spread=rules.seed_spread.output.table if SEED_SPREAD else [],
     output:
         retrieval=report(f"{OUT}/tables/retrieval.csv", category="Tables"),
+        per_query=f"{OUT}/tables/retrieval_per_query.csv",
         html=report(notebook_html("10_retrieval"), category="Executed notebooks"),
     log:
         notebook=notebook_log("10_retrieval"),
@@ -121,6 +122,7 @@ rule retrieval:
                 "manifest_csv": input.manifest,
                 "features_dir": declared(f"{OUT}/features", input, output),
                 "retrieval_csv": output.retrieval,
+                "per_query_csv": output.per_query,
                 "ground_truth_json": input.ground_truth,
                 "backbones": BACKBONES,
                 "factors": FACTORS,

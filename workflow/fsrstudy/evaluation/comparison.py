@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from fsrstudy.evaluation import uncertainty
+
 RIVALS = ("lr", "matched", "fsrgan_db", "ridge", "ridge_db", "distill", "distill_db")
 KEYS = ["dataset", "protocol", "backbone", "factor"]
 
@@ -25,8 +27,10 @@ def fsrgan_against(table: pd.DataFrame, metric: str = "mAP") -> pd.DataFrame:
     return out.reset_index()
 
 
-def summary(verdicts: pd.DataFrame) -> str:
-    """One sentence per rival: how often FSR-GAN is ahead, and the mean margin."""
+def summary(verdicts: pd.DataFrame, per_query: pd.DataFrame | None = None,
+            seed: int = 0) -> str:
+    """One sentence per rival: how often FSR-GAN is ahead, and the mean margin; with
+    the per-query APs, in how many cells a paired bootstrap tells them apart."""
     if verdicts.empty:
         return "No FSR-GAN results in this table."
     lines = []
@@ -36,10 +40,27 @@ def summary(verdicts: pd.DataFrame) -> str:
             continue
         margin = verdicts[column].dropna()
         ahead = int((margin > 0).sum())
-        lines.append(f"FSR-GAN vs {rival}: ahead in {ahead} of {len(margin)} "
-                     f"(dataset, protocol, backbone, factor) cells; mean mAP margin "
-                     f"{margin.mean():+.4f} (min {margin.min():+.4f}, max {margin.max():+.4f}).")
+        line = (f"FSR-GAN vs {rival}: ahead in {ahead} of {len(margin)} "
+                f"(dataset, protocol, backbone, factor) cells; mean mAP margin "
+                f"{margin.mean():+.4f} (min {margin.min():+.4f}, max {margin.max():+.4f})")
+        if per_query is not None:
+            told = _told_apart(verdicts.loc[margin.index, KEYS], per_query, rival, seed)
+            line += (f"; paired bootstrap over the queries: FSR-GAN above in "
+                     f"{told['fsrgan above']}, below in {told['below']}, not "
+                     f"distinguishable in {told[uncertainty.NOT_DISTINGUISHABLE]}")
+        lines.append(line + ".")
     return "\n".join(lines)
+
+
+def _told_apart(cells: pd.DataFrame, per_query: pd.DataFrame, rival: str, seed: int) -> dict:
+    aps = per_query.set_index(KEYS + ["method"])["AP"]
+    counts = {"fsrgan above": 0, "below": 0, uncertainty.NOT_DISTINGUISHABLE: 0}
+    for key in cells.itertuples(index=False):
+        verdict = uncertainty.paired_difference(
+            aps.loc[(*key, "fsrgan")].to_numpy(), aps.loc[(*key, rival)].to_numpy(),
+            seed=seed, names=("fsrgan", rival))["verdict"]
+        counts[verdict if verdict in counts else "below"] += 1
+    return counts
 
 
 def against_matched(table: pd.DataFrame, metric: str = "mAP") -> pd.DataFrame:
@@ -59,22 +80,61 @@ def against_matched(table: pd.DataFrame, metric: str = "mAP") -> pd.DataFrame:
     return long[KEYS + ["method", metric, "matched", "of_matched", "gap_recovered"]]
 
 
-def standings(table: pd.DataFrame, metric: str = "mAP") -> str:
-    """Per protocol, backbone and factor: the best method with one HR index (not
-    `matched`) and its share of `matched`."""
-    shares = against_matched(table, metric)
+def paired_verdicts(table: pd.DataFrame, per_query: pd.DataFrame, seed: int = 0,
+                    rivals=("runner-up", "matched", "lr")) -> pd.DataFrame:
+    """Per (dataset, protocol, backbone, factor): the best method with one HR index (not
+    `matched`) by mAP, and its paired bootstrap comparison (uncertainty.paired_difference,
+    the queries resampled under `seed`) with each of `rivals`: the runner-up one-index
+    method, `matched`, `lr`. A claim "best" or "beats" holds only where the verdict is
+    not "not distinguishable"."""
+    shares = against_matched(table)
     if shares.empty:
+        return pd.DataFrame()
+    aps = per_query.set_index(KEYS + ["method"])
+    rows = []
+    for key, cell in shares[shares["method"] != "matched"].groupby(KEYS, sort=True):
+        ranked = cell.sort_values("mAP", ascending=False, kind="stable")
+        best = ranked.iloc[0]
+        named = {"runner-up": ranked.iloc[1]["method"] if len(ranked) > 1 else None,
+                 "matched": "matched", "lr": "lr" if best["method"] != "lr" else None}
+        seen = set()
+        for role in rivals:
+            rival = named.get(role)
+            if rival is None or rival in seen:  # the runner-up may be lr itself
+                continue
+            seen.add(rival)
+            a, b = aps.loc[(*key, best["method"]), "AP"], aps.loc[(*key, rival), "AP"]
+            paired = uncertainty.paired_difference(a.to_numpy(), b.to_numpy(), seed=seed,
+                                                   names=(best["method"], rival))
+            rival_map = table.set_index(KEYS + ["method"]).loc[(*key, rival), "mAP"]
+            rows.append({**dict(zip(KEYS, key)), "best": best["method"],
+                         "best_mAP": best["mAP"], "of_matched": best["of_matched"],
+                         "rival_role": role, "rival": rival, "rival_mAP": rival_map,
+                         **paired})
+    return pd.DataFrame(rows)
+
+
+def standings(table: pd.DataFrame, per_query: pd.DataFrame, seed: int = 0) -> str:
+    """Per protocol, backbone and factor, in words: the best method with one HR index,
+    its share of `matched`, and whether it is distinguishable from the runner-up, from
+    `matched` and from `lr` (paired_verdicts)."""
+    verdicts = paired_verdicts(table, per_query, seed)
+    if verdicts.empty:
         return "No `lr` and `matched` results in this table to compare with."
-    one_index = shares[~shares["method"].isin(["matched"])]
-    lines = []
-    for key, cell in one_index.groupby(KEYS, sort=True):
-        best = cell.loc[cell[metric].idxmax()]
-        dataset, protocol, backbone, factor = key
-        lines.append(f"{dataset}/{protocol}, {backbone}, 1/{factor}: best {best['method']} "
-                     f"{metric} {best[metric]:.3f} = {best['of_matched']:.0%} of matched "
-                     f"({best['matched']:.3f}); recovers {best['gap_recovered']:.0%} of "
-                     f"the HR - LR gap.")
-    return "\n".join(lines)
+    return "\n".join(cell_sentence(cell) for _, cell in verdicts.groupby(KEYS, sort=True))
+
+
+def cell_sentence(cell: pd.DataFrame) -> str:
+    """One cell of paired_verdicts in words."""
+    first = cell.iloc[0]
+    parts = []
+    for r in cell.itertuples():
+        rival = f"the runner-up {r.rival}" if r.rival_role == "runner-up" else r.rival
+        parts.append(f"against {rival} ({r.rival_mAP:.3f}): {r.verdict} "
+                     f"({r.difference:+.3f} [{r.low:+.3f}, {r.high:+.3f}], {r.n} queries)")
+    return (f"{first['dataset']}/{first['protocol']}, {first['backbone']}, "
+            f"1/{first['factor']}: highest {first['best']} mAP {first['best_mAP']:.3f} = "
+            f"{first['of_matched']:.0%} of matched; " + "; ".join(parts) + ".")
 
 
 def spread_against_matched(table: pd.DataFrame, spread: pd.DataFrame) -> pd.DataFrame:

@@ -54,35 +54,50 @@ def resolved(manifest: pd.DataFrame, ground_truth_json, protocol_names=None):
 
 
 def metrics(queries: np.ndarray, database: np.ndarray, protocol,
-            seed: int | None = None) -> dict:
+            seed: int | None = None, aps_out: list | None = None) -> dict:
     """mAP, the queries it averages (those with positives) and mP@k of one protocol;
     with a `seed`, also mAP's bootstrap interval over those queries (resampled alike for
-    every method: the resamples depend on the seed and the query count alone)."""
+    every method: the resamples depend on the seed and the query count alone).
+    `aps_out`: a list the per-query APs (NaN: no positive) are appended to."""
     ranks = scoring.rank(queries, database)
     m_ap, aps = scoring.mean_average_precision(ranks, protocol.positives, protocol.junk)
     m_pk = scoring.mean_precision_at_k(ranks, protocol.positives, protocol.junk,
                                           PRECISION_KS)
     interval = {} if seed is None else dict(zip(INTERVAL, uncertainty.interval(aps, seed=seed)))
+    if aps_out is not None:
+        aps_out.append(aps)
     return {"mAP": m_ap, **interval, "n_queries": int((~np.isnan(aps)).sum()),
             **{f"mP@{k}": v for k, v in zip(PRECISION_KS, m_pk)}}
 
 
+PER_QUERY_COLUMNS = KEYS + ["query", "AP"]
+
+
 def evaluate(manifest: pd.DataFrame, ground_truth_json, features_dir, *, backbone_names: list,
-             factors, methods, protocol_names=None, seed: int = 0) -> pd.DataFrame:
+             factors, methods, protocol_names=None, seed: int = 0
+             ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """mAP (with its bootstrap interval, resamples seeded by `seed`) and mP@k of every
-    (method, factor) on every protocol: retrieval.csv."""
-    rows = []
+    (method, factor) on every protocol (retrieval.csv), and every query's AP (the
+    paired comparisons' input: retrieval_per_query.csv)."""
+    rows, per_query = [], []
+    ids = manifest["image_id"].to_numpy()
     for query_set, protocol in resolved(manifest, ground_truth_json, protocol_names):
         for backbone in backbone_names:
             for method, factor in runs(methods, factors):
                 queries = query_features(features_dir, backbone, method, factor)
                 database = database_features(features_dir, backbone, method, factor)
+                aps = []
                 scores = metrics(queries[protocol.query_rows],
-                                 np.asarray(database[protocol.database_rows]), protocol, seed)
-                rows.append({"dataset": query_set.dataset, "protocol": query_set.protocol,
-                             "backbone": backbone, "method": method, "factor": factor,
-                             **scores})
-    return pd.DataFrame(rows, columns=RETRIEVAL_COLUMNS)
+                                 np.asarray(database[protocol.database_rows]), protocol, seed,
+                                 aps)
+                keys = {"dataset": query_set.dataset, "protocol": query_set.protocol,
+                        "backbone": backbone, "method": method, "factor": factor}
+                rows.append({**keys, **scores})
+                per_query.append(pd.DataFrame({**keys, "query": ids[protocol.query_rows],
+                                               "AP": aps[0]}))
+    per_query = (pd.concat(per_query, ignore_index=True) if per_query
+                 else pd.DataFrame(columns=PER_QUERY_COLUMNS))
+    return pd.DataFrame(rows, columns=RETRIEVAL_COLUMNS), per_query[PER_QUERY_COLUMNS]
 
 
 # -- large scale ---------------------------------------------------------------------------

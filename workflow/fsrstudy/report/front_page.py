@@ -73,10 +73,17 @@ def distance_findings(distance: pd.DataFrame) -> list[str]:
     return lines
 
 
-def retrieval_findings(retrieval: pd.DataFrame) -> list[str]:
+def retrieval_findings(retrieval: pd.DataFrame, per_query: pd.DataFrame | None = None,
+                       seed: int = 0) -> list[str]:
+    """Per protocol and backbone, each factor's highest one-index method; with the
+    per-query APs, whether a paired bootstrap tells it apart from the runner-up,
+    `matched` and `lr` (comparison.paired_verdicts)."""
     shares = comparison.against_matched(retrieval)
     if shares.empty:
         return []
+    intervals = retrieval.set_index(comparison.KEYS + ["method"])
+    verdicts = (comparison.paired_verdicts(retrieval, per_query, seed)
+                if per_query is not None and not per_query.empty else pd.DataFrame())
     lines = []
     one_index = shares[shares["method"] != "matched"]
     for (dataset, protocol, backbone), sub in one_index.groupby(
@@ -84,13 +91,22 @@ def retrieval_findings(retrieval: pd.DataFrame) -> list[str]:
         cells = []
         for factor, cell in sub.groupby("factor", sort=True):
             best = cell.loc[cell["mAP"].idxmax()]
-            lr = cell.loc[cell["method"] == "lr", "mAP"]
-            cells.append(f"{style.ratio_label(factor)}: ``{best['method']}`` {best['mAP']:.3f} "
-                         f"({best['of_matched']:.0%} of matched; lr "
-                         f"{lr.iloc[0]:.3f})" if len(lr) else
-                         f"{style.ratio_label(factor)}: ``{best['method']}`` {best['mAP']:.3f}")
-        lines.append(f"**{dataset} {protocol}, {backbone}**, best method with one HR "
-                     f"index, mAP: " + "; ".join(cells) + ".")
+            text = f"{style.ratio_label(factor)}: ``{best['method']}`` {best['mAP']:.3f}"
+            key = (dataset, protocol, backbone, factor, best["method"])
+            if "mAP_low" in intervals and key in intervals.index:
+                text += (f" [{intervals.loc[key, 'mAP_low']:.3f}, "
+                         f"{intervals.loc[key, 'mAP_high']:.3f}]")
+            text += f" ({best['of_matched']:.0%} of matched"
+            if not verdicts.empty:
+                mine = verdicts[(verdicts["protocol"] == protocol)
+                                & (verdicts["backbone"] == backbone)
+                                & (verdicts["factor"] == factor)
+                                & (verdicts["dataset"] == dataset)]
+                text += "".join(f"; vs ``{r.rival}``: {r.verdict}" for r in mine.itertuples())
+            cells.append(text + ")")
+        lines.append(f"**{dataset} {protocol}, {backbone}**, the highest mAP with one HR "
+                     f"index, its 95% interval over the queries, and paired bootstrap "
+                     f"verdicts: " + "; ".join(cells) + ".")
     return lines
 
 
@@ -127,7 +143,8 @@ def render(tables_dir, run: str, seed: int | str = "?") -> str:
     if not (distance := read("distance.csv")).empty:
         findings += distance_findings(distance)
     if not (retrieval := read("retrieval.csv")).empty:
-        findings += retrieval_findings(retrieval)
+        findings += retrieval_findings(retrieval, read("retrieval_per_query.csv"),
+                                       int(seed) if str(seed).isdigit() else 0)
     if not (quality := read("isr_quality.csv")).empty:
         findings += isr_findings(quality)
     if not (cost := read("stage_cost.csv")).empty:

@@ -41,16 +41,18 @@ def analyse_distances(manifest_csv, features_dir, distance_csv, per_image_csv, *
     return table
 
 
-def evaluate_retrieval(manifest_csv, ground_truth_json, features_dir, retrieval_csv, *,
-                       backbone_names: list, factors, methods, protocols=None,
-                       seed: int = 0) -> pd.DataFrame:
+def evaluate_retrieval(manifest_csv, ground_truth_json, features_dir, retrieval_csv,
+                       per_query_csv=None, *, backbone_names: list, factors, methods,
+                       protocols=None, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
     """mAP with its bootstrap interval, and mP@k, of every method, factor and protocol:
-    tables/retrieval.csv."""
-    table = retrieval.evaluate(mf.read(manifest_csv), ground_truth_json, features_dir,
-                               backbone_names=backbone_names, factors=factors, methods=methods,
-                               protocol_names=protocols, seed=seed)
+    tables/retrieval.csv; every query's AP: tables/retrieval_per_query.csv."""
+    table, per_query = retrieval.evaluate(
+        mf.read(manifest_csv), ground_truth_json, features_dir, backbone_names=backbone_names,
+        factors=factors, methods=methods, protocol_names=protocols, seed=seed)
     save_csv(retrieval_csv, table)
-    return table
+    if per_query_csv is not None:
+        save_csv(per_query_csv, per_query)
+    return table, per_query
 
 
 def spread_over_seeds(manifest_csv, ground_truth_json, features_dir, models_dir, out_csv, *,
