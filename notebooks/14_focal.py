@@ -15,7 +15,7 @@ out_csv = "results/demo/tables/focal.csv"
 backbone = "vgg16_conv5_gem"
 factors = [4, 9, 16, 64]
 fsrgan = {}
-variants = ["r1", "r2", "r3", "adversarial_only", "distance_only"]
+variants = ["r1", "r2", "r3", "adversarial_only", "distance_only", "critic5"]
 seeds = [0, 1, 2]
 # FSR-GANs of this backbone at hand (the run's, the seed spread's): a variant and seed
 # one of them already is is not trained again

@@ -154,7 +154,8 @@ def test_tables_have_the_documented_columns(clean_run):
                                                         values="mean_distance")
     assert (gan[0] != gan[1]).all()  # another seed, another model
     focal = pd.read_csv(clean_run / "tables/focal.csv")
-    assert set(focal["variant"]) == {"r1", "r2", "r3", "adversarial_only", "distance_only"}
+    assert set(focal["variant"]) == {"r1", "r2", "r3", "adversarial_only", "distance_only",
+                                     "critic5"}
     assert focal.groupby("variant")["seed"].nunique().min() == 3
     # its r = 2 variant with seeds 1 and 2 is the seed spread's FSR-GAN, kept and reused
     assert sorted(p.name for p in (clean_run / "models/seeds").glob("fsrgan_seed*")) == [

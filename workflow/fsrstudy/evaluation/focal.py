@@ -1,5 +1,6 @@
-"""The focal-exponent ablation: FSR-GAN with r in {1, 2, 3}, adversarial only, and
-distance only, each over several seeds, on one backbone.
+"""The focal-exponent ablation: FSR-GAN with r in {1, 2, 3}, adversarial only, distance
+only, and the usual WGAN schedule (5 critic steps per generator step, against the
+paper's 1), each over several seeds, on one backbone.
 
 Every variant starts from the run's FSR-GAN configuration and changes one thing, so the
 variants differ only in the loss. Trained on the train split like `fsrgan`; measured
@@ -24,6 +25,8 @@ VARIANTS = {
     "r3": {"focal_r": 3.0},
     "adversarial_only": {"distance_weight": 0.0},
     "distance_only": {"adversarial_weight": 0.0},
+    # the WGAN paper's schedule (n_critic = 5); FSR-GAN's paper trains the critic once
+    "critic5": {"critic_steps": 5},
 }
 COLUMNS = ["variant", "seed", "backbone", "factor", "dataset", "protocol", "mean_distance",
            "mAP", "n_queries"]

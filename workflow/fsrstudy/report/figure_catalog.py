@@ -71,10 +71,12 @@ FIGURES = {
         "Look for: the method that reaches the HR curve's mAP with the fewest kbit."),
     "focal_exponent": Figure("focal.csv",
         "FSR-GAN loss ablation: focal exponent r = 1, 2, 3, adversarial term only, "
-        "distance term only; every seed a dot, the median a bar. A run whose distance "
+        "distance term only, and critic5 (5 critic steps per generator step, the usual "
+        "WGAN schedule); every seed a dot, the median a bar. A run whose distance "
         "is over 3x the median of all runs at some ratio diverged: it is named in the "
         "title with its distance, not drawn. Look for: whether r = 2 (the paper's "
-        "choice) is lowest, and how much the adversarial term adds to distance only."),
+        "choice) is lowest, how much the adversarial term adds to distance only, and "
+        "whether the usual critic schedule changes that."),
     "stage_cost": Figure("stage_cost.csv",
         "What each stage of this run cost: wall time (bars) and CPU time (dots) of its "
         "job, from Snakemake's benchmark files, on the machine named in the title. "
