@@ -7,7 +7,10 @@
 # the train split (method `ridge`) or the database's own images (`ridge_db`). The
 # regularisation alpha (relative to the mean eigenvalue of X'X) is chosen on a seeded
 # fraction of the fitting rows' groups (on the database: its source photos, so that no
-# relevance label is used), then the map is refitted on all of them.
+# relevance label is used), then the map is refitted on all of them. `family`
+# mean_shift (`mean_shift`, `mean_shift_db`): the same map at alpha = inf, i.e. W = I:
+# the LR feature plus the mean correction alone, the baseline that says how much of any
+# method's gain a shift gives.
 
 # %% tags=["parameters"]
 manifest_csv = "results/demo/manifest.csv"
@@ -19,6 +22,8 @@ factors = [4, 9, 16, 64]
 ridge = {"alphas": [0.0001, 0.001, 0.01, 0.1, 1.0, 10.0, 100.0, 1000.0],
          "validation_fraction": 0.2}
 training_data = "train_split"
+# ridge, or mean_shift: the limit alpha -> inf (F_LR + the mean correction)
+family = "ridge"
 seed = 0
 cross_fit_folds = 5
 threads = 2
@@ -32,7 +37,7 @@ table = train_stage.fit_ridge(manifest_csv, features_dir, models_dir, validation
                               backbone_names=backbones, factors=factors,
                               training_data=training_data, alphas=ridge["alphas"],
                               validation_fraction=ridge["validation_fraction"], seed=seed,
-                              folds=cross_fit_folds)
+                              folds=cross_fit_folds, family=family)
 
 # %% [markdown]
 # Validation distance (mean ||F_SR - F_HR||, L2-normalised, on the held-out rows) per alpha; the

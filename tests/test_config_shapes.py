@@ -21,7 +21,7 @@ DEFAULT_BACKBONES = descriptors.descriptor_names("offline_vgg16", ["gem", "mac"]
 EVERY_OPTION_OFF = {"focal": {"enabled": False}, "seed_spread": {"enabled": False},
                     "distill": {"enabled": False}, "lowbitrate": {"enabled": False},
                     "fsrgan_fa": {"enabled": False}, "ridge": {"enabled": False},
-                    "isr": {"methods": []}}
+                    "mean_shift": {"enabled": False}, "isr": {"methods": []}}
 
 
 def dry_run(tmp_path, *configfiles, config=()) -> dict[str, int]:
@@ -94,7 +94,7 @@ def test_the_readme_own_images_recipe_without_train_rows(tmp_path, isr):
             "augment": {"views_per_image": 8}, "isr": {"methods": isr}}
     jobs = dry_run(tmp_path, write(tmp_path / "my.yaml", mine))
     assert jobs["train_fsrgan"] == 2  # fsrgan_db, fsrgan_fa_db
-    assert jobs["fit_ridge"] == 1  # ridge_db
+    assert jobs["fit_ridge"] == 2  # ridge_db, mean_shift_db
     assert "focal" not in jobs  # the ablation trains on a train split
     assert jobs.get("isr_train", 0) == (1 if isr else 0)
     assert "figure" in jobs and "front_page" in jobs

@@ -42,7 +42,8 @@ def test_a_set_without_training_images_fits_on_its_database_alone(tmp_path):
     assert proc.returncode == 0, why_it_failed(proc)
     retrieval = pd.read_csv(target)
     assert set(retrieval.method) == {"hr", "lr", "fsrgan_db", "fsrgan_fa_db", "ridge_db",
-                                     "distill_db", "srcnn", "vdsr", "matched"}
+                                     "mean_shift_db", "distill_db", "srcnn", "vdsr",
+                                     "matched"}
     # ISR trained on the database images of photos no query comes from (all four here)
     cost = pd.read_csv(tmp_path / "dbonly/tables/isr_cost.csv")
     assert set(cost["fitted_on"]) == {"database"}

@@ -135,3 +135,33 @@ def test_ridge_db_chooses_alpha_without_a_relevance_label():
     split = ridge.validation_split(mf.validation_units(frame, "database"), 0.4, seed=0)
     # a photo and its views on one side of the split
     assert split[0] == split[1] and split[3] == split[4]
+
+
+def test_mean_shift_is_ridge_at_infinite_alpha_by_hand(tmp_path):
+    """mean_shift: F_SR = F_LR - mean(F_LR) + mean(F_HR) of the fitting rows, exactly:
+    x = (1, 3), (3, 5) -> y = (10, 0), (20, 2): means (2, 4) and (15, 1)."""
+    import math
+
+    from fsrstudy import storage
+    from fsrstudy.atomic import save_npy
+    from fsrstudy.data import manifest as mf
+    from fsrstudy.stages import train as train_stage
+
+    rows = [{"image_id": f"t{i}", "dataset": "s", "photo_id": f"t{i}", "group": f"g{i}",
+             "file": "x.jpg", "view": 0, "view_params": "", "split": "train", "train": 1}
+            for i in range(2)]
+    rows.append({"image_id": "q", "dataset": "s", "photo_id": "q", "group": "gq",
+                 "file": "x.jpg", "view": 0, "view_params": "", "split": "query",
+                 "train": 0})
+    pd.DataFrame(rows, columns=mf.COLUMNS).to_csv(tmp_path / "m.csv", index=False)
+    save_npy(storage.feature_path(tmp_path, "b", "lr", 4),
+             np.array([[1, 3], [3, 5], [0, 0]], np.float32))
+    save_npy(storage.feature_path(tmp_path, "b", "hr", 1),
+             np.array([[10, 0], [20, 2], [0, 0]], np.float32))
+    table = train_stage.fit_ridge(tmp_path / "m.csv", tmp_path, tmp_path, tmp_path / "v.csv",
+                                  backbone_names=["b"], factors=[4], alphas=[0.1],
+                                  validation_fraction=0.5, seed=0, family="mean_shift")
+    assert list(table["alpha"]) == [math.inf]  # the configured alphas do not apply
+    model = feature_sr.load(storage.fsr_model_path(tmp_path, "mean_shift", "b")).models[0]
+    np.testing.assert_array_equal(model.weight[4], np.eye(2))
+    np.testing.assert_allclose(model.apply(np.array([[0.0, 0.0]]), 4), [[13.0, -3.0]])

@@ -18,7 +18,8 @@ pytestmark = pytest.mark.e2e
 def test_every_stage_leaves_its_notebook_and_outputs(clean_run):
     for stage in ["01_prepare", "02_degrade", "03_features", "03_pool4_maps", "04_train_fsrgan",
                   "04_train_fsrgan_db", "04_train_fsrgan_fa", "04_train_fsrgan_fa_db",
-                  "04_fit_ridge", "04_fit_ridge_db", "04_train_distill", "04_train_distill_db",
+                  "04_fit_ridge", "04_fit_ridge_db", "04_fit_mean_shift",
+                  "04_fit_mean_shift_db", "04_train_distill", "04_train_distill_db",
                   "05_apply", "05_apply_distill", "06_isr_train", "07_isr_restore",
                   "08_isr_features", "09_analysis", "09_seed_spread", "10_retrieval",
                   "12_large_scale",

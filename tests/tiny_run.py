@@ -11,8 +11,9 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 SNAKEMAKE = [sys.executable, "-m", "snakemake", "--cores", "2", "--configfile",
              "config/tiny.yaml"]
-# every feature-SR method of the default config: 3 families x 2 training-data options
-FSR_METHODS = {"fsrgan", "fsrgan_db", "fsrgan_fa", "fsrgan_fa_db", "ridge", "ridge_db"}
+# every feature-SR method of the default config: 4 families x 2 training-data options
+FSR_METHODS = {"fsrgan", "fsrgan_db", "fsrgan_fa", "fsrgan_fa_db", "ridge", "ridge_db",
+               "mean_shift", "mean_shift_db"}
 # and the distilled query networks (distill.enabled in config/tiny.yaml)
 FITTED = FSR_METHODS | {"distill", "distill_db"}
 # The tiny run less what the cluster and kill-and-resume tests do not look at (the seed
@@ -20,7 +21,7 @@ FITTED = FSR_METHODS | {"distill", "distill_db"}
 # database): half its jobs. Their tables are then the clean run's, row for row, for the
 # methods they have (the local runs compute each method's rows on their own).
 LEAN = ("seed_spread: {enabled: false}\nfsrgan_fa: {enabled: false}\n"
-        "distill: {enabled: false}\nisr: {methods: [srcnn]}\n"
+        "distill: {enabled: false}\nmean_shift: {enabled: false}\nisr: {methods: [srcnn]}\n"
         "fsrgan: {training_data: [train_split]}\n")
 LEAN_METHODS = {"hr", "lr", "fsrgan", "ridge", "srcnn", "matched"}
 

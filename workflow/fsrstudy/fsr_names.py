@@ -1,15 +1,17 @@
 """Names of the feature super-resolution methods: a family fitted on one kind of data.
 
-`fsrgan`, `fsrgan_fa` and `ridge` are fitted on the train split, `fsrgan_db`,
-`fsrgan_fa_db` and `ridge_db` on the database's own images (config
-`fsrgan.training_data`). `distill` / `distill_db` are fitted the same way but are not
+`fsrgan`, `fsrgan_fa`, `ridge` and `mean_shift` are fitted on the train split,
+`fsrgan_db`, `fsrgan_fa_db`, `ridge_db` and `mean_shift_db` on the database's own images
+(config `fsrgan.training_data`). `distill` / `distill_db` are fitted the same way but are not
 feature maps: a query network for LR images (the layers after pool4, distilled).
 Torch-free: the workflow names its files with it.
 """
 from __future__ import annotations
 
-FAMILIES = ("fsrgan", "fsrgan_fa", "ridge")  # LR feature -> SR feature (feature_sr)
+FAMILIES = ("fsrgan", "fsrgan_fa", "ridge", "mean_shift")  # LR -> SR feature (feature_sr)
 GAN_FAMILIES = ("fsrgan", "fsrgan_fa")
+# closed-form maps: ridge, and its limit as alpha grows (F_LR + the mean correction)
+LINEAR_FAMILIES = ("ridge", "mean_shift")
 QUERY_NETWORK_FAMILIES = ("distill",)  # pool4 maps of the LR image -> descriptor
 FITTED_FAMILIES = FAMILIES + QUERY_NETWORK_FAMILIES
 FIT_SUFFIX = {"train_split": "", "database": "_db"}

@@ -48,6 +48,7 @@ FSR_FAMILIES = (
     ["fsrgan"]
     + (["fsrgan_fa"] if config["fsrgan_fa"]["enabled"] else [])
     + (["ridge"] if config["ridge"]["enabled"] else [])
+    + (["mean_shift"] if config["mean_shift"]["enabled"] else [])
 )
 FSR_FITS = _fsr_names.methods(FSR_FAMILIES, config["fsrgan"]["training_data"])
 
@@ -87,7 +88,10 @@ if PRETRAINED:
     DISTILL_FITS = with_pretrained_models(DISTILL_FITS)
 DISTILL_METHODS = list(DISTILL_FITS)
 FSRGAN_METHODS = [m for m, (family, _) in FSR_FITS.items() if family in _fsr_names.GAN_FAMILIES]
-RIDGE_METHODS = [m for m, (family, _) in FSR_FITS.items() if family == "ridge"]
+# closed-form maps (ridge, mean_shift), fitted by rule fit_ridge
+RIDGE_METHODS = [
+    m for m, (family, _) in FSR_FITS.items() if family in _fsr_names.LINEAR_FAMILIES
+]
 EVAL_METHODS = ["lr"] + FSR_METHODS + DISTILL_METHODS + ISR_METHODS
 # `matched`: LR queries against the database re-extracted at their factor (retrieval only)
 RETRIEVAL_METHODS = EVAL_METHODS + ["matched"]

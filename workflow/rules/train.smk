@@ -80,6 +80,7 @@ rule fit_ridge:
                 "backbones": BACKBONES,
                 "factors": FACTORS,
                 "ridge": config["ridge"],
+                "family": FSR_FITS[wc.method][0],
                 "training_data": FSR_FITS[wc.method][1],
                 "seed": config["seed"],
                 "cross_fit_folds": config["cross_fit"]["folds"],

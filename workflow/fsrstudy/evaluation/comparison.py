@@ -9,7 +9,8 @@ import pandas as pd
 
 from fsrstudy.evaluation import uncertainty
 
-RIVALS = ("lr", "matched", "fsrgan_db", "ridge", "ridge_db", "distill", "distill_db")
+RIVALS = ("lr", "mean_shift", "matched", "fsrgan_db", "ridge", "ridge_db", "distill",
+          "distill_db")
 KEYS = ["dataset", "protocol", "backbone", "factor"]
 
 

@@ -12,6 +12,7 @@ changes the models, not the folds of a cross-fitted method (the run's seed deals
 from __future__ import annotations
 
 import dataclasses
+import math
 
 import numpy as np
 import pandas as pd
@@ -94,11 +95,13 @@ def run(manifest: pd.DataFrame, ground_truth_json, features_dir, models_dir, *,
                 for j, fold in enumerate(plan):
                     x, y, pair_factors = training.make_pairs(lr, hr, fold.rows)
                     gan_tasks[method, seed, j] = (x, y, cfg, pair_factors)
-            elif family == "ridge":
+            elif family in fsr_names.LINEAR_FAMILIES:
                 units = mf.validation_units(manifest, data)
+                options = ({**ridge_options, "alphas": [math.inf]}
+                           if family == "mean_shift" else ridge_options)
                 models[method, seed] = cross_fit.Folds(
                     [ridge.fit({f: lr[f][fold.rows] for f in factors}, hr[fold.rows],
-                               units[fold.rows], seed=seed, **ridge_options)[0]
+                               units[fold.rows], seed=seed, **options)[0]
                      for fold in plan], held, fitted)
             else:  # distill
                 maps = {f: storage.load(storage.pool4_path(features_dir, f)) for f in factors}

@@ -41,11 +41,13 @@ Where to look
   ``10_retrieval`` states where each method stands against ``matched``.
 - Methods: ``lr`` (LR features as they are), ``fsrgan`` (the paper's FSR-GAN, trained
   on the train split), ``fsrgan_fa`` (told the factor), ``ridge`` (a closed-form linear
-  map), ``distill`` (when enabled: VGG16's layers after pool4, distilled to give the
-  HR descriptor from the LR image), each also fitted on the database's own degraded
-  images (``_db``); ``srcnn`` and ``vdsr`` (restore the image, then describe it);
-  ``matched`` (the database described
-  again at the query's factor: one index per factor); ``hr`` (HR queries, the bound).
+  map), ``mean_shift`` (the LR feature plus the mean correction alone), ``distill``
+  (when enabled: VGG16's layers after pool4, distilled to give the HR descriptor from
+  the LR image), each also fitted on the database's own degraded images (``_db``;
+  cross-fitted over the query photos where those images share a photo with a query:
+  ``fits.csv``); ``srcnn`` and ``vdsr`` (restore the image, then describe it);
+  ``matched`` (the database described again at the query's factor: one index per
+  factor); ``hr`` (HR queries, the bound).
 """
 
 

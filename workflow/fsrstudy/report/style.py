@@ -19,6 +19,8 @@ METHODS = {
     "fsrgan_fa_db": ("#c5b0d5", "v"),
     "ridge": ("#2ca02c", "s"),
     "ridge_db": ("#98df8a", "s"),
+    "mean_shift": ("#bcbd22", "d"),
+    "mean_shift_db": ("#dbdb8d", "d"),
     "distill": ("#e377c2", "P"),
     "distill_db": ("#f7b6d2", "P"),
     "srcnn": ("#ff7f0e", "^"),
@@ -26,7 +28,7 @@ METHODS = {
     "bicubic": ("#7f7f7f", "X"),
 }
 # anything else (a method added later) gets these, in turn, after the known ones
-_SPARE = ["#17becf", "#bcbd22", "#9edae5", "#dbdb8d", "#c49c94", "#393b79"]
+_SPARE = ["#17becf", "#9edae5", "#c49c94", "#393b79", "#637939", "#8c6d31"]
 
 
 def order(methods) -> list[str]:

@@ -4,6 +4,7 @@ likewise the distilled query networks."""
 from __future__ import annotations
 
 import dataclasses
+import math
 import time
 
 import numpy as np
@@ -79,14 +80,20 @@ def save_fits(path, fits: list, plan: list, fitted: set, info: dict) -> None:
 
 def fit_ridge(manifest_csv, features_dir, models_dir, validation_csv, *, backbone_names: list,
               factors, training_data: str = "train_split", alphas,
-              validation_fraction: float, seed: int = 0, folds: int = 5) -> pd.DataFrame:
+              validation_fraction: float, seed: int = 0, folds: int = 5,
+              family: str = "ridge") -> pd.DataFrame:
     """One ridge map per factor and backbone (method ridge, or ridge_db on the database's
     own images, cross-fitted as FSR-GAN is), its regularisation chosen on held-out units
     of each fit's rows (groups on the train split, source photos on the database:
-    mf.validation_units); models/<method>_<backbone>.pt and the validation table."""
+    mf.validation_units); models/<method>_<backbone>.pt and the validation table.
+    Family mean_shift: the map at alpha = inf, F_LR plus the mean correction (its
+    validation distance still measured)."""
+    if family not in fsr_names.LINEAR_FAMILIES:
+        raise ValueError(f"{family!r} is not a closed-form family {fsr_names.LINEAR_FAMILIES}")
+    alphas = [math.inf] if family == "mean_shift" else alphas
     manifest = mf.read(manifest_csv)
     plan, fitted = fit_plan(manifest, training_data, folds, seed)
-    method = fsr_names.method_name("ridge", training_data)
+    method = fsr_names.method_name(family, training_data)
     units = mf.validation_units(manifest, training_data)
     tables = []
     for backbone in backbone_names:
