@@ -17,7 +17,8 @@ LAYERS = {
        "models.parallel models.cross_fit evaluation.scoring evaluation.retrieval "
        "evaluation.large_scale "
        "evaluation.distractors evaluation.lowbitrate evaluation.focal evaluation.seed_spread "
-       "evaluation.analysis evaluation.comparison evaluation.uncertainty report.figures "
+       "evaluation.analysis evaluation.comparison evaluation.uncertainty "
+       "evaluation.settings_choice report.figures "
        "report.style report.front_page report.costs report.notebook_index report.golden "
        "notebook_runner",
     3: "stages.data stages.features stages.train stages.isr stages.analysis "

@@ -1,0 +1,35 @@
+"""FSR-GAN's settings are chosen on held-back units of its fitting rows: whole units
+held out, the evaluation images never read, the better candidate chosen."""
+import numpy as np
+from fsrstudy.evaluation import settings_choice
+from fsrstudy.models import training
+
+
+def test_the_grid_names_every_combination():
+    base = training.FSRGANConfig()
+    candidates = settings_choice.grid(base, residual=[False, True], epochs=[3, 6])
+    assert list(candidates) == ["residual=False,epochs=3", "residual=False,epochs=6",
+                                "residual=True,epochs=3", "residual=True,epochs=6"]
+    assert candidates["residual=True,epochs=6"].residual is True
+    assert candidates["residual=True,epochs=6"].lr == base.lr
+
+
+def test_a_candidate_that_starts_at_the_answer_is_chosen_on_held_back_units():
+    rng = np.random.default_rng(0)
+    n, dim = 120, 16
+    hr = rng.normal(size=(n, dim)).astype(np.float32)
+    # LR features: HR plus a little noise, so the identity is nearly the answer
+    lr = {4: (hr + 0.05 * rng.normal(size=hr.shape)).astype(np.float32)}
+    units = np.repeat(np.arange(30), 4).astype(str)  # 30 scenes of 4 images
+    rows = np.arange(100)  # the last 20 rows stand for evaluation images: never read
+    lr[4][100:] = np.nan
+    hr[100:] = np.nan
+    base = training.FSRGANConfig(epochs=1, batch_size=16, precision="fp32")
+    candidates = {"residual": training.FSRGANConfig(**{**base.__dict__, "residual": True}),
+                  "plain": base}
+    table = settings_choice.choose(lr, hr, rows, units, candidates,
+                                   validation_fraction=0.2, seed=0)
+    assert table.loc[table["chosen"], "candidate"].tolist() == ["residual"]
+    # whole units held back: 5 of the 25 scenes of the fitting rows, 4 images each
+    assert (table["n_validation"] == 20).all() and (table["n_fit"] == 80).all()
+    assert np.isfinite(table["validation_distance"]).all()

@@ -1,0 +1,63 @@
+"""Choosing FSR-GAN's settings on a validation split of its own fitting data.
+
+The evaluation images are only ever measured: a setting (the residual generator, the
+learning rate, the number of epochs) is chosen by training each candidate on the
+fitting rows less a seeded share of their units (scenes on the train split, source
+photos on the database: manifest.validation_units) and measuring the held-back units'
+mean distance to HR (L2-normalised, as every distance of the study). The candidate with
+the smallest distance, averaged over the factors, is chosen.
+"""
+from __future__ import annotations
+
+import dataclasses
+import itertools
+
+import numpy as np
+import pandas as pd
+
+from fsrstudy.evaluation.scoring import feature_distance
+from fsrstudy.models import parallel, ridge, training
+
+
+def grid(base: training.FSRGANConfig, **values) -> dict[str, training.FSRGANConfig]:
+    """Every combination of `values` ({field: [values]}) on top of `base`, named
+    'field=value,...'."""
+    names = list(values)
+    out = {}
+    for combo in itertools.product(*(values[n] for n in names)):
+        label = ",".join(f"{n}={v}" for n, v in zip(names, combo))
+        out[label] = dataclasses.replace(base, **dict(zip(names, combo)))
+    return out
+
+
+def _train(task):
+    x, y, cfg, factors = task
+    return training.train(x, y, cfg, "cpu", factors=factors)[0]
+
+
+def choose(lr_by_factor: dict, hr: np.ndarray, rows: np.ndarray, units: np.ndarray,
+           candidates: dict, *, validation_fraction: float = 0.2, seed: int = 0,
+           workers: int = 1) -> pd.DataFrame:
+    """One row per candidate and factor: the validation mean distance of the model
+    trained on the other units, n_fit and n_validation images, and `chosen` (the
+    smallest mean over the factors; ties: the first listed). `rows`: the fitting rows;
+    `units`: per manifest row, the unit held out whole."""
+    rows = np.asarray(rows, dtype=int)
+    held = ridge.validation_split(np.asarray(units)[rows], validation_fraction, seed)
+    fit_rows, val_rows = rows[~held], rows[held]
+    x, y, factors = training.make_pairs(lr_by_factor, hr, fit_rows)
+    tasks = [(x, y, cfg, factors) for cfg in candidates.values()]
+    generators = parallel.map_single_threaded(_train, tasks, workers)
+    table = []
+    for name, gen in zip(candidates, generators):
+        for f in sorted(lr_by_factor):
+            sr = training.apply(gen, np.asarray(lr_by_factor[f][val_rows], np.float32),
+                                factor=f)
+            table.append({"candidate": name, "factor": f,
+                          "validation_distance": float(feature_distance(
+                              sr, hr[val_rows]).mean()),
+                          "n_fit": len(fit_rows), "n_validation": len(val_rows)})
+    table = pd.DataFrame(table)
+    means = table.groupby("candidate", sort=False)["validation_distance"].mean()
+    table["chosen"] = table["candidate"] == means.idxmin()
+    return table
