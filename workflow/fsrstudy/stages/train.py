@@ -50,9 +50,7 @@ def train_fsrgan(manifest_csv, features_dir, models_dir, loss_csv, *, backbone_n
                 "backbone": backbone, "factors": list(factors),
                 "training_data": training_data, "n_pairs": len(x),
                 "train_seconds": seconds, "precision": precision}))
-            log.insert(0, "fold", j)
-            log.insert(0, "backbone", backbone)
-            logs.append(log)
+            logs.append(tagged(log, backbone, j))
         save_fits(storage.fsr_model_path(models_dir, method, backbone), fits, plan, fitted,
                   {"backbone": backbone, "factors": list(factors),
                    "training_data": training_data})
@@ -69,6 +67,13 @@ def fit_plan(manifest: pd.DataFrame, training_data: str, folds: int, seed: int
     plan = mf.fit_folds(manifest, training_data, folds, seed)
     ids = manifest["image_id"].to_numpy()
     return plan, set(ids[mf.fitting_rows(manifest, training_data)])
+
+
+def tagged(table: pd.DataFrame, backbone: str, fold: int) -> pd.DataFrame:
+    """A fit's log or validation table, its backbone and fold in the first columns."""
+    table.insert(0, "fold", fold)
+    table.insert(0, "backbone", backbone)
+    return table
 
 
 def save_fits(path, fits: list, plan: list, fitted: set, info: dict) -> None:
@@ -111,9 +116,7 @@ def fit_ridge(manifest_csv, features_dir, models_dir, validation_csv, *, backbon
                          "factors": list(factors), "training_data": training_data,
                          "n_pairs": len(rows) * len(factors), "seed": seed,
                          "alphas": list(alphas), "fit_seconds": seconds})
-            table.insert(0, "fold", j)
-            table.insert(0, "backbone", backbone)
-            tables.append(table)
+            tables.append(tagged(table, backbone, j))
         save_fits(storage.fsr_model_path(models_dir, method, backbone), fits, plan, fitted,
                   {"backbone": backbone, "factors": list(factors),
                    "training_data": training_data})
@@ -188,9 +191,7 @@ def train_distill(manifest_csv, features_dir, models_dir, loss_csv, *, backbone_
                 "backbone": backbone, "source": source, "factors": list(factors),
                 "training_data": training_data, "n_pairs": len(fold.rows) * len(factors),
                 "train_seconds": seconds, "device": str(dev)}))
-            log.insert(0, "fold", j)
-            log.insert(0, "backbone", backbone)
-            logs.append(log)
+            logs.append(tagged(log, backbone, j))
         save_fits(storage.fsr_model_path(models_dir, method, backbone), fits, plan, fitted,
                   {"backbone": backbone, "source": source, "factors": list(factors),
                    "training_data": training_data})
