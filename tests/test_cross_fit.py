@@ -172,3 +172,19 @@ def test_one_fit_on_separate_photos_keeps_the_family_checkpoint(tmp_path):
     sr = storage.load_features(tmp_path, "b", "ridge_db", 4)
     assert not np.isnan(sr[:3]).any() and np.isnan(sr[3:]).all()  # queries only
     assert table.loc[0, "fit"] == "one fit" and table.loc[0, "rows_by_every_model"] == 3
+
+
+def test_a_paper_query_cut_from_its_database_image_gets_one_fit_without_that_image():
+    """Oxford/Paris: a query is a box of a database image, its source photo. That image
+    is no fitting image, so no fitting image shares a photo with a query: one fit, and
+    the source image is served by it (the model never saw it)."""
+    rows = [_row("a", 0, "query"), _row("a", 0, "database"), _row("b", 0, "database"),
+            _row("c", 0, "database")]
+    manifest = pd.DataFrame(rows, columns=mf.COLUMNS)
+    manifest.loc[0, "image_id"] = "a__q"
+    plan = mf.fit_folds(manifest, "database", folds=5, seed=0)
+    assert len(plan) == 1 and list(plan[0].rows) == [2, 3]
+    ids = manifest["image_id"].to_numpy()
+    folds = cross_fit.Folds.single("model", ids[plan[0].rows])
+    assert list(folds.serving(mf.photo_keys(manifest), ids)) == [
+        cross_fit.ENSEMBLE, cross_fit.ENSEMBLE, cross_fit.UNSERVED, cross_fit.UNSERVED]
