@@ -1,7 +1,8 @@
-"""Print, as markdown, the standings of two runs side by side: per protocol, backbone
-and factor, each method's mAP with its 95% bootstrap interval and its share of
-`matched`, before and after a change (e.g. the cross-fitting of the `_db` methods), so
-that a lab note's numbers are copied from the runs' tables, never typed.
+"""Print, as markdown, the standings of two runs side by side: each method's mean
+distance to HR per backbone and factor, and per protocol, backbone and factor its mAP
+with its 95% bootstrap interval and its share of `matched`, before and after a change
+(e.g. the cross-fitting of the `_db` methods), so that a lab note's numbers are copied
+from the runs' tables, never typed.
 
     PYTHONPATH=workflow .venv/bin/python scripts/standings_before_after.py BEFORE AFTER
 
@@ -29,9 +30,32 @@ def cells(run: Path) -> pd.DataFrame:
                          .map("{:.0%}".format)})
 
 
+def distances(run: Path) -> pd.DataFrame:
+    """Mean distance to HR (n images) per backbone, method and factor."""
+    table = pd.read_csv(run / "tables" / "distance.csv")
+    table = table[~table["method"].str.startswith("hr_")].set_index(
+        ["backbone", "method", "factor"])
+    return (table["mean_distance"].map("{:.3f}".format) + " (" + table["n"].astype(str)
+            + ")").rename("distance (n)").to_frame()
+
+
+def side_by_side(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
+    """The two runs' columns next to each other, '-' where a run lacks the row."""
+    return before.add_suffix(" before").join(after.add_suffix(" after"), how="outer"
+                                             ).fillna("-")
+
+
 def main(before: Path, after: Path) -> None:
-    both = cells(before).join(cells(after), lsuffix=" before", rsuffix=" after", how="outer")
-    both = both.fillna("-").reset_index()
+    print("\n### Mean distance to HR, L2-normalised (images measured)\n")
+    moved = side_by_side(distances(before), distances(after)).reset_index()
+    header = list(moved.columns)
+    print("| " + " | ".join(header) + " |")
+    print("|" + "---|" * len(header))
+    for row in moved.sort_values(["backbone", "factor", "method"]).itertuples(index=False):
+        print("| " + " | ".join(str(v) for v in row) + " |")
+    print("\n### Retrieval: mAP with its 95% bootstrap interval over the queries, and its "
+          "share of `matched`")
+    both = side_by_side(cells(before), cells(after)).reset_index()
     for (dataset, protocol, backbone), block in both.groupby(KEYS[:3], sort=True):
         print(f"\n#### {dataset} / {protocol}, {backbone}\n")
         block = block.drop(columns=KEYS[:3])
