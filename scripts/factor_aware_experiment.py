@@ -3,7 +3,7 @@
 Trains, on a finished run's features (one backbone, the train split, the run's FSR-GAN
 settings from its config.yaml), one FSR-GAN generator of the chosen form and seed on one
 thread, and prints one JSON line: held-out mean distance to HR and mAP per protocol, per
-factor. The README's comparison table is the mean and spread of these lines over seeds.
+factor. docs/methods.md's comparison table is the mean and spread of these lines over seeds.
 
   PYTHONPATH=workflow .venv/bin/python scripts/factor_aware_experiment.py \
       results/demo {mixed|conditioned|per_factor} SEED [BACKBONE]
@@ -62,7 +62,7 @@ def main(run_dir: str, mode: str, seed: int, backbone: str = "vgg16_conv5_gem") 
 def held_out_scores(run: Path, manifest, hr: np.ndarray, sr: dict) -> dict:
     """Per factor of `sr` ({factor: super-resolved features of every row}): the mean
     distance to HR over the held-out rows, and mAP per protocol against the HR database
-    (rounded to 4 digits, as the README quotes them)."""
+    (rounded to 4 digits, as docs/methods.md quotes them)."""
     out = {}
     held_out = mf.held_out_rows(manifest)
     protocols = list(retrieval.resolved(manifest, run / "ground_truth.json"))

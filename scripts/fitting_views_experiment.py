@@ -5,7 +5,7 @@ from its config.yaml), one method (fsrgan, fsrgan_fa or ridge) with one seed on 
 first VIEWS views of every training photo only, and prints one JSON line: held-out mean
 distance to HR and mAP per protocol, per factor. The demo set draws a photo's views in
 order, so these are the views that `train_views_per_photo: VIEWS` would give; the
-README's table ("What fewer fitting pairs would cost") is the mean of these lines.
+docs/measured.md's table ("What fewer fitting pairs would cost") is the mean of these lines.
 
   PYTHONPATH=workflow .venv/bin/python scripts/fitting_views_experiment.py \
       results/demo {fsrgan|fsrgan_fa|ridge} VIEWS SEED [BACKBONE]

@@ -64,7 +64,7 @@ def test_tiny_run_through_slurm_gives_the_local_tables(request, tmp_path):
     assert len(list((tmp_path / "slurm_logs/rule_feature_shard").rglob("*.log"))) == 2
     assert len(jobs) == len(logs) and {job["JobState"] for job in jobs} == {"COMPLETED"}
     assert_lean_tables_equal_clean(tmp_path / "tiny", request.getfixturevalue("clean_run"))
-    # what the README quotes: the cost through SLURM (kept beside the browser screenshots)
+    # what docs/cluster.md quotes: the cost through SLURM (kept beside the browser screenshots)
     cost = ROOT / "test-output/slurm_cost.json"
     cost.parent.mkdir(exist_ok=True)
     cost.write_text(json.dumps({"jobs": len(jobs), "seconds": round(seconds, 1)}) + "\n")
