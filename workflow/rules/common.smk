@@ -89,9 +89,7 @@ if PRETRAINED:
 DISTILL_METHODS = list(DISTILL_FITS)
 FSRGAN_METHODS = [m for m, (family, _) in FSR_FITS.items() if family in _fsr_names.GAN_FAMILIES]
 # closed-form maps (ridge, mean_shift), fitted by rule fit_ridge
-RIDGE_METHODS = [
-    m for m, (family, _) in FSR_FITS.items() if family in _fsr_names.LINEAR_FAMILIES
-]
+RIDGE_METHODS = [m for m, (family, _) in FSR_FITS.items() if family in _fsr_names.LINEAR_FAMILIES]
 EVAL_METHODS = ["lr"] + FSR_METHODS + DISTILL_METHODS + ISR_METHODS
 # `matched`: LR queries against the database re-extracted at their factor (retrieval only)
 RETRIEVAL_METHODS = EVAL_METHODS + ["matched"]
