@@ -1,11 +1,12 @@
-"""Choosing FSR-GAN's settings on a validation split of its own fitting data.
+"""Choosing a method's settings on a validation split of its own fitting data.
 
-The evaluation images are only ever measured: a setting (the residual generator, the
-learning rate, the number of epochs) is chosen by training each candidate on the
-fitting rows less a seeded share of their units (scenes on the train split, source
-photos on the database: manifest.validation_units) and measuring the held-back units'
-mean distance to HR (L2-normalised, as every distance of the study). The candidate with
-the smallest distance, averaged over the factors, is chosen.
+The evaluation images are only ever measured: a setting (FSR-GAN's residual generator,
+learning rate and epochs; an ISR baseline's optimizer) is chosen by training each
+candidate on the fitting rows less a seeded share of their units (scenes on the train
+split, source photos on the database: manifest.validation_units) and measuring the
+held-back units: FSR-GAN by the mean distance to HR (L2-normalised, as every distance
+of the study; the smallest mean over the factors wins), an ISR model by the PSNR of the
+restored luminance against HR (the largest mean wins).
 """
 from __future__ import annotations
 
@@ -15,8 +16,9 @@ import itertools
 import numpy as np
 import pandas as pd
 
+from fsrstudy.data import degrade
 from fsrstudy.evaluation.scoring import feature_distance
-from fsrstudy.models import parallel, ridge, training
+from fsrstudy.models import compute, isr, isr_training, parallel, ridge, training
 
 
 def grid(base: training.FSRGANConfig, **values) -> dict[str, training.FSRGANConfig]:
@@ -60,4 +62,45 @@ def choose(lr_by_factor: dict, hr: np.ndarray, rows: np.ndarray, units: np.ndarr
     table = pd.DataFrame(table)
     means = table.groupby("candidate", sort=False)["validation_distance"].mean()
     table["chosen"] = table["candidate"] == means.idxmin()
+    return table
+
+
+def choose_isr(method: str, hr_stack: np.ndarray, lr_stacks: dict, rows: np.ndarray,
+               units: np.ndarray, candidates: dict, *, validation_fraction: float = 0.2,
+               seed: int = 0, plan: compute.Plan | None = None) -> pd.DataFrame:
+    """One row per candidate schedule ({name: ISRConfig}) and factor of `method`
+    ('srcnn': one model per factor; 'vdsr': one for every factor): mean PSNR (Y,
+    borders shaved by the scale) of the held-back units' images restored from their
+    bicubic LR copies, bicubic's own PSNR beside it, and `chosen` (the largest mean
+    over the factors). `hr_stack`, `lr_stacks[f]`: the run's image stacks; `rows`: the
+    fitting rows; `units`: per manifest row, the unit held out whole."""
+    plan = plan or compute.plan("cpu", "fp32", "default")
+    rows = np.asarray(rows, dtype=int)
+    held = ridge.validation_split(np.asarray(units)[rows], validation_fraction, seed)
+    fit_rows, val_rows = rows[~held], rows[held]
+    factors = sorted(lr_stacks)
+    groups = [[f] for f in factors] if method == "srcnn" else [factors]
+    hr_fit = isr_training.luminance(hr_stack, fit_rows)
+    hr_val = isr.rgb_to_ycbcr(np.asarray(hr_stack[val_rows]))[..., 0]
+
+    def psnr(images, factor):
+        shave = int(round(degrade.linear_scale(factor)))
+        out = isr.rgb_to_ycbcr(images)[..., 0]
+        return float(np.mean([isr.psnr(a, b, shave) for a, b in zip(hr_val, out)]))
+
+    table = []
+    for name, cfg in candidates.items():
+        for group in groups:
+            model, _ = isr_training.train(
+                method, [(isr_training.luminance(lr_stacks[f], fit_rows), hr_fit)
+                         for f in group], cfg, plan.device, plan.precision)
+            for f in group:
+                lr = np.asarray(lr_stacks[f][val_rows])
+                table.append({"candidate": name, "factor": f,
+                              "psnr": psnr(isr_training.restore(model, lr, plan), f),
+                              "bicubic_psnr": psnr(lr, f), "n_fit": len(fit_rows),
+                              "n_validation": len(val_rows)})
+    table = pd.DataFrame(table)
+    means = table.groupby("candidate", sort=False)["psnr"].mean()
+    table["chosen"] = table["candidate"] == means.idxmax()
     return table
