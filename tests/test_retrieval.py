@@ -161,6 +161,29 @@ def test_standings_against_matched_by_hand():
                            "matched above ridge_db (-0.020 [-0.020, -0.020], 4 queries)")
 
 
+def test_fsrgan_cells_are_counted_above_below_or_not_apart_by_hand():
+    from fsrstudy.evaluation import comparison
+
+    # two cells of four queries: at 1/4 FSR-GAN is above lr for every query (+0.1), at
+    # 1/16 below lr for every query (-0.1); against ridge the differences are +0.3,
+    # -0.3, +0.3, -0.3 in both cells (each sign alone has probability 1/16: apart never)
+    aps = {("fsrgan", 4): [0.6] * 4, ("lr", 4): [0.5] * 4,
+           ("fsrgan", 16): [0.4] * 4, ("lr", 16): [0.5] * 4,
+           ("ridge", 4): [0.3, 0.9, 0.3, 0.9], ("ridge", 16): [0.1, 0.7, 0.1, 0.7]}
+    per_query = pd.DataFrame([{"dataset": "d", "protocol": "p", "backbone": "b",
+                               "method": m, "factor": f, "query": f"q{i}", "AP": ap}
+                              for (m, f), values in aps.items()
+                              for i, ap in enumerate(values)])
+    table = per_query.groupby(["dataset", "protocol", "backbone", "method", "factor"],
+                              as_index=False)["AP"].mean().rename(columns={"AP": "mAP"})
+    text = comparison.summary(comparison.fsrgan_against(table), per_query, seed=0)
+    lines = {line.split(":")[0]: line for line in text.splitlines()}
+    assert ("paired bootstrap over the queries: FSR-GAN above in 1, below in 1, not "
+            "distinguishable in 0.") in lines["FSR-GAN vs lr"]
+    assert ("FSR-GAN above in 0, below in 0, not distinguishable in 2."
+            in lines["FSR-GAN vs ridge"])
+
+
 def test_spread_over_seeds_against_matched_by_hand():
     from fsrstudy.evaluation import comparison
 

@@ -54,13 +54,17 @@ def summary(verdicts: pd.DataFrame, per_query: pd.DataFrame | None = None,
 
 
 def _told_apart(cells: pd.DataFrame, per_query: pd.DataFrame, rival: str, seed: int) -> dict:
+    """How many `cells` a paired bootstrap puts FSR-GAN above, below, or not apart
+    from `rival`."""
     aps = per_query.set_index(KEYS + ["method"])["AP"]
-    counts = {"fsrgan above": 0, "below": 0, uncertainty.NOT_DISTINGUISHABLE: 0}
+    words = {f"fsrgan above {rival}": "fsrgan above", f"{rival} above fsrgan": "below",
+             uncertainty.NOT_DISTINGUISHABLE: uncertainty.NOT_DISTINGUISHABLE}
+    counts = dict.fromkeys(words.values(), 0)
     for key in cells.itertuples(index=False):
         verdict = uncertainty.paired_difference(
             aps.loc[(*key, "fsrgan")].to_numpy(), aps.loc[(*key, rival)].to_numpy(),
             seed=seed, names=("fsrgan", rival))["verdict"]
-        counts[verdict if verdict in counts else "below"] += 1
+        counts[words[verdict]] += 1
     return counts
 
 
