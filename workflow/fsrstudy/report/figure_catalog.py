@@ -58,9 +58,11 @@ FIGURES = {
         "Training loss of the image super-resolution models (SRCNN per factor, VDSR for "
         "all factors). Look for: losses that have levelled off by the last step."),
     "map_vs_distractors": Figure("large_scale.csv",
-        "Large-scale retrieval: mAP as distractors join the database, per method "
-        "(colour) and down-scaling ratio (line style), exact search. Look for: whether "
-        "a method's lead over lr survives as the database grows."),
+        "Large-scale retrieval: mAP as distractors join the database, exact search; "
+        "one column per down-scaling ratio, colour = method, its 95% interval over the "
+        "queries shaded; black: HR queries (the same curve in every panel). Look for: "
+        "whether a method's lead over lr survives as the database grows, and whether "
+        "it is larger than the bands."),
     "map_vs_bits": Figure("lowbitrate.csv",
         "Low bit-rate mobile search: mAP against the kbit actually sent per query "
         "(JPEG bytes x 8 / 1000), one column per down-scaling ratio. Black: the HR "

@@ -165,20 +165,39 @@ def _with_panel_key(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def map_vs_distractors(table: pd.DataFrame):
-    """mAP against the number of distractors: one line per method at each factor."""
+    """mAP against the number of distractors: one row of panels per protocol and
+    backbone, one column per factor; colour = method (its 95% interval over the queries
+    shaded where the table has it), HR queries (black) repeated in every panel as the
+    reference."""
     table = _with_panel_key(table)
-    fig, panels = _panels(table, "panel", "backbone")
-    for (panel, backbone), ax in panels:
-        sub = table[(table["panel"] == panel) & (table["backbone"] == backbone)]
-        methods = sub["method"].unique()
-        sub = sub.assign(ratio=sub["factor"].map(factor_label))
-        ratios = [factor_label(f) for f in sorted(sub["factor"].unique())]
-        sns.lineplot(sub, x="n_distractors", y="mAP", hue="method", style="ratio",
-                     hue_order=style.order(methods), palette=style.colours(methods),
-                     style_order=ratios, marker="o", ax=ax)
-        ax.set_xlabel("distractors added to the database")
-        ax.set_title(f"{panel} / {backbone}", fontsize=9)
-        ax.legend(fontsize=6, ncol=2)
+    table = table.assign(row=table["panel"] + " / " + table["backbone"])
+    rows = sorted(table["row"].unique())
+    factors = sorted(f for f in table["factor"].unique() if f != 1) or [1]
+    methods = table["method"].unique()
+    colours, markers = style.colours(methods), style.markers(methods)
+    fig, axes = plt.subplots(len(rows), len(factors), sharex=True, sharey="row",
+                             squeeze=False,
+                             figsize=(3.6 * len(factors), 3.0 * len(rows)),
+                             constrained_layout=True)
+    for i, row in enumerate(rows):
+        sub = table[table["row"] == row]
+        for j, factor in enumerate(factors):
+            ax = axes[i][j]
+            here = sub[(sub["factor"] == factor) | (sub["method"] == "hr")]
+            for method in style.order(here["method"].unique()):
+                points = here[here["method"] == method].sort_values("n_distractors")
+                ax.plot(points["n_distractors"], points["mAP"], "-",
+                        marker=markers[method], ms=4, color=colours[method], label=method)
+                if "mAP_low" in points:
+                    ax.fill_between(points["n_distractors"], points["mAP_low"],
+                                    points["mAP_high"], color=colours[method], alpha=0.08,
+                                    linewidth=0)
+            ax.set_title(f"{row}, {factor_label(factor)}", fontsize=8)
+            ax.set_xlabel("distractors added" if i == len(rows) - 1 else "")
+            ax.set_ylabel("mAP" if j == 0 else "")
+    handles, labels = axes[0][0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncol=min(6, len(labels)),
+               fontsize=8)
     return fig
 
 
