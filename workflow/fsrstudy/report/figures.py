@@ -169,6 +169,26 @@ def map_vs_distractors(table: pd.DataFrame):
     backbone, one column per factor; colour = method (its 95% interval over the queries
     shaded where the table has it), HR queries (black) repeated in every panel as the
     reference."""
+    return _map_per_ratio(table, "n_distractors", "distractors added", band=True)
+
+
+def map_vs_bits(table: pd.DataFrame):
+    """Low bit-rate search: mAP against the kbit sent per query (log scale). One row of
+    panels per protocol and backbone, one column per factor; colour = method, the HR
+    image's JPEG curve (black) repeated in every panel as the reference."""
+    fig = _map_per_ratio(table.assign(kbit=table["bits"] / 1000), "kbit",
+                         "kbit sent per query")
+    for ax in fig.axes:
+        ax.set_xscale("log")
+        ax.xaxis.set_major_formatter(ticker.FuncFormatter(lambda v, _: f"{v:g}"))
+        ax.xaxis.set_minor_formatter(ticker.NullFormatter())
+    return fig
+
+
+def _map_per_ratio(table: pd.DataFrame, x: str, xlabel: str, band: bool = False):
+    """mAP against column `x`: one row of panels per protocol and backbone, one column
+    per factor, one line per method, `hr` (factor 1) in every panel; `band`: each
+    method's mAP_low..mAP_high shaded."""
     table = _with_panel_key(table)
     table = table.assign(row=table["panel"] + " / " + table["backbone"])
     rows = sorted(table["row"].unique())
@@ -185,50 +205,14 @@ def map_vs_distractors(table: pd.DataFrame):
             ax = axes[i][j]
             here = sub[(sub["factor"] == factor) | (sub["method"] == "hr")]
             for method in style.order(here["method"].unique()):
-                points = here[here["method"] == method].sort_values("n_distractors")
-                ax.plot(points["n_distractors"], points["mAP"], "-",
-                        marker=markers[method], ms=4, color=colours[method], label=method)
-                if "mAP_low" in points:
-                    ax.fill_between(points["n_distractors"], points["mAP_low"],
-                                    points["mAP_high"], color=colours[method], alpha=0.08,
-                                    linewidth=0)
-            ax.set_title(f"{row}, {factor_label(factor)}", fontsize=8)
-            ax.set_xlabel("distractors added" if i == len(rows) - 1 else "")
-            ax.set_ylabel("mAP" if j == 0 else "")
-    handles, labels = axes[0][0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="outside lower center", ncol=min(6, len(labels)),
-               fontsize=8)
-    return fig
-
-
-def map_vs_bits(table: pd.DataFrame):
-    """Low bit-rate search: mAP against the kbit sent per query (log scale). One row of
-    panels per protocol and backbone, one column per factor; colour = method, the HR
-    image's JPEG curve (black) repeated in every panel as the reference."""
-    table = _with_panel_key(table).assign(kbit=table["bits"] / 1000)
-    table = table.assign(row=table["panel"] + " / " + table["backbone"])
-    rows = sorted(table["row"].unique())
-    factors = sorted(f for f in table["factor"].unique() if f != 1)
-    methods = table["method"].unique()
-    colours, markers = style.colours(methods), style.markers(methods)
-    fig, axes = plt.subplots(len(rows), len(factors), sharex=True, sharey="row",
-                             squeeze=False,
-                             figsize=(3.6 * len(factors), 3.0 * len(rows)),
-                             constrained_layout=True)
-    for i, row in enumerate(rows):
-        sub = table[table["row"] == row]
-        for j, factor in enumerate(factors):
-            ax = axes[i][j]
-            here = sub[(sub["factor"] == factor) | (sub["method"] == "hr")]
-            for method in style.order(here["method"].unique()):
-                points = here[here["method"] == method].sort_values("kbit")
-                ax.plot(points["kbit"], points["mAP"], "-", marker=markers[method], ms=4,
+                points = here[here["method"] == method].sort_values(x)
+                ax.plot(points[x], points["mAP"], "-", marker=markers[method], ms=4,
                         color=colours[method], label=method)
-            ax.set_xscale("log")
-            ax.xaxis.set_major_formatter(ticker.FuncFormatter(lambda v, _: f"{v:g}"))
-            ax.xaxis.set_minor_formatter(ticker.NullFormatter())
+                if band and "mAP_low" in points:
+                    ax.fill_between(points[x], points["mAP_low"], points["mAP_high"],
+                                    color=colours[method], alpha=0.08, linewidth=0)
             ax.set_title(f"{row}, {factor_label(factor)}", fontsize=8)
-            ax.set_xlabel("kbit sent per query" if i == len(rows) - 1 else "")
+            ax.set_xlabel(xlabel if i == len(rows) - 1 else "")
             ax.set_ylabel("mAP" if j == 0 else "")
     handles, labels = axes[0][0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="outside lower center", ncol=min(6, len(labels)),
