@@ -96,6 +96,7 @@ def paired_verdicts(table: pd.DataFrame, per_query: pd.DataFrame, seed: int = 0,
     if shares.empty:
         return pd.DataFrame()
     aps = per_query.set_index(KEYS + ["method"])
+    maps = table.set_index(KEYS + ["method"])["mAP"]
     rows = []
     for key, cell in shares[shares["method"] != "matched"].groupby(KEYS, sort=True):
         ranked = cell.sort_values("mAP", ascending=False, kind="stable")
@@ -111,10 +112,10 @@ def paired_verdicts(table: pd.DataFrame, per_query: pd.DataFrame, seed: int = 0,
             a, b = aps.loc[(*key, best["method"]), "AP"], aps.loc[(*key, rival), "AP"]
             paired = uncertainty.paired_difference(a.to_numpy(), b.to_numpy(), seed=seed,
                                                    names=(best["method"], rival))
-            rival_map = table.set_index(KEYS + ["method"]).loc[(*key, rival), "mAP"]
             rows.append({**dict(zip(KEYS, key)), "best": best["method"],
                          "best_mAP": best["mAP"], "of_matched": best["of_matched"],
-                         "rival_role": role, "rival": rival, "rival_mAP": rival_map,
+                         "rival_role": role, "rival": rival,
+                         "rival_mAP": maps.loc[(*key, rival)],
                          **paired})
     return pd.DataFrame(rows)
 

@@ -12,7 +12,6 @@ changes the models, not the folds of a cross-fitted method (the run's seed deals
 from __future__ import annotations
 
 import dataclasses
-import math
 
 import numpy as np
 import pandas as pd
@@ -81,11 +80,12 @@ def run(manifest: pd.DataFrame, ground_truth_json, features_dir, models_dir, *,
     lr = {f: np.asarray(storage.load(storage.feature_path(features_dir, backbone, "lr", f)))
           for f in factors}
     ids = manifest["image_id"].to_numpy()
-    models, gan_tasks, plans = {}, {}, {}
+    models, gan_tasks, fitted_as = {}, {}, {}
     for method, (family, data) in methods.items():
-        plan = plans[method] = mf.fit_folds(manifest, data, folds, run_seed)
+        plan = mf.fit_folds(manifest, data, folds, run_seed)
         held = [fold.held_out_photos for fold in plan]
         fitted = set(ids[mf.fitting_rows(manifest, data)])
+        fitted_as[method] = (held, fitted)
         for seed in seeds:
             if seed == run_seed:
                 models[method, seed] = _load(models_dir, method, family, backbone, device)
@@ -97,8 +97,8 @@ def run(manifest: pd.DataFrame, ground_truth_json, features_dir, models_dir, *,
                     gan_tasks[method, seed, j] = (x, y, cfg, pair_factors)
             elif family in fsr_names.LINEAR_FAMILIES:
                 units = mf.validation_units(manifest, data)
-                options = ({**ridge_options, "alphas": [math.inf]}
-                           if family == "mean_shift" else ridge_options)
+                options = {**ridge_options,
+                           "alphas": ridge.alphas_of(family, ridge_options["alphas"])}
                 models[method, seed] = cross_fit.Folds(
                     [ridge.fit({f: lr[f][fold.rows] for f in factors}, hr[fold.rows],
                                units[fold.rows], seed=seed, **options)[0]
@@ -119,10 +119,7 @@ def run(manifest: pd.DataFrame, ground_truth_json, features_dir, models_dir, *,
     gans = {}
     for (method, seed, j), (gen, critic) in zip(gan_tasks, trained):
         x, _, cfg, _ = gan_tasks[method, seed, j]
-        plan = plans[method]
-        fits = gans.setdefault((method, seed), TrainedFits(
-            [], [fold.held_out_photos for fold in plan],
-            set(ids[mf.fitting_rows(manifest, methods[method][1])])))
+        fits = gans.setdefault((method, seed), TrainedFits([], *fitted_as[method]))
         fits.gans.append(TrainedGAN(gen, critic, cfg, {
             "backbone": backbone, "factors": list(factors),
             "training_data": methods[method][1], "n_pairs": len(x)}))

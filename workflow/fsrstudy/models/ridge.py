@@ -15,6 +15,7 @@ any scale.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -119,6 +120,12 @@ def fit(lr_by_factor: dict[int, np.ndarray], hr: np.ndarray, groups: np.ndarray,
                   "chosen": a == best, "n_fit": int((~validate).sum()),
                   "n_validation": int(validate.sum())} for a, d in scores.items()]
     return LinearMap(weights, x_means, y_means, chosen), pd.DataFrame(rows)
+
+
+def alphas_of(family: str, configured) -> list:
+    """The alphas a closed-form family chooses among: ridge the configured ones,
+    mean_shift only infinity (W = I: F_LR plus the mean correction)."""
+    return [math.inf] if family == "mean_shift" else list(configured)
 
 
 def to_checkpoint(model: LinearMap) -> dict:

@@ -4,7 +4,6 @@ likewise the distilled query networks."""
 from __future__ import annotations
 
 import dataclasses
-import math
 import time
 
 import numpy as np
@@ -95,7 +94,7 @@ def fit_ridge(manifest_csv, features_dir, models_dir, validation_csv, *, backbon
     validation distance still measured)."""
     if family not in fsr_names.LINEAR_FAMILIES:
         raise ValueError(f"{family!r} is not a closed-form family {fsr_names.LINEAR_FAMILIES}")
-    alphas = [math.inf] if family == "mean_shift" else alphas
+    alphas = ridge.alphas_of(family, alphas)
     manifest = mf.read(manifest_csv)
     plan, fitted = fit_plan(manifest, training_data, folds, seed)
     method = fsr_names.method_name(family, training_data)
