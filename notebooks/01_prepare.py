@@ -8,7 +8,8 @@
 #   `data/demo/photos.csv`); view 0 of a held-out photo is the query, the other views
 #   are seeded synthetic views; train and evaluation photos never share a group.
 # - oxford5k / paris6k: queries cropped to their boxes, original and revisited
-#   (Easy/Medium/Hard) protocols; holidays: first image of a group is the query.
+#   (Easy/Medium/Hard) protocols; holidays: first image of a group is the query. Either
+#   downloaded, or a copy already on disk (`images`, `ground_truth`), whole or partial.
 # - csv: a user's folder of images with a CSV (image, group, role, optional box).
 #
 # Each training-data option the feature-SR models will be fitted on must select images
@@ -25,6 +26,8 @@ data_dir = "data/external"
 manifest_csv = "results/demo/manifest.csv"
 bad_csv = "results/demo/bad_images.csv"
 ground_truth_json = "results/demo/ground_truth.json"
+coverage_csv = "results/demo/tables/dataset_coverage.csv"
+coverage_queries_csv = "results/demo/tables/dataset_coverage_per_query.csv"
 seed = 0
 training_data = ["train_split", "database"]
 fitting_views = 0
@@ -34,11 +37,10 @@ cross_fit_folds = 5
 # %%
 from fsrstudy.stages import data as data_stage
 
-manifest, bad, query_sets = data_stage.prepare(datasets, data_dir, manifest_csv, bad_csv,
-                                             ground_truth_json, seed=seed,
-                                             training_data=training_data,
-                                             fitting_views=fitting_views, isr=isr,
-                                             cross_fit_folds=cross_fit_folds)
+manifest, bad, query_sets, coverage = data_stage.prepare(
+    datasets, data_dir, manifest_csv, bad_csv, ground_truth_json, coverage_csv,
+    coverage_queries_csv, seed=seed, training_data=training_data,
+    fitting_views=fitting_views, isr=isr, cross_fit_folds=cross_fit_folds)
 manifest.groupby(["dataset", "split", "train"]).agg(
     images=("image_id", "count"), photos=("photo_id", "nunique"), groups=("group", "nunique"))
 
@@ -51,6 +53,17 @@ import pandas as pd
 pd.DataFrame([{"dataset": s.dataset, "protocol": s.protocol, "queries": len(s.queries),
                "positives": sum(map(len, s.positives)) / max(1, len(s.queries)),
                "junk": sum(map(len, s.junk)) / max(1, len(s.queries))} for s in query_sets])
+
+# %% [markdown]
+# The paper's sets (Oxford5K, Paris6K, Holidays): what the images at hand cover of the
+# published ground truth, per protocol. `check`: whether the ground-truth file is the
+# published one. A complete copy keeps every query; in a partial copy a query whose
+# image is absent (`image_missing`) or that has no positive left (`no_positive`) is
+# dropped, and positives and junk count only the images present
+# (`dataset_coverage_per_query.csv` lists every query). Empty for the other kinds.
+
+# %%
+coverage
 
 # %% [markdown]
 # Images and rows left out, and why:

@@ -64,7 +64,7 @@ def test_too_small_and_too_elongated_images_are_named_and_left_out(tmp_path):
 def test_the_thresholds_come_from_the_config_and_keep_every_demo_photo(tmp_path):
     entry = dataset_kinds.normalise([{"kind": "demo"}])[0]
     assert (entry["min_side"], entry["max_aspect"]) == (32, 4)
-    _, bad, _ = dataset_kinds.build_all([{"kind": "demo"}], tmp_path, seed=0)
+    _, bad, *_ = dataset_kinds.build_all([{"kind": "demo"}], tmp_path, seed=0)
     assert bad.empty and list(bad.columns) == ["dataset", "file", "line", "reason"]
 
 
@@ -128,7 +128,7 @@ def test_a_training_only_csv_set_has_no_query_to_miss(tmp_path):
     csv = a_set(folder, ["a.jpg,x,train", "b.jpg,y,train"])
     for use in ("train", "roles"):
         [entry] = dataset_kinds.normalise([{"kind": "csv", "csv": str(csv), "use": use}])
-        frame, bad, _ = dataset_kinds.build(entry, tmp_path, seed=0)
+        frame, bad, *_ = dataset_kinds.build(entry, tmp_path, seed=0)
         assert len(frame) == 2 and bad.empty, use
 
 

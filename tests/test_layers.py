@@ -11,7 +11,8 @@ LAYERS = {
        "logged",
     1: "config data.manifest data.dataset_kinds data.demo_set data.paper_sets data.user_set "
        "data.protocols data.groundtruth data.views data.augment data.degrade data.images "
-       "data.datasets data.fetch data.download data.safe_files",
+       "data.datasets data.fetch data.download data.safe_files data.coverage "
+       "data.known_ground_truth",
     2: "models.fsrgan models.training models.ridge models.distill models.feature_sr "
        "models.isr models.isr_training models.backbones models.features models.compute "
        "models.parallel models.cross_fit evaluation.scoring evaluation.retrieval "

@@ -59,7 +59,7 @@ def _fetch_and_read(kind, tmp_path_factory):
     with pf.serve_directory(served) as base:
         fetch_kind(kind, built, base, data_dir)
         assert any(r.startswith("/dead/") for r in base.requests)  # first mirror was dead
-    manifest_, bad, sets = dataset_kinds.build_all([{"kind": kind, "use": "evaluate"}],
+    manifest_, bad, sets, *_ = dataset_kinds.build_all([{"kind": kind, "use": "evaluate"}],
                                                    data_dir, seed=0)
     return kind, built, data_dir, manifest_, bad, {s.protocol: s for s in sets}
 
@@ -145,14 +145,14 @@ def test_paper_split_holds_out_the_queries_and_the_papers_count(tmp_path):
     built = pf.build_oxford(served)
     with pf.serve_directory(served) as base:
         fetch_kind("oxford5k", built, base, tmp_path, dead_first=False)
-    table, _, _ = dataset_kinds.build_all([{"kind": "oxford5k", "eval_images": 12}],
+    table, *_ = dataset_kinds.build_all([{"kind": "oxford5k", "eval_images": 12}],
                                           tmp_path, seed=3)
     manifest.check(table, group_disjoint=False)
     database = table[table.split == "database"]
     assert (database.train == 0).sum() == 12 and (database.train == 1).sum() == len(database) - 12
     query_photos = set(table.loc[table.split == "query", "photo_id"])
     assert query_photos <= set(database.loc[database.train == 0, "photo_id"])
-    again, _, _ = dataset_kinds.build_all([{"kind": "oxford5k", "eval_images": 12}],
+    again, *_ = dataset_kinds.build_all([{"kind": "oxford5k", "eval_images": 12}],
                                           tmp_path, seed=3)
     pd.testing.assert_frame_equal(table, again)
 
@@ -164,7 +164,7 @@ def test_holidays_upright_variant_rotates_listed_images(tmp_path):
         fetch_kind("holidays", built, base, tmp_path, dead_first=False)
     rotations = tmp_path / "upright.csv"
     rotations.write_text("image,rotate\n" + "".join(f"{n}.jpg,270\n" for n in pf.HOLIDAYS_ROTATED))
-    table, _, _ = dataset_kinds.build_all(
+    table, *_ = dataset_kinds.build_all(
         [{"kind": "holidays", "name": "holidays_upright", "use": "evaluate",
           "orientation": "rotation_list", "rotation_list": str(rotations)}], tmp_path, seed=0)
     row = table.set_index("image_id").loc[f"holidays_upright/{pf.HOLIDAYS_ROTATED[0]}"]
@@ -200,7 +200,7 @@ def test_user_csv_dataset_builds_groups_protocol(tmp_path):
         "b1.jpg,B,query,,,,\n" "b2.jpg,B,db,,,,\n" "t1.jpg,T,train,,,,\n" "t2.jpg,T,train,,,,\n")
     [entry] = dataset_kinds.normalise([{"kind": "csv", "name": "mine",
                                         "csv": str(folder / "set.csv")}])
-    table, bad, [query_set] = dataset_kinds.build(entry, tmp_path, seed=0)
+    table, bad, [query_set], *_ = dataset_kinds.build(entry, tmp_path, seed=0)
     assert len(bad) == 0 and (table.split == "train").sum() == 2
     assert query_set.queries == ["mine/a1.jpg__q", "mine/b1.jpg__q"]
     assert query_set.positives == [["mine/a2.jpg"], ["mine/b2.jpg"]]

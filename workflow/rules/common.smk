@@ -26,12 +26,16 @@ if config["distractors"]["revisitop1m"]:
     UNPACKED["revisitop1m"] = _config.distractor_downloads(config)
 ALL_DOWNLOADS = sorted({name for names in UNPACKED.values() for name in names})
 UNPACKED_MARKERS = {kind: str(_fetch.unpacked_marker(DATA, kind)) for kind in UNPACKED}
-DATASET_INPUTS = [m for kind, m in UNPACKED_MARKERS.items() if kind != "revisitop1m"] + [
-    path
-    for entry in config["datasets"]
-    for key in ("photos_csv", "csv", "rotation_list")
-    if (path := entry.get(key))
-]
+DATASET_INPUTS = (
+    [m for kind, m in UNPACKED_MARKERS.items() if kind != "revisitop1m"]
+    + [
+        path
+        for entry in config["datasets"]
+        for key in ("photos_csv", "csv", "rotation_list")
+        if (path := entry.get(key))
+    ]
+    + [path for entry in config["datasets"] for path in entry.get("ground_truth") or []]
+)
 # Models of another run, evaluated here without training (config: pretrained_models);
 # training rules always write this run's models/, so another run's are never overwritten
 PRETRAINED = config["pretrained_models"]

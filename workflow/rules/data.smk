@@ -64,6 +64,8 @@ rule prepare:
         manifest=f"{OUT}/manifest.csv",
         bad=f"{OUT}/bad_images.csv",
         ground_truth=f"{OUT}/ground_truth.json",
+        coverage=f"{OUT}/tables/dataset_coverage.csv",
+        coverage_queries=f"{OUT}/tables/dataset_coverage_per_query.csv",
         html=report(notebook_html("01_prepare"), category="Executed notebooks"),
     log:
         notebook=notebook_log("01_prepare"),
@@ -84,6 +86,8 @@ rule prepare:
                 "manifest_csv": output.manifest,
                 "bad_csv": output.bad,
                 "ground_truth_json": output.ground_truth,
+                "coverage_csv": output.coverage,
+                "coverage_queries_csv": output.coverage_queries,
                 "seed": config["seed"],
                 # what feature-SR models are fitted on: checked, and given extra views, here
                 "training_data": [] if PRETRAINED else config["fsrgan"]["training_data"],

@@ -24,7 +24,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from fsrstudy.data import datasets, groundtruth, images, manifest as mf
+from fsrstudy.data import (
+    coverage,
+    datasets,
+    groundtruth,
+    images,
+    known_ground_truth,
+    manifest as mf,
+)
 from fsrstudy.data.groundtruth import QuerySet
 
 _LANDMARK = re.compile(r"^(?:paris_)?(.+)_\d+$")
@@ -65,41 +72,88 @@ def landmark_of(name: str) -> str:
     return match.group(1) if match else name
 
 
-def oxford_paris(dataset: str, where: dict, bad_images: images.Screening | str = "skip"):
-    """Rows, bad images and query sets of Oxford5K or Paris6K (layout: fetch.layout)."""
-    index, bad = screen(index_images(where["images"]), bad_images)
+# per protocol family: the protocols it gives and the suffix of its query rows' ids
+FAMILIES = {"original": (("original",), "__q"),
+            "revisited": (tuple(f"revisited_{m}" for m in groundtruth.REVISITED_MODES),
+                          "__rq")}
+
+
+def read_ground_truths(sources, dataset: str, kind: str) -> list[tuple]:
+    """(ground truth, how it compares with the published one) of each source; at most
+    one per protocol family."""
+    read = [datasets.read_ground_truth(s) for s in sources]
+    families = [gt.protocol for gt in read]
+    for family in set(families):
+        if families.count(family) > 1:
+            twice = [gt.source for gt in read if gt.protocol == family]
+            raise datasets.GroundTruthError(f"{dataset}: two {family} ground truths: {twice}")
+    return [(gt, known_ground_truth.check(gt, kind, dataset)) for gt in read]
+
+
+def _relevance(gt, query: dict, protocol: str) -> tuple[list, list]:
+    """(positives, junk) names of one query under one protocol of its family."""
+    if gt.protocol == "original":
+        return query["positives"], query["junk"]
+    return groundtruth.revisited_protocol(query, protocol[len("revisited_"):])
+
+
+def oxford_paris(dataset: str, images_dir, ground_truths, bad_images="skip",
+                 kind: str = "oxford5k"):
+    """Rows, bad images, query sets and (coverage summary, per query) of Oxford5K or
+    Paris6K: the images under `images_dir` (any nesting) with one or two ground truths
+    (`datasets.read_ground_truth` sources: an original and/or a revisited one).
+
+    A partial copy works: a query whose image is absent is dropped, positives and junk
+    are restricted to the images present, and a query left with no positive is dropped
+    from that protocol (coverage says which). A ground truth that names none of the
+    images present belongs to another dataset: an error."""
+    gts = read_ground_truths(ground_truths, dataset, kind)
+    index, bad = screen(index_images(images_dir), bad_images)
+    for gt, _ in gts:
+        if not gt.names() & set(index):
+            raise datasets.GroundTruthError(
+                f"{dataset}: none of the {len(index)} images under {images_dir} "
+                f"(e.g. {sorted(index)[:3]}) is named in {gt.source} (which names e.g. "
+                f"{sorted(gt.names())[:3]}): is this a copy of {kind}, with its ground truth?")
     stored = {"exif": False}
     rows = [_row(dataset, n, p, landmark_of(n), "database", stored) for n, p in index.items()]
     db_id = {n: f"{dataset}/{n}" for n in index}
 
-    def ids(names):  # images left out as unreadable cannot be ranked: drop them
+    def ids(names):  # images absent or left out as unusable cannot be ranked: drop them
         return [db_id[n] for n in names if n in db_id]
 
-    sets = []
-    original = QuerySet(dataset, "original")
-    for q in datasets.read_original_gt(where["gt"]):
-        if q["image"] not in index:
-            continue
-        rows.append(_row(dataset, q["name"], index[q["image"]], landmark_of(q["image"]),
-                         "query", {**stored, "box": q["bbx"]}, "__q"))
-        rows[-1]["photo_id"] = db_id[q["image"]]
-        original.add(rows[-1]["image_id"], ids(q["positives"]), ids(q["junk"]))
-    sets.append(original)
-
-    gnd = datasets.read_revisited_gnd(where["gnd"])
-    outside = sorted(set(db_id) - set(gnd["imlist"]))  # e.g. the revisited queries
-    revisited = {m: QuerySet(dataset, f"revisited_{m}") for m in groundtruth.REVISITED_MODES}
-    for name, entry in zip(gnd["qimlist"], gnd["gnd"]):
-        if name not in index:
-            continue
-        rows.append(_row(dataset, name, index[name], landmark_of(name), "query",
-                         {**stored, "box": [float(v) for v in entry["bbx"]]}, "__rq"))
-        names = {k: [gnd["imlist"][int(i)] for i in entry[k]] for k in ("easy", "hard", "junk")}
-        for mode, query_set in revisited.items():
-            positives, junk = groundtruth.revisited_protocol(names, mode)
-            query_set.add(rows[-1]["image_id"], ids(positives), ids(junk + outside))
-    sets += list(revisited.values())
-    return pd.DataFrame(rows, columns=mf.COLUMNS), bad, sets
+    sets, summary, per_query = [], [], []
+    for gt, check in gts:
+        protocols, suffix = FAMILIES[gt.protocol]
+        # present images the ground truth's database does not list (e.g. the revisited
+        # queries' own images) are junk: the published evaluation never ranks them
+        outside = ids(sorted(set(index) - set(gt.imlist))) if gt.imlist is not None else []
+        family_sets = {p: QuerySet(dataset, p) for p in protocols}
+        records = []
+        for query in gt.queries:
+            kept = {}
+            for protocol in protocols:
+                positives, junk = _relevance(gt, query, protocol)
+                records.append(coverage.query_row(dataset, protocol, Path(gt.source).name,
+                                                  query["name"], query["image"], positives,
+                                                  junk, index))
+                if records[-1]["status"] == coverage.KEPT:
+                    kept[protocol] = (ids(positives), ids(junk) + outside)
+            if not kept:
+                continue
+            image = query["image"]
+            rows.append(_row(dataset, query["name"], index[image], landmark_of(image),
+                             "query", {**stored, "box": query["bbx"]}, suffix))
+            rows[-1]["photo_id"] = db_id[image]
+            for protocol, (positives, junk) in kept.items():
+                family_sets[protocol].add(rows[-1]["image_id"], positives, junk)
+        sets += list(family_sets.values())
+        records = pd.DataFrame(records, columns=coverage.QUERY_COLUMNS)
+        summary += coverage.summarise(records, check, gt.names(), index)
+        per_query.append(records)
+    return (pd.DataFrame(rows, columns=mf.COLUMNS), bad, sets,
+            (pd.DataFrame(summary, columns=coverage.SUMMARY_COLUMNS),
+             pd.concat(per_query, ignore_index=True)))
 
 
 def read_rotation_list(path) -> dict[str, int]:
@@ -112,10 +166,14 @@ def read_rotation_list(path) -> dict[str, int]:
     return {Path(i).stem: int(r) for i, r in zip(table["image"], table["rotate"])}
 
 
-def holidays(dataset: str, where: dict, orientation: str = "stored",
+def holidays(dataset: str, images_dir, orientation: str = "stored",
              rotation_list=None, bad_images: images.Screening | str = "skip"):
-    """Rows, bad images and the query set of INRIA Holidays."""
-    index, bad = screen(index_images(where["images"]), bad_images)
+    """Rows, bad images, the query set and (coverage summary, per query) of INRIA
+    Holidays, whose ground truth is its file names. In a partial copy a group whose
+    query image is absent (or unusable) has no query, but its images are still
+    searched; a query left alone in its group has nothing to find: both are dropped,
+    and coverage says so."""
+    index, bad = screen(index_images(images_dir), bad_images)
     rotations = read_rotation_list(rotation_list) if orientation == "rotation_list" else {}
     if orientation == "rotation_list" and not rotations:
         raise ValueError("orientation rotation_list needs a non-empty rotation_list CSV")
@@ -125,16 +183,23 @@ def holidays(dataset: str, where: dict, orientation: str = "stored",
             return {}
         return {"exif": False, **({"rotate": rotations[name]} if rotations.get(name) else {})}
 
-    # a group whose query is unreadable has no query: its images are still searched
-    groups = datasets.holidays_groups(n + ".jpg" for n in index if f"{n[:4]}00" in index)
+    datasets.holidays_names(index)  # a copy of another dataset stops here
     rows = [_row(dataset, n, p, n[:4], "database", params(n)) for n, p in index.items()]
-    query_set = QuerySet(dataset, "holidays")
-    for query_file, others in groups.items():
-        name = Path(query_file).stem
-        rows.append(_row(dataset, name, index[name], name[:4], "query", params(name), "__q"))
-        query_set.add(rows[-1]["image_id"], [f"{dataset}/{Path(o).stem}" for o in others],
+    query_set, records = QuerySet(dataset, "holidays"), []
+    for group in sorted({n[:4] for n in index}):
+        name = f"{group}00"
+        others = [n for n in index if n[:4] == group and n != name]
+        records.append(coverage.query_row(dataset, "holidays", "file names", name, name,
+                                          others, [name], index))
+        if records[-1]["status"] != coverage.KEPT:
+            continue
+        rows.append(_row(dataset, name, index[name], group, "query", params(name), "__q"))
+        query_set.add(rows[-1]["image_id"], [f"{dataset}/{o}" for o in others],
                       [f"{dataset}/{name}"])
-    return pd.DataFrame(rows, columns=mf.COLUMNS), bad, [query_set]
+    records = pd.DataFrame(records, columns=coverage.QUERY_COLUMNS)
+    summary = pd.DataFrame(coverage.summarise(records, "file names", set(index), index),
+                           columns=coverage.SUMMARY_COLUMNS)
+    return pd.DataFrame(rows, columns=mf.COLUMNS), bad, [query_set], (summary, records)
 
 
 def apply_use(frame: pd.DataFrame, sets: list, use: str, seed: int,

@@ -23,27 +23,31 @@ from fsrstudy.data import (
 HR = storage.HR  # the factor of the HR input
 
 
-def prepare(datasets, data_dir, manifest_csv, bad_csv, ground_truth_json, *, seed: int,
-            training_data=(), fitting_views: int = 0, isr: bool = False,
-            cross_fit_folds: int = 5):
-    """Every configured dataset as one manifest, its unusable images and the ground
-    truth of every protocol.
+def prepare(datasets, data_dir, manifest_csv, bad_csv, ground_truth_json, coverage_csv,
+            coverage_queries_csv, *, seed: int, training_data=(), fitting_views: int = 0,
+            isr: bool = False, cross_fit_folds: int = 5):
+    """Every configured dataset as one manifest, its unusable images, the ground truth
+    of every protocol and, for the paper's sets, what their images cover of their
+    published ground truth (per protocol, and per query).
 
     `training_data`: the options feature-SR models will be fitted on (none when another
     run's models are used); each must select images, else this stops here, before any
     image is described. `fitting_views`: extra seeded views of each of their images.
     `isr`: the run trains the ISR baselines, which must then have images to train on.
     `cross_fit_folds`: each fold of a cross-fitted method must keep images to fit on."""
-    manifest, bad, query_sets = dataset_kinds.build_all(datasets, data_dir, seed)
+    manifest, bad, query_sets, coverage, per_query = dataset_kinds.build_all(
+        datasets, data_dir, seed)
     mf.check_fitting(manifest, training_data, isr)
     manifest = augment.add(manifest, training_data, fitting_views, seed)
     mf.check(manifest, group_disjoint=False)  # each dataset checked its own groups
     for option in training_data:
         mf.fit_folds(manifest, option, cross_fit_folds, seed)  # raises if a fold is empty
     save_csv(bad_csv, bad)
+    save_csv(coverage_csv, coverage)
+    save_csv(coverage_queries_csv, per_query)
     groundtruth.save(ground_truth_json, query_sets)
     save_csv(manifest_csv, manifest)
-    return manifest, bad, query_sets
+    return manifest, bad, query_sets, coverage
 
 
 def degrade_images(manifest_csv, images_dir, *, input_size: int, factors,
