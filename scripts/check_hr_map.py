@@ -84,7 +84,8 @@ def load(path, box=None):
     return im.resize((224, 224), Image.Resampling.BICUBIC)
 
 
-def main(run, images_dir, *gts):
+def check(run, images_dir, gts) -> pd.DataFrame:
+    """Per protocol: queries, this check's HR mAP (GeM) and the run's."""
     files = {p.stem: p for p in Path(images_dir).rglob("*") if p.suffix.lower() == ".jpg"}
     net = vgg16_features()
     net.load_state_dict(load_offline_conv_state())
@@ -95,6 +96,7 @@ def main(run, images_dir, *gts):
          for i in range(0, len(names), 16)])))
     table = pd.read_csv(Path(run) / "tables/retrieval.csv")
     table = table[(table.method == "hr") & (table.backbone == "offline_vgg16_gem")]
+    rows = []
     for gt in gts:
         imlist, queries = read_gt(Path(gt))
         database = [n for n in imlist if n in files]
@@ -113,9 +115,11 @@ def main(run, images_dir, *gts):
                         trapezoid_ap([n in positives for n in ranked], len(positives)))
         for protocol, values in aps.items():
             run_map = table.loc[table.protocol == protocol, "mAP"].unique()
-            print(f"{protocol}: {len(values)} queries, this check {np.mean(values):.4f}, "
-                  f"the run {', '.join(f'{v:.4f}' for v in run_map)}")
+            rows.append({"protocol": protocol, "queries": len(values),
+                         "check mAP": float(np.mean(values)),
+                         "run mAP": float(run_map[0]) if len(run_map) == 1 else np.nan})
+    return pd.DataFrame(rows)
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:])
+    print(check(sys.argv[1], sys.argv[2], sys.argv[3:]).to_string(index=False))

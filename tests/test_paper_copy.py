@@ -129,6 +129,17 @@ def test_the_wrong_dataset_or_nothing_to_evaluate_stops_with_a_reason(tmp_path):
     assert _build(images, [gnd], use="train").rows["train"].all()  # training needs none
 
 
+def test_a_copy_smaller_than_the_papers_split_says_it_has_nothing_to_train(tmp_path):
+    from fsrstudy.data import manifest
+
+    _, images, gt, gnd = _paris_copy(tmp_path)
+    copy = _build(images, [gt, gnd], use="paper_split")  # holds out 612 of 20 images
+    assert not copy.rows["train"].any()
+    with pytest.raises(manifest.EmptyFittingSet, match="'train_split' selects no image"):
+        manifest.check_fitting(copy.rows, ["train_split", "database"])
+    manifest.check_fitting(copy.rows, ["database"])  # the database still fits
+
+
 def test_a_partial_holidays_copy(tmp_path):
     built = pf.build_holidays(tmp_path / "served")
     images = tmp_path / "holidays"
