@@ -7,7 +7,7 @@ turn), crops a query to its box (widened to whole pixels), resizes to 224 x 224
 revisitop's compute_ap (junk removed, trapezoid). The database of each ground truth is
 its own `imlist` restricted to the images present; a query keeps the positives present.
 Prints this mAP beside the run's (tables/retrieval.csv, method hr, backbone
-offline_vgg16_gem, factor 1):
+vgg16_conv5_gem, factor 1):
 
     PYTHONPATH=workflow python scripts/check_hr_map.py RUN_DIR IMAGES_DIR GT [GT ...]
 
@@ -95,7 +95,7 @@ def check(run, images_dir, gts) -> pd.DataFrame:
         [describe(net, [load(files[n]) for n in names[i:i + 16]])
          for i in range(0, len(names), 16)])))
     table = pd.read_csv(Path(run) / "tables/retrieval.csv")
-    table = table[(table.method == "hr") & (table.backbone == "offline_vgg16_gem")]
+    table = table[(table.method == "hr") & (table.backbone == "vgg16_conv5_gem")]
     rows = []
     for gt in gts:
         imlist, queries = read_gt(Path(gt))

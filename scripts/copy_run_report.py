@@ -84,7 +84,7 @@ def main() -> None:
         found = check(run, args.check[0], args.check[1:])
         found["difference"] = found["run mAP"] - found["check mAP"]
         print("### HR mAP, the run against an independent computation "
-              "(scripts/check_hr_map.py, GeM)\n\n" + markdown(found.round(4)) + "\n")
+              "(scripts/check_hr_map.py, GeM)\n\n" + markdown(found.round(5)) + "\n")
     table = pd.read_csv(run / "tables/retrieval.csv")
     per_query = pd.read_csv(run / "tables/retrieval_per_query.csv")
     print("### Paired verdicts (the run's front page)\n\n"
