@@ -226,9 +226,10 @@ def check_fitting(manifest: pd.DataFrame, training_data, isr: bool = False) -> N
     """Stop, naming the datasets and the option, when an option has nothing to fit on;
     `isr`: the run trains ISR baselines, which need train or unrelated database images."""
     hint = {"train_split": "no image has the role `train` (csv: role column) or "
-                           "`use` keeps none for training; fit on the database instead "
-                           "(fsrgan.training_data: [database]) or evaluate another run's "
-                           "models (pretrained_models)",
+                           "`use` keeps none for training (paper_split holds out "
+                           "`eval_images`, 612 for Paris6K: a partial copy may keep none); "
+                           "fit on the database instead (fsrgan.training_data: [database]) "
+                           "or evaluate another run's models (pretrained_models)",
             "database": "no database image other than the queries' own images"}
     datasets = sorted(manifest["dataset"].unique())
     for option in training_data:
