@@ -31,11 +31,10 @@ cross_fit_folds = 5
 
 # %%
 import torch
-from fsrstudy.evaluation import seed_spread
-from fsrstudy.stages import analysis
+from fsrstudy.stages import seed_spread
 
 torch.set_num_threads(threads)
-table = analysis.spread_over_seeds(
+table = seed_spread.spread_over_seeds(
     manifest_csv, ground_truth_json, features_dir, models_dir, out_csv, backbone=backbone,
     factors=factors, methods=methods, seeds=seeds, run_seed=seed, fsrgan=fsrgan,
     ridge=ridge, distill=distill, extractor=extractor, workers=threads,

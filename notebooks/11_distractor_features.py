@@ -20,10 +20,10 @@ import json
 from pathlib import Path
 
 import pandas as pd
-from fsrstudy.stages import applications
+from fsrstudy.stages import distractors
 
 shards = pd.DataFrame([json.loads(Path(p).read_text()) for p in shard_metas])
-rows = applications.gather_distractors([Path(p).parent for p in shard_metas], backbones,
+rows = distractors.gather_distractors([Path(p).parent for p in shard_metas], backbones,
                                        features_dir, shard_bad_csvs, bad_csv)
 print(f"{len(shards)} shard(s) gathered: {rows} rows per backbone")
 shards[["shard", "images", "seconds", "device", "precision", "engine"]]

@@ -24,9 +24,9 @@ seed = 0  # of the bootstrap resamples of the queries (the mAP intervals)
 
 # %%
 from fsrstudy.report import figures
-from fsrstudy.stages import applications
+from fsrstudy.stages import distractors
 
-table = applications.large_scale(manifest_csv, ground_truth_json, features_dir, out_csv,
+table = distractors.large_scale(manifest_csv, ground_truth_json, features_dir, out_csv,
                                  backbone_names=backbones, factors=factors, methods=methods,
                                  source=source, sizes=sizes, protocols=protocols,
                                  seed=seed)

@@ -31,10 +31,10 @@ seed = 0  # of the bootstrap resamples of the queries (the mAP intervals)
 # %%
 import torch
 from fsrstudy.report import figures
-from fsrstudy.stages import applications
+from fsrstudy.stages import lowbitrate
 
 torch.set_num_threads(threads)
-table = applications.low_bitrate(manifest_csv, ground_truth_json, images_dir, features_dir,
+table = lowbitrate.low_bitrate(manifest_csv, ground_truth_json, images_dir, features_dir,
                                  models_dir, out_csv, factors=factors,
                                  hr_qualities=hr_qualities, lr_qualities=lr_qualities,
                                  fsr_methods=fsr_methods, isr_methods=isr_methods,

@@ -25,12 +25,11 @@ threads = 2
 
 # %%
 import torch
-from fsrstudy.evaluation import focal
 from fsrstudy.report import figures
-from fsrstudy.stages import applications
+from fsrstudy.stages import focal
 
 torch.set_num_threads(threads)
-table = applications.focal_ablation(manifest_csv, ground_truth_json, features_dir, out_csv,
+table = focal.focal_ablation(manifest_csv, ground_truth_json, features_dir, out_csv,
                                     backbone=backbone, factors=factors, fsrgan=fsrgan,
                                     variants=variants, seeds=seeds, trained=trained,
                                     workers=threads)

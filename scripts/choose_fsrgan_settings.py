@@ -17,8 +17,8 @@ from pathlib import Path
 import torch
 from fsrstudy import config as config_module, storage
 from fsrstudy.data import manifest as mf
-from fsrstudy.evaluation import settings_choice
 from fsrstudy.models import training
+from fsrstudy.stages import settings_choice
 
 GRID = {"residual": [False, True], "lr": [0.0008, 0.0001], "epochs": [3, 6, 12]}
 

@@ -18,8 +18,8 @@ from pathlib import Path
 import torch
 from fsrstudy import config as config_module, schema, storage
 from fsrstudy.data import manifest as mf
-from fsrstudy.evaluation import settings_choice
 from fsrstudy.models import compute, isr_training
+from fsrstudy.stages import settings_choice
 
 
 def main(run: Path, config_path: Path) -> None:

@@ -20,7 +20,7 @@ import numpy as np
 import torch
 import yaml
 from fsrstudy import storage
-from fsrstudy.data import manifest as mf
+from fsrstudy.data import groundtruth, manifest as mf
 from fsrstudy.evaluation import retrieval
 from fsrstudy.models import training
 
@@ -65,7 +65,7 @@ def held_out_scores(run: Path, manifest, hr: np.ndarray, sr: dict) -> dict:
     (rounded to 4 digits, as docs/methods.md quotes them)."""
     out = {}
     held_out = mf.held_out_rows(manifest)
-    protocols = list(retrieval.resolved(manifest, run / "ground_truth.json"))
+    protocols = list(retrieval.resolved(manifest, groundtruth.load(run / "ground_truth.json")))
     for f in sorted(sr):
         for scores in retrieval.held_out_scores(sr[f], hr, held_out, protocols):
             out[f"distance_f{f}"] = round(scores["mean_distance"], 4)

@@ -2,7 +2,8 @@
 import numpy as np
 import pytest
 from fsrstudy.data import groundtruth
-from fsrstudy.evaluation import scoring
+from fsrstudy.evaluation import distances, scoring
+from fsrstudy.models import normalise
 
 
 def test_perfect_ranking_has_ap_one():
@@ -76,16 +77,15 @@ def test_mean_precision_at_k_skips_queries_without_positives():
 def test_a_feature_and_its_half_are_equally_far_from_hr():
     """Distances are taken between L2-normalised features: a method whose output is
     shorter (0.5 x) ranks alike, and is not made closer to HR by its length."""
-    from fsrstudy.evaluation import analysis, scoring
 
     rng = np.random.default_rng(0)
     hr, x = rng.normal(size=(5, 8)), rng.normal(size=(5, 8))
-    np.testing.assert_allclose(scoring.feature_distance(x, hr),
-                               scoring.feature_distance(0.5 * x, hr), rtol=1e-6)
+    np.testing.assert_allclose(normalise.feature_distance(x, hr),
+                               normalise.feature_distance(0.5 * x, hr), rtol=1e-6)
     # by hand: orthogonal unit directions are sqrt(2) apart, whatever their lengths
-    np.testing.assert_allclose(scoring.feature_distance(np.array([[3.0, 0]]),
+    np.testing.assert_allclose(normalise.feature_distance(np.array([[3.0, 0]]),
                                                         np.array([[0, 0.2]])), [2 ** 0.5])
-    table = analysis.per_image_distances(hr, {("a", 4): x, ("half", 4): 0.5 * x},
+    table = distances.per_image_distances(hr, {("a", 4): x, ("half", 4): 0.5 * x},
                                          np.arange(5).astype(str), "b", "d")
     a, half = (table[table.method == m]["distance"].to_numpy() for m in ("a", "half"))
     np.testing.assert_allclose(a, half, rtol=1e-6)

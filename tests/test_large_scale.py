@@ -84,8 +84,8 @@ def _fetched_revisitop1m(folder):
 
 
 def test_external_distractors_stream_into_a_memmap(tmp_path):
-    from fsrstudy.evaluation import distractors
     from fsrstudy.models import backbones
+    from fsrstudy.stages import distractors
 
     where, built = _fetched_revisitop1m(tmp_path)
     files = distractors.listed_files(where["lists"][0], where["images"])
@@ -104,23 +104,22 @@ def test_external_distractors_stream_into_a_memmap(tmp_path):
 def test_sharded_distractor_features_equal_one_job(tmp_path):
     """Three shard jobs then the gather give the single job's arrays bit for bit, and
     its list of unreadable images."""
-    from fsrstudy.evaluation import distractors
-    from fsrstudy.stages import applications
+    from fsrstudy.stages import distractors
 
     where, _ = _fetched_revisitop1m(tmp_path)
     distractors.listed_files(where["lists"][0], where["images"])[3].write_bytes(b"")
     options = dict(input_size=32, source="offline_vgg16", poolings=["gem"], gem_p=3.0,
                    batch_size=2, device="cpu", precision="fp32", engine="default")
     args = (where["lists"][0], where["images"])
-    applications.describe_distractors(*args, tmp_path / "one", tmp_path / "one_bad.csv",
+    distractors.describe_distractors(*args, tmp_path / "one", tmp_path / "one_bad.csv",
                                       **options)
     dirs = [tmp_path / "shards" / str(k) for k in range(3)]
     for k, shard_dir in enumerate(dirs):
-        meta = applications.describe_distractors(*args, None, shard_dir / "bad.csv",
+        meta = distractors.describe_distractors(*args, None, shard_dir / "bad.csv",
                                                  **options, shard=k, shards=3,
                                                  shard_dir=shard_dir)
         assert meta["images"] == 2
-    rows = applications.gather_distractors(dirs, ["vgg16_conv5_gem"], tmp_path / "gathered",
+    rows = distractors.gather_distractors(dirs, ["vgg16_conv5_gem"], tmp_path / "gathered",
                                            [d / "bad.csv" for d in dirs],
                                            tmp_path / "gathered_bad.csv")
     assert rows == {"vgg16_conv5_gem": 6}
@@ -131,5 +130,5 @@ def test_sharded_distractor_features_equal_one_job(tmp_path):
     assert not one[3].any() and one.shape == (6, 512)
     assert (tmp_path / "gathered_bad.csv").read_text() == (tmp_path / "one_bad.csv").read_text()
     with pytest.raises(ValueError, match="shard 2 of 4 is empty"):
-        applications.describe_distractors(*args, None, tmp_path / "x.csv", **options,
+        distractors.describe_distractors(*args, None, tmp_path / "x.csv", **options,
                                           shard=2, shards=4, shard_dir=tmp_path / "x")

@@ -8,6 +8,7 @@ from fsrstudy import storage
 from fsrstudy.data import groundtruth
 from fsrstudy.data.groundtruth import QuerySet
 from fsrstudy.evaluation import retrieval
+from fsrstudy.stages import analysis
 
 
 def _manifest():
@@ -44,7 +45,8 @@ def test_holidays_style_ap_and_matched_by_hand(tmp_path):
     empty = QuerySet("h", "empty")
     empty.add("h/d0__q", [], [])                               # no positive: skipped
     groundtruth.save(tmp_path / "gt.json", [holidays, empty])
-    table, per_query = retrieval.evaluate(manifest, tmp_path / "gt.json", tmp_path,
+    table, per_query = retrieval.evaluate(manifest, groundtruth.load(tmp_path / "gt.json"),
+                                          analysis.feature_loader(tmp_path),
                                           backbone_names=["b"], factors=[4],
                                           methods=["lr", "matched"])
     by = table.set_index(["protocol", "method"])
@@ -69,7 +71,7 @@ def test_holidays_style_ap_and_matched_by_hand(tmp_path):
 def test_large_scale_searches_the_external_distractors_it_names(tmp_path):
     """source revisitop1m: the gathered memmap is searched (not the train-only rows),
     the table names it, and `matched`, which would need LR distractors, is left out."""
-    from fsrstudy.stages import applications
+    from fsrstudy.stages import distractors
 
     _manifest().to_csv(tmp_path / "manifest.csv", index=False)
     hr_db = np.stack([_direction(a) for a in (0, 10, 20, 30, 40)])
@@ -80,7 +82,7 @@ def test_large_scale_searches_the_external_distractors_it_names(tmp_path):
     # one distractor at 1 degree: it outranks every positive of the query at 0 degrees
     np.save(storage.distractor_feature_path(tmp_path, "b"),
             _direction(1)[None].astype(np.float32))
-    table = applications.large_scale(
+    table = distractors.large_scale(
         tmp_path / "manifest.csv", tmp_path / "gt.json", tmp_path, tmp_path / "large.csv",
         backbone_names=["b"], factors=[4], methods=["lr", "matched"], source="revisitop1m")
     assert set(table["distractors"]) == {"revisitop1m"}
@@ -105,7 +107,7 @@ def test_a_db_method_is_measured_only_where_a_model_that_never_saw_the_image_map
         tmp_path):
     """The apply stage leaves NaN the rows every model of a `_db` method was fitted on
     (models/cross_fit.py); the distance table measures the others only."""
-    from fsrstudy.stages import analysis as analysis_stage
+
 
     manifest = _manifest()
     manifest.to_csv(tmp_path / "m.csv", index=False)
@@ -118,7 +120,7 @@ def test_a_db_method_is_measured_only_where_a_model_that_never_saw_the_image_map
         path = storage.feature_path(tmp_path, "b", method, factor)
         path.parent.mkdir(parents=True, exist_ok=True)
         np.save(path, feats)
-    table = analysis_stage.analyse_distances(tmp_path / "m.csv", tmp_path, tmp_path / "d.csv",
+    table = analysis.analyse_distances(tmp_path / "m.csv", tmp_path, tmp_path / "d.csv",
                                        tmp_path / "p.csv", backbone_names=["b"], factors=[4],
                                        methods=["lr", "fsrgan_db"])
     n = table.set_index("method")["n"]

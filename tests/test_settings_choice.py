@@ -1,8 +1,8 @@
 """FSR-GAN's settings are chosen on held-back units of its fitting rows: whole units
 held out, the evaluation images never read, the better candidate chosen."""
 import numpy as np
-from fsrstudy.evaluation import settings_choice
 from fsrstudy.models import training
+from fsrstudy.stages import settings_choice
 
 
 def test_the_grid_names_every_combination():

@@ -80,8 +80,8 @@ def test_side_by_side_trainings_equal_one_after_the_other():
     """Two single-thread worker processes give the same generators, bit for bit, as the
     same trainings run in this process: the worker count cannot change a table."""
     import torch
-    from fsrstudy.evaluation import focal
     from fsrstudy.models import parallel
+    from fsrstudy.stages import focal
 
     x, y, _ = _toy_pairs(n=32)
     tasks = [(x, y, training.FSRGANConfig(epochs=1, batch_size=16, seed=s)) for s in (0, 1)]
@@ -103,7 +103,7 @@ def test_the_focal_ablation_reuses_each_checkpoint_trained_exactly_as_one_of_its
     """The seed spread's FSR-GANs are the focal ablation's r = 2 runs: reused, not
     trained again, but only when config, seed, backbone, factors and pairs all agree."""
     import torch
-    from fsrstudy.evaluation import focal
+    from fsrstudy.stages import focal
 
     x, y, _ = _toy_pairs(n=32)
     base = training.FSRGANConfig(epochs=1, batch_size=16)

@@ -38,7 +38,7 @@ rule distractor_shard:
             }
         ),
     shell:
-        f"{LOGGED_MODULE} fsrstudy.stages.applications " "--params {params.values}"
+        f"{LOGGED_MODULE} fsrstudy.stages.distractors " "--params {params.values}"
 
 
 rule distractor_features:

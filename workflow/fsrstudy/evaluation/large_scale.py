@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from fsrstudy.evaluation import scoring, uncertainty
-from fsrstudy.evaluation.scoring import l2_normalize
+from fsrstudy.models.normalise import l2_normalize
 
 SHARD = 65536
 

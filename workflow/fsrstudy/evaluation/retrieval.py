@@ -5,7 +5,9 @@ fitted on the database's own degraded copies), the ISR baselines, all searched a
 the HR database; and `matched`: the LR query against the database re-extracted at the
 query's own factor (the server knows the query's resolution; the cost is one index per
 factor). Each dataset is searched in its own database; large-scale retrieval adds
-distractors (large_scale.py).
+distractors (large_scale.py). Arrays in, tables out: features come from a `features`
+callable (backbone, method, factor) -> (N, D) array over the manifest's rows, which
+the stages bind to a run's folder.
 """
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ import pandas as pd
 from fsrstudy import storage
 from fsrstudy.data import groundtruth
 from fsrstudy.evaluation import large_scale, scoring, uncertainty
+from fsrstudy.models import normalise
 
 HR = storage.HR
 PRECISION_KS = (1, 5, 10)
@@ -30,22 +33,21 @@ def runs(methods, factors) -> list[tuple[str, int]]:
     return [("hr", HR)] + [(m, f) for m in methods for f in factors]
 
 
-def query_features(features_dir, backbone: str, method: str, factor: int) -> np.ndarray:
+def query_features(features, backbone: str, method: str, factor: int) -> np.ndarray:
     """Features of every manifest row as the method turns a query into a descriptor."""
-    name = "lr" if method == MATCHED else method
-    return storage.load(storage.feature_path(features_dir, backbone, name, factor))
+    return features(backbone, "lr" if method == MATCHED else method, factor)
 
 
-def database_features(features_dir, backbone: str, method: str, factor: int) -> np.ndarray:
+def database_features(features, backbone: str, method: str, factor: int) -> np.ndarray:
     """The database a method searches: HR features, or LR at the query's factor."""
     if method == MATCHED:
-        return storage.load(storage.feature_path(features_dir, backbone, "lr", factor))
-    return storage.load(storage.feature_path(features_dir, backbone, "hr", HR))
+        return features(backbone, "lr", factor)
+    return features(backbone, "hr", HR)
 
 
-def resolved(manifest: pd.DataFrame, ground_truth_json, protocol_names=None):
+def resolved(manifest: pd.DataFrame, query_sets, protocol_names=None):
     """(query set, protocol positions) of every protocol evaluated."""
-    for query_set in groundtruth.load(ground_truth_json):
+    for query_set in query_sets:
         if protocol_names and query_set.protocol not in protocol_names:
             continue
         protocol = groundtruth.resolve(manifest, query_set)
@@ -73,7 +75,7 @@ def metrics(queries: np.ndarray, database: np.ndarray, protocol,
 PER_QUERY_COLUMNS = KEYS + ["query", "AP"]
 
 
-def evaluate(manifest: pd.DataFrame, ground_truth_json, features_dir, *, backbone_names: list,
+def evaluate(manifest: pd.DataFrame, query_sets, features, *, backbone_names: list,
              factors, methods, protocol_names=None, seed: int = 0
              ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """mAP (with its bootstrap interval, resamples seeded by `seed`) and mP@k of every
@@ -81,11 +83,11 @@ def evaluate(manifest: pd.DataFrame, ground_truth_json, features_dir, *, backbon
     paired comparisons' input: retrieval_per_query.csv)."""
     rows, per_query = [], []
     ids = manifest["image_id"].to_numpy()
-    for query_set, protocol in resolved(manifest, ground_truth_json, protocol_names):
+    for query_set, protocol in resolved(manifest, query_sets, protocol_names):
         for backbone in backbone_names:
             for method, factor in runs(methods, factors):
-                queries = query_features(features_dir, backbone, method, factor)
-                database = database_features(features_dir, backbone, method, factor)
+                queries = query_features(features, backbone, method, factor)
+                database = database_features(features, backbone, method, factor)
                 aps = []
                 scores = metrics(queries[protocol.query_rows],
                                  np.asarray(database[protocol.database_rows]), protocol, seed,
@@ -120,7 +122,7 @@ def train_only_pool(manifest: pd.DataFrame) -> np.ndarray:
     return np.where(manifest["split"].to_numpy() == "train")[0]
 
 
-def evaluate_large_scale(manifest: pd.DataFrame, ground_truth_json, features_dir, *,
+def evaluate_large_scale(manifest: pd.DataFrame, query_sets, features, *,
                          backbone_names: list, factors, methods, source: str,
                          sizes=None, protocol_names=None, external=None,
                          seed: int = 0) -> pd.DataFrame:
@@ -128,24 +130,24 @@ def evaluate_large_scale(manifest: pd.DataFrame, ground_truth_json, features_dir
     distractors, per method and factor.
 
     `external` None: the distractors are the manifest's train-only rows (their features
-    at the method's database resolution); else `external[backbone]`, a memory-mapped
-    (N, D) HR feature array (e.g. revisitop1m), which `matched`, needing LR distractors,
+    at the method's database resolution); else `external[backbone]`, an (N, D) HR
+    feature array (memory-mapped) (e.g. revisitop1m), which `matched`, needing LR distractors,
     cannot use: it is skipped. `source` names the distractors in the table.
     """
     rows = []
     pool_rows = train_only_pool(manifest)
-    for query_set, protocol in resolved(manifest, ground_truth_json, protocol_names):
+    for query_set, protocol in resolved(manifest, query_sets, protocol_names):
         for backbone in backbone_names:
             for method, factor in runs(methods, factors):
                 if external is not None:
                     if method == MATCHED:
                         continue
-                    distractors = storage.load(external[backbone])
+                    distractors = external[backbone]
                 else:
                     distractors = np.asarray(
-                        database_features(features_dir, backbone, method, factor)[pool_rows])
-                queries = query_features(features_dir, backbone, method, factor)
-                database = database_features(features_dir, backbone, method, factor)
+                        database_features(features, backbone, method, factor)[pool_rows])
+                queries = query_features(features, backbone, method, factor)
+                database = database_features(features, backbone, method, factor)
                 levels = distractor_sizes(len(distractors), sizes)
                 results = large_scale.evaluate(
                     np.asarray(queries[protocol.query_rows]),
@@ -172,7 +174,7 @@ def held_out_scores(sr: np.ndarray, hr: np.ndarray, measured: np.ndarray,
     """One method's query-side features `sr` against the HR ones: the mean distance
     over the `measured` rows, and per protocol (from `resolved`) its mAP against the HR
     database; one dict per protocol (dataset, protocol, mean_distance, mAP, n_queries)."""
-    distance = float(scoring.feature_distance(sr[measured], hr[measured]).mean())
+    distance = float(normalise.feature_distance(sr[measured], hr[measured]).mean())
     rows = []
     for query_set, protocol in protocols:
         scores = metrics(sr[protocol.query_rows], hr[protocol.database_rows], protocol)

@@ -5,8 +5,8 @@ import numpy as np
 import torch
 from tqdm import tqdm
 
-from fsrstudy.evaluation.scoring import l2_normalize
 from fsrstudy.models import compute
+from fsrstudy.models.normalise import l2_normalize
 
 
 @torch.inference_mode()

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 import torch
 
-from fsrstudy.evaluation.scoring import feature_distance
+from fsrstudy.models.normalise import feature_distance
 
 
 @dataclass

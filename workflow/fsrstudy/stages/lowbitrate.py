@@ -21,9 +21,11 @@ import pandas as pd
 from PIL import Image
 
 from fsrstudy import storage
-from fsrstudy.data import degrade, manifest as mf
+from fsrstudy.atomic import save_csv
+from fsrstudy.data import degrade, groundtruth, manifest as mf
 from fsrstudy.evaluation import retrieval
 from fsrstudy.models import backbones, compute, distill, feature_sr, features, isr_training
+from fsrstudy.stages import analysis
 
 SCORES = ["mAP", *retrieval.INTERVAL, "n_queries"]  # of retrieval.metrics, per row
 COLUMNS = ["dataset", "protocol", "backbone", "method", "factor", "quality", "bits",
@@ -63,7 +65,7 @@ def run(manifest: pd.DataFrame, ground_truth_json, images_dir, features_dir, mod
     with its bootstrap interval over the queries (resamples seeded by `seed`).
     `extractor`: the config's `features` section; `isr`: its `isr` section (device,
     precision, engine of the restorations)."""
-    protocols = list(retrieval.resolved(manifest, ground_truth_json))
+    protocols = list(retrieval.resolved(manifest, groundtruth.load(ground_truth_json)))
     query_rows = np.unique(np.concatenate([p.query_rows for _, p in protocols]))
     position = {row: i for i, row in enumerate(query_rows)}
     # each query mapped by a fitted model that saw no image of its photo (cross_fit)
@@ -118,7 +120,8 @@ def run(manifest: pd.DataFrame, ground_truth_json, images_dir, features_dir, mod
             queries[retrieval.MATCHED] = queries["lr"]
         for method, by_backbone in queries.items():
             for backbone, feats in by_backbone.items():
-                database = retrieval.database_features(features_dir, backbone, method, factor)
+                database = retrieval.database_features(analysis.feature_loader(features_dir),
+                                                       backbone, method, factor)
                 for query_set, protocol in protocols:
                     at = [position[r] for r in protocol.query_rows]
                     scores = retrieval.metrics(
@@ -129,3 +132,13 @@ def run(manifest: pd.DataFrame, ground_truth_json, images_dir, features_dir, mod
                                  "quality": quality, "bits": float(sent[at].mean() * 8),
                                  **{c: scores[c] for c in SCORES}})
     return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def low_bitrate(manifest_csv, ground_truth_json, images_dir, features_dir, models_dir,
+                out_csv, **options) -> pd.DataFrame:
+    """mAP against the bits a client sends, per method: tables/lowbitrate.csv (options:
+    those of lowbitrate.run)."""
+    table = run(mf.read(manifest_csv), ground_truth_json, images_dir,
+                           features_dir, models_dir, **options)
+    save_csv(out_csv, table)
+    return table

@@ -17,8 +17,8 @@ import numpy as np
 import pandas as pd
 
 from fsrstudy.data import degrade
-from fsrstudy.evaluation.scoring import feature_distance
 from fsrstudy.models import compute, isr, isr_training, parallel, ridge, training
+from fsrstudy.models.normalise import feature_distance
 
 
 def grid(base: training.FSRGANConfig, **values) -> dict[str, training.FSRGANConfig]:

@@ -1,18 +1,28 @@
-"""Stages of workflow/rules/applications.smk, the paper's applications: the external
-distractors' features (a shard job's command line and the gathering step), large-scale
-retrieval with distractors, low bit-rate search and the focal-exponent ablation. Files
-in, files out: the domain modules (distractors, large_scale, retrieval, lowbitrate,
-focal) return data.
+"""Stages of workflow/rules/distractors.smk: HR features of an external distractor set
+(revisitop1m), streamed into a memmap, per shard and gathered, and large-scale retrieval
+against the database plus growing sets of distractors.
 
-    python -m fsrstudy.stages.applications --params '{"list_file": ..., "shard": 0, ...}'
+A million images cannot be stacked like the datasets' images (150 GB at 224 px): each
+batch is read, resized to the network input and described, and its rows are written
+into an (N, D) float32 memory-mapped array, per backbone. Unreadable images get a zero
+row (they then match nothing) and are listed by name.
+
+On a cluster the work is scattered: shard k of K describes the k-th of K equal slices of
+the fetched distractors (in list order) into its own arrays, and the gathering stage
+copies the shards, in order, into the one memmap per backbone that the large-scale
+search reads. The result equals one job's, row for row.
+
+    python -m fsrstudy.stages.distractors --params '{"list_file": ..., "shard": 0, ...}'
 
 runs one shard job of rule distractor_shard.
 """
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import time
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -20,11 +30,62 @@ import torch
 
 from fsrstudy import storage
 from fsrstudy.atomic import atomic_path, save_csv, save_json
-from fsrstudy.data import manifest as mf
-from fsrstudy.evaluation import distractors, focal, lowbitrate, retrieval
-from fsrstudy.models import backbones, compute, training
+from fsrstudy.data import degrade, groundtruth, images, manifest as mf
+from fsrstudy.evaluation import retrieval
+from fsrstudy.models import backbones, compute, features
+from fsrstudy.stages import analysis
 
 BAD_IMAGE_COLUMNS = ["file", "reason"]
+
+
+def listed_files(list_file, images_dir, limit: int | None = None) -> list[Path]:
+    """revisitop1m.txt names files relative to the archives' jpg/ folder."""
+    names = Path(list_file).read_text().split()
+    root = Path(images_dir) / "jpg"
+    files = [root / n for n in names]
+    present = [f for f in files if f.is_file()]  # only the archives that were fetched
+    return present[:limit] if limit else present
+
+
+def hr_batch(files, size: int) -> tuple[np.ndarray, list[dict]]:
+    """(B, size, size, 3) uint8 (a zero image where a file cannot be read) and one
+    (index, file, reason) row per unreadable file."""
+    out = np.zeros((len(files), size, size, 3), np.uint8)
+    bad = []
+    for i, path in enumerate(files):
+        reason = images.check_image(path)
+        if reason:
+            bad.append({"index": i, "file": str(path), "reason": reason})
+            continue
+        out[i] = degrade.hr_input(images.load_rgb(path, exif=False), None, size)
+    return out, bad
+
+
+def extract(files, out_paths: dict, model, names: dict, *, size: int, batch_size: int,
+            plan: compute.Plan) -> list[dict]:
+    """Write one (N, D) float32 memmap per backbone (`out_paths`: backbone -> path;
+    `names`: the model's output -> backbone), streamed, since N may be a million; rows
+    of unreadable files are zero, and one (file, reason) dict per such file is returned."""
+    n, arrays, bad_rows = len(files), {}, []
+    with contextlib.ExitStack() as stack:
+        for start in range(0, n, batch_size):
+            chunk = files[start:start + batch_size]
+            batch, bad = hr_batch(chunk, size)
+            out = features.extract(model, batch, batch_size, plan,
+                                   desc=f"distractors {start}/{n}")
+            for output, values in out.items():
+                backbone = names[output]
+                if backbone not in arrays:
+                    tmp = stack.enter_context(atomic_path(out_paths[backbone]))
+                    arrays[backbone] = np.lib.format.open_memmap(
+                        tmp, mode="w+", dtype=np.float32, shape=(n, values.shape[1]))
+                values[[b["index"] for b in bad]] = 0.0
+                arrays[backbone][start:start + len(chunk)] = values
+            bad_rows += [{"file": b["file"], "reason": b["reason"]} for b in bad]
+        for array in arrays.values():
+            array.flush()
+        arrays.clear()  # release the memmaps before the atomic rename
+    return bad_rows
 
 
 def describe_distractors(list_file, images_dir, features_dir, bad_csv, *, input_size: int,
@@ -35,7 +96,7 @@ def describe_distractors(list_file, images_dir, features_dir, bad_csv, *, input_
     """HR descriptors of the fetched distractors, one memmap per backbone: all of them
     into features_dir, or (shard_dir given) shard `shard` of `shards` into shard_dir;
     the unreadable images into bad_csv."""
-    files = distractors.listed_files(list_file, images_dir, limit)
+    files = listed_files(list_file, images_dir, limit)
     if not files:
         raise FileNotFoundError(f"no distractor image of {list_file} under {images_dir}")
     part = files[storage.shard_slice(len(files), shard, shards,
@@ -46,7 +107,7 @@ def describe_distractors(list_file, images_dir, features_dir, bad_csv, *, input_
     model, names = backbones.build_named(source, poolings, gem_p)
     out_paths = {b: storage.distractor_feature_path(shard_dir or features_dir, b)
                  for b in names.values()}
-    bad = distractors.extract(part, out_paths, model, names, size=input_size,
+    bad = extract(part, out_paths, model, names, size=input_size,
                               batch_size=batch_size, plan=plan)
     save_csv(bad_csv, pd.DataFrame(bad, columns=BAD_IMAGE_COLUMNS))
     return {"images": len(part), "shard": shard, "shards": shards, **plan.as_dict(),
@@ -88,36 +149,13 @@ def large_scale(manifest_csv, ground_truth_json, features_dir, out_csv, *, backb
     `source`: train_only (the manifest's train-only rows) or revisitop1m (the gathered
     memmaps in features_dir)."""
     external = None if source == "train_only" else {
-        b: storage.distractor_feature_path(features_dir, b) for b in backbone_names}
+        b: storage.load(storage.distractor_feature_path(features_dir, b))
+        for b in backbone_names}
     table = retrieval.evaluate_large_scale(
-        mf.read(manifest_csv), ground_truth_json, features_dir, backbone_names=backbone_names,
+        mf.read(manifest_csv), groundtruth.load(ground_truth_json),
+        analysis.feature_loader(features_dir), backbone_names=backbone_names,
         factors=factors, methods=methods, source=source, sizes=sizes,
         protocol_names=protocols, external=external, seed=seed)
-    save_csv(out_csv, table)
-    return table
-
-
-def low_bitrate(manifest_csv, ground_truth_json, images_dir, features_dir, models_dir,
-                out_csv, **options) -> pd.DataFrame:
-    """mAP against the bits a client sends, per method: tables/lowbitrate.csv (options:
-    those of lowbitrate.run)."""
-    table = lowbitrate.run(mf.read(manifest_csv), ground_truth_json, images_dir,
-                           features_dir, models_dir, **options)
-    save_csv(out_csv, table)
-    return table
-
-
-def focal_ablation(manifest_csv, ground_truth_json, features_dir, out_csv, *, backbone: str,
-                   factors, fsrgan: dict, variants, seeds, trained=None,
-                   workers: int = 1) -> pd.DataFrame:
-    """Every loss variant x seed trained from the run's FSR-GAN settings (`fsrgan`: the
-    config's section): tables/focal.csv."""
-    options = {k: v for k, v in fsrgan.items() if k not in ("device", "training_data")}
-    table = focal.run(mf.read(manifest_csv), ground_truth_json, features_dir,
-                      backbone=backbone, factors=factors,
-                      base=training.FSRGANConfig(**options), variants=variants, seeds=seeds,
-                      device=compute.pick_device(fsrgan.get("device", "auto")),
-                      trained=trained, workers=workers)
     save_csv(out_csv, table)
     return table
 

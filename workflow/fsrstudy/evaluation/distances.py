@@ -13,7 +13,7 @@ import itertools
 import numpy as np
 import pandas as pd
 
-from fsrstudy.evaluation.scoring import feature_distance
+from fsrstudy.models.normalise import feature_distance
 
 KEYS = ["dataset", "backbone", "method", "factor"]
 DISTANCE_COLUMNS = KEYS + ["mean_distance", "variance", "n"]

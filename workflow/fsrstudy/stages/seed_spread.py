@@ -15,10 +15,12 @@ import dataclasses
 
 import numpy as np
 import pandas as pd
+import torch
 
 from fsrstudy import descriptors, fsr_names, storage
-from fsrstudy.data import manifest as mf
-from fsrstudy.evaluation import analysis, retrieval
+from fsrstudy.atomic import atomic_path, save_csv
+from fsrstudy.data import groundtruth, manifest as mf
+from fsrstudy.evaluation import distances, retrieval
 from fsrstudy.models import (
     backbones,
     compute,
@@ -29,6 +31,7 @@ from fsrstudy.models import (
     ridge,
     training,
 )
+from fsrstudy.models.distill import DistillConfig
 
 COLUMNS = ["method", "seed", "backbone", "factor", "dataset", "protocol", "mean_distance",
            "mAP", "n_queries"]
@@ -143,7 +146,7 @@ def _measure(manifest, ground_truth_json, features_dir, models, methods, seeds,
              backbone, factors, hr, lr, device, batch_size) -> pd.DataFrame:
     held_out = mf.held_out_rows(manifest)
     keys, ids = mf.photo_keys(manifest), manifest["image_id"].to_numpy()
-    protocols = list(retrieval.resolved(manifest, ground_truth_json))
+    protocols = list(retrieval.resolved(manifest, groundtruth.load(ground_truth_json)))
     scored = retrieval.rows_scored(held_out, protocols)
     rows = []
     for method, (family, _) in methods.items():
@@ -178,5 +181,32 @@ def _describe(model: cross_fit.Folds, family, features_dir, lr_feats, factor, ro
 
 def summarise(table: pd.DataFrame) -> pd.DataFrame:
     """Mean and standard deviation over seeds, per method, factor and protocol."""
-    return analysis.over_seeds(table, ["method", "backbone", "factor", "dataset",
+    return distances.over_seeds(table, ["method", "backbone", "factor", "dataset",
                                        "protocol"])
+
+
+def spread_over_seeds(manifest_csv, ground_truth_json, features_dir, models_dir, out_csv, *,
+                      backbone: str, factors, methods: dict, seeds, run_seed: int,
+                      fsrgan: dict, ridge: dict, distill: dict, extractor: dict,
+                      workers: int = 1, cross_fit_folds: int = 5) -> pd.DataFrame:
+    """Every fitted method (`methods`: {method: [family, training data]}) fitted again
+    per seed with the config's settings (`fsrgan`, `ridge`, `distill`: its sections;
+    `extractor`: its features section): tables/seed_spread.csv, and the FSR-GANs it
+    trained as models/seeds/<method>_seed<seed>_<backbone>.pt (the focal ablation's
+    r = 2 variant is the same training: it reuses them)."""
+    gan = {k: v for k, v in fsrgan.items() if k not in ("device", "training_data")}
+    student = {k: v for k, v in distill.items() if k in ("epochs", "batch_size", "lr")}
+    table, gans = run(
+        mf.read(manifest_csv), ground_truth_json, features_dir, models_dir,
+        backbone=backbone, factors=factors,
+        methods={m: tuple(fit) for m, fit in methods.items()}, seeds=seeds,
+        run_seed=run_seed, fsrgan_cfg=training.FSRGANConfig(**gan),
+        ridge_options={k: ridge[k] for k in ("alphas", "validation_fraction")},
+        distill_cfg=DistillConfig(**student), extractor=extractor,
+        device=compute.pick_device(fsrgan.get("device", "auto")), workers=workers,
+        folds=cross_fit_folds)
+    for (method, seed), fits in gans.items():
+        with atomic_path(storage.seed_model_path(models_dir, method, seed, backbone)) as tmp:
+            torch.save(fits.checkpoint(), tmp)
+    save_csv(out_csv, table)
+    return table

@@ -15,9 +15,10 @@ import numpy as np
 import pandas as pd
 
 from fsrstudy import storage
-from fsrstudy.data import manifest as mf
-from fsrstudy.evaluation import analysis, retrieval
-from fsrstudy.models import feature_sr, parallel, training
+from fsrstudy.atomic import save_csv
+from fsrstudy.data import groundtruth, manifest as mf
+from fsrstudy.evaluation import distances, retrieval
+from fsrstudy.models import compute, feature_sr, parallel, training
 
 VARIANTS = {
     "r1": {"focal_r": 1.0},
@@ -58,7 +59,7 @@ def run(manifest: pd.DataFrame, ground_truth_json, features_dir, *, backbone: st
           for f in factors}
     x, y, _ = training.make_pairs(lr, hr, mf.fitting_rows(manifest, "train_split"))
     held_out = mf.held_out_rows(manifest)
-    protocols = list(retrieval.resolved(manifest, ground_truth_json))
+    protocols = list(retrieval.resolved(manifest, groundtruth.load(ground_truth_json)))
     runs = [(variant, seed) for variant in variants for seed in seeds]
     configs = {run: variant_config(base, *run) for run in runs}
     generators = reusable(trained, configs, backbone=backbone, factors=factors,
@@ -99,5 +100,20 @@ def reusable(trained, configs: dict, *, backbone: str, factors, n_pairs: int,
 
 def summarise(table: pd.DataFrame) -> pd.DataFrame:
     """Mean and standard deviation over seeds, per variant, factor and protocol."""
-    return analysis.over_seeds(table, ["variant", "backbone", "factor", "dataset",
+    return distances.over_seeds(table, ["variant", "backbone", "factor", "dataset",
                                        "protocol"])
+
+
+def focal_ablation(manifest_csv, ground_truth_json, features_dir, out_csv, *, backbone: str,
+                   factors, fsrgan: dict, variants, seeds, trained=None,
+                   workers: int = 1) -> pd.DataFrame:
+    """Every loss variant x seed trained from the run's FSR-GAN settings (`fsrgan`: the
+    config's section): tables/focal.csv."""
+    options = {k: v for k, v in fsrgan.items() if k not in ("device", "training_data")}
+    table = run(mf.read(manifest_csv), ground_truth_json, features_dir,
+                      backbone=backbone, factors=factors,
+                      base=training.FSRGANConfig(**options), variants=variants, seeds=seeds,
+                      device=compute.pick_device(fsrgan.get("device", "auto")),
+                      trained=trained, workers=workers)
+    save_csv(out_csv, table)
+    return table
