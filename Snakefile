@@ -26,13 +26,20 @@ config.clear()
 config.update(_validated)
 
 
+# every job runs in the study's environment (with --use-conda; else the venv's Python)
+conda: "envs/study.yaml"
+
+
 include: "workflow/rules/common.smk"
 include: "workflow/rules/data.smk"
 include: "workflow/rules/features.smk"
 include: "workflow/rules/train.smk"
 include: "workflow/rules/isr.smk"
+include: "workflow/rules/seed_spread.smk"
 include: "workflow/rules/analysis.smk"
-include: "workflow/rules/applications.smk"
+include: "workflow/rules/distractors.smk"
+include: "workflow/rules/lowbitrate.smk"
+include: "workflow/rules/focal.smk"
 include: "workflow/rules/report.smk"
 
 

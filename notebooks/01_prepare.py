@@ -21,27 +21,44 @@
 # (and in `bad_images.csv`) and left out; with `bad_images: fail` the run stops here.
 
 # %% tags=["parameters"]
-datasets = [{"kind": "demo"}]
-data_dir = "data/external"
-manifest_csv = "results/demo/manifest.csv"
-bad_csv = "results/demo/bad_images.csv"
-ground_truth_json = "results/demo/ground_truth.json"
-coverage_csv = "results/demo/tables/dataset_coverage.csv"
-coverage_queries_csv = "results/demo/tables/dataset_coverage_per_query.csv"
 seed = 0
-training_data = ["train_split", "database"]
-fitting_views = 0
+backbones = ['vgg16_conv5_gem']
+factors = [4, 16]
+threads = 1
+images_dir = 'results/tiny/images'
+features_dir = 'results/tiny/features'
+models_dir = 'results/tiny/models'
+datasets = [{'name': 'demo',
+             'kind': 'demo',
+             'bad_images': 'skip',
+             'min_side': 32,
+             'max_aspect': 4,
+             'use': 'groups',
+             'photos_csv': 'data/demo/photos.csv',
+             'max_photos': 14,
+             'views_per_photo': 3,
+             'train_views_per_photo': 3,
+             'test_fraction': 0.4}]
+augment = {'views_per_image': 0}
+cross_fit = {'folds': 2}
+data_dir = 'data/external'
+training_data = ['train_split', 'database']
 isr = True
-cross_fit_folds = 5
+data = ['data/demo/photos.csv']
+manifest = 'results/tiny/manifest.csv'
+bad_images = 'results/tiny/bad_images.csv'
+ground_truth = 'results/tiny/ground_truth.json'
+coverage = 'results/tiny/tables/dataset_coverage.csv'
+coverage_per_query = 'results/tiny/tables/dataset_coverage_per_query.csv'
 
 # %%
 from fsrstudy.stages import data as data_stage
 
-manifest, bad, query_sets, coverage = data_stage.prepare(
-    datasets, data_dir, manifest_csv, bad_csv, ground_truth_json, coverage_csv,
-    coverage_queries_csv, seed=seed, training_data=training_data,
-    fitting_views=fitting_views, isr=isr, cross_fit_folds=cross_fit_folds)
-manifest.groupby(["dataset", "split", "train"]).agg(
+rows, bad, query_sets, covered = data_stage.prepare(
+    datasets, data_dir, manifest, bad_images, ground_truth, coverage, coverage_per_query,
+    seed=seed, training_data=training_data, fitting_views=augment["views_per_image"],
+    isr=isr, cross_fit_folds=cross_fit["folds"])
+rows.groupby(["dataset", "split", "train"]).agg(
     images=("image_id", "count"), photos=("photo_id", "nunique"), groups=("group", "nunique"))
 
 # %% [markdown]
@@ -63,7 +80,7 @@ pd.DataFrame([{"dataset": s.dataset, "protocol": s.protocol, "queries": len(s.qu
 # (`dataset_coverage_per_query.csv` lists every query). Empty for the other kinds.
 
 # %%
-coverage
+covered
 
 # %% [markdown]
 # Images and rows left out, and why:
@@ -72,4 +89,4 @@ coverage
 bad
 
 # %%
-manifest.head(8)
+rows.head(8)

@@ -6,11 +6,19 @@
 # then bicubic-upscaled back to the input size.
 
 # %% tags=["parameters"]
-manifest_csv = "results/demo/manifest.csv"
-images_dir = "results/demo/images"
-input_size = 224
-factors = [4, 9, 16, 64]
-threads = 2  # photos rendered side by side
+seed = 0
+backbones = ['vgg16_conv5_gem']
+factors = [4, 16]
+threads = 1
+images_dir = 'results/tiny/images'
+features_dir = 'results/tiny/features'
+models_dir = 'results/tiny/models'
+degrade = {'input_size': 64, 'factors': [4, 16]}
+manifest = 'results/tiny/manifest.csv'
+stacks = ['results/tiny/images/f1.npy',
+          'results/tiny/images/f4.npy',
+          'results/tiny/images/f16.npy']
+ids = 'results/tiny/images/ids.txt'
 
 # %%
 import matplotlib.pyplot as plt
@@ -18,7 +26,7 @@ import numpy as np
 from fsrstudy import storage
 from fsrstudy.stages import data as data_stage
 
-summary = data_stage.degrade_images(manifest_csv, images_dir, input_size=input_size,
+summary = data_stage.degrade_images(manifest, images_dir, input_size=degrade["input_size"],
                                     factors=factors, workers=threads)
 summary
 

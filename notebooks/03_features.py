@@ -11,26 +11,49 @@
 # gathered here, in order, into the files one job writes.
 
 # %% tags=["parameters"]
-images_dir = "results/demo/images"
-features_dir = "results/demo/features"
-factors = [4, 9, 16, 64]
-# the config's `features` section: source, poolings, gem_p, batch_size, device, precision
-extractor = {"source": "offline_vgg16", "poolings": ["gem", "mac"], "gem_p": 3.0,
-             "batch_size": "auto", "device": "auto", "precision": "auto",
-             "engine": "auto"}
-threads = 2
-shard_dirs = []  # the shard jobs' folders, when there are shards
+seed = 0
+backbones = ['vgg16_conv5_gem']
+factors = [4, 16]
+threads = 1
+images_dir = 'results/tiny/images'
+features_dir = 'results/tiny/features'
+models_dir = 'results/tiny/models'
+features = {'poolings': ['gem'],
+            'batch_size': 8,
+            'precision': 'fp32',
+            'engine': 'default',
+            'source': 'offline_vgg16',
+            'device': 'auto',
+            'gem_p': 3,
+            'shards': 1}
+stacks = ['results/tiny/images/f1.npy',
+          'results/tiny/images/f4.npy',
+          'results/tiny/images/f16.npy']
+image_ids = 'results/tiny/images/ids.txt'
+shards = []  # the shard jobs' meta.json, when there are shards
+shard_features = []
+hr = ['results/tiny/features/vgg16_conv5_gem/hr_f1.npy']
+lr = ['results/tiny/features/vgg16_conv5_gem/lr_f4.npy',
+      'results/tiny/features/vgg16_conv5_gem/lr_f16.npy']
+meta = 'results/tiny/features/meta.json'
+ids = 'results/tiny/features/ids.txt'
 
 # %%
+import os
+
 import torch
+from fsrstudy.config import extractor_options
 from fsrstudy.stages import features as feature_stage
 
 torch.set_num_threads(threads)
+shard_dirs = [os.path.dirname(m) for m in shards]
 if shard_dirs:
-    meta = feature_stage.gather_features(shard_dirs, features_dir, images_dir)
-    print(f"{len(shard_dirs)} shard jobs gathered, {meta['n_images']} images")
+    described = feature_stage.gather_features(shard_dirs, features_dir, images_dir)
+    print(f"{len(shard_dirs)} shard jobs gathered, {described['n_images']} images")
 else:
-    meta = feature_stage.extract_features(images_dir, features_dir, factors=factors, **extractor)
-print(f"{meta['device']}, {meta['precision']}, engine {meta['engine']}: {meta['why']}")
-print(f"{meta['images_per_second']} images/s")
-meta
+    described = feature_stage.extract_features(images_dir, features_dir, factors=factors,
+                                          **extractor_options(features))
+print(f"{described['device']}, {described['precision']}, engine {described['engine']}: "
+      f"{described['why']}")
+print(f"{described['images_per_second']} images/s")
+described

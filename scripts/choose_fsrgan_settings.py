@@ -32,9 +32,7 @@ def main(run: Path, config_path: Path) -> None:
     factors = cfg["degrade"]["factors"]
     hr = storage.load_features(run / "features", backbone, "hr", storage.HR)
     lr = {f: storage.load_features(run / "features", backbone, "lr", f) for f in factors}
-    options = {k: v for k, v in cfg["fsrgan"].items()
-               if k not in ("device", "training_data")}
-    base = training.FSRGANConfig(**{**options, "precision": "fp32"}, seed=cfg["seed"])
+    base = training.FSRGANConfig.from_section(cfg["fsrgan"], precision="fp32", seed=cfg["seed"])
     table = settings_choice.choose(
         lr, hr, mf.fitting_rows(manifest, "train_split"),
         mf.validation_units(manifest, "train_split"), settings_choice.grid(base, **GRID),

@@ -34,8 +34,7 @@ def main(run_dir: str, mode: str, seed: int, backbone: str = "vgg16_conv5_gem") 
     run = Path(run_dir)
     config = yaml.safe_load((run / "config.yaml").read_text())
     factors = config["degrade"]["factors"]
-    options = {k: v for k, v in config["fsrgan"].items() if k not in ("device", "training_data")}
-    cfg = training.FSRGANConfig(**options, seed=seed)
+    cfg = training.FSRGANConfig.from_section(config["fsrgan"], seed=seed)
     manifest = mf.read(run / "manifest.csv")
     features = run / "features"
     hr = np.asarray(storage.load(storage.feature_path(features, backbone, "hr", 1)))

@@ -12,7 +12,6 @@ docs/measured.md's table ("What fewer fitting pairs would cost") is the mean of 
 """
 from __future__ import annotations
 
-import dataclasses
 import json
 import sys
 import time
@@ -46,14 +45,11 @@ def fit_and_apply(method, config, lr, hr, rows, groups, seed) -> dict:
         model = ridge.fit({f: lr[f][rows] for f in factors}, hr[rows], groups[rows],
                           seed=seed, **options)[0]
         return {f: feature_sr.apply(model, lr[f], f) for f in factors}
-    options = {k: v for k, v in config["fsrgan"].items()
-               if k not in ("device", "training_data")}
-    aware = method == "fsrgan_fa"
-    cfg = dataclasses.replace(training.FSRGANConfig(**options, seed=seed),
-                              factor_aware=aware)
+    cfg = training.FSRGANConfig.from_section(config["fsrgan"], seed=seed,
+                                             factor_aware=method == "fsrgan_fa")
     x, y, pair_factors = training.make_pairs(lr, hr, rows)
     gen = training.train(x, y, cfg, factors=pair_factors)[0]
-    return {f: training.apply(gen, lr[f], factor=f if aware else None) for f in factors}
+    return {f: training.apply(gen, lr[f], factor=f if cfg.factor_aware else None) for f in factors}
 
 
 def main(run_dir: str, method: str, views: int, seed: int,

@@ -60,7 +60,7 @@ def test_tiny_run_through_slurm_gives_the_local_tables(request, tmp_path):
     ran = {path.relative_to(tmp_path / "slurm_logs").parts[0].removeprefix("rule_")
            for path in logs}
     assert {"prepare", "degrade", "feature_shard", "features", "train_fsrgan", "fit_ridge",
-            "isr_train", "isr_restore", "analysis", "retrieval"} <= ran
+            "isr_train", "isr_restore", "distances", "retrieval"} <= ran
     assert len(list((tmp_path / "slurm_logs/rule_feature_shard").rglob("*.log"))) == 2
     assert len(jobs) == len(logs) and {job["JobState"] for job in jobs} == {"COMPLETED"}
     assert_lean_tables_equal_clean(tmp_path / "tiny", request.getfixturevalue("clean_run"))

@@ -8,12 +8,12 @@ BENCHMARK = ("s\th:m:s\tmax_rss\tmax_vms\tmax_uss\tmax_pss\tio_in\tio_out\tmean_
 
 def test_stage_costs_come_from_the_benchmark_files(tmp_path):
     (tmp_path / "03_features.tsv").write_text(BENCHMARK.format(s=13.95, rss=978.71, cpu=12.89))
-    (tmp_path / "14_focal.tsv").write_text(BENCHMARK.format(s=2.5, rss=100.0, cpu="-"))
+    (tmp_path / "19_focal.tsv").write_text(BENCHMARK.format(s=2.5, rss=100.0, cpu="-"))
     out = tmp_path / "stage_cost.csv"
-    costs.main([str(out), str(tmp_path / "03_features.tsv"), str(tmp_path / "14_focal.tsv")])
+    costs.main([str(out), str(tmp_path / "03_features.tsv"), str(tmp_path / "19_focal.tsv")])
     table = pd.read_csv(out)
     assert list(table.columns) == costs.COLUMNS
-    assert table["stage"].tolist() == ["03_features", "14_focal"]
+    assert table["stage"].tolist() == ["03_features", "19_focal"]
     assert table["seconds"].tolist() == [13.95, 2.5]
     assert table.loc[0, "cpu_seconds"] == 12.89 and pd.isna(table.loc[1, "cpu_seconds"])
     assert table.loc[0, "max_rss_mb"] == 978.71

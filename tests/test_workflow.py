@@ -16,14 +16,14 @@ pytestmark = pytest.mark.e2e
 
 @pytest.mark.cost(285)  # the clean run itself
 def test_every_stage_leaves_its_notebook_and_outputs(clean_run):
-    for stage in ["01_prepare", "02_degrade", "03_features", "03_pool4_maps", "04_train_fsrgan",
-                  "04_train_fsrgan_db", "04_train_fsrgan_fa", "04_train_fsrgan_fa_db",
-                  "04_fit_ridge", "04_fit_ridge_db", "04_fit_mean_shift",
-                  "04_fit_mean_shift_db", "04_train_distill", "04_train_distill_db",
-                  "05_apply", "05_apply_distill", "06_isr_train", "07_isr_restore",
-                  "08_isr_features", "09_analysis", "09_seed_spread", "10_retrieval",
-                  "12_large_scale",
-                  "13_lowbitrate", "14_focal"]:
+    for stage in ["01_prepare", "02_degrade", "03_features", "04_pool4_maps", "05_train_fsrgan",
+                  "05_train_fsrgan_db", "05_train_fsrgan_fa", "05_train_fsrgan_fa_db",
+                  "06_fit_ridge", "06_fit_ridge_db", "06_fit_mean_shift",
+                  "06_fit_mean_shift_db", "07_train_distill", "07_train_distill_db",
+                  "08_apply", "09_apply_distill", "10_isr_train", "11_isr_restore",
+                  "12_isr_features", "13_distances", "14_seed_spread", "15_retrieval",
+                  "17_large_scale",
+                  "18_lowbitrate", "19_focal"]:
         assert (clean_run / "notebooks" / f"{stage}.ipynb").stat().st_size > 0
         assert (clean_run / "notebooks" / f"{stage}.html").stat().st_size > 0
     for name in ["distance_vs_factor", "variance_vs_factor", "distance_distribution",
@@ -40,10 +40,21 @@ def test_notebooks_show_their_figures(clean_run):
         return sum("image/png" in output.get("data", {})
                    for cell in notebook.cells for output in cell.get("outputs", []))
 
-    assert images("04_train_fsrgan") >= 1 and images("09_analysis") >= 2
-    assert images("10_retrieval") >= 1 and images("07_isr_restore") >= 1
-    for stage in ["12_large_scale", "13_lowbitrate", "14_focal"]:
+    assert images("05_train_fsrgan") >= 1 and images("13_distances") >= 2
+    assert images("15_retrieval") >= 1 and images("11_isr_restore") >= 1
+    for stage in ["17_large_scale", "18_lowbitrate", "19_focal"]:
         assert images(stage) >= 1
+
+
+def test_notebook_defaults_are_what_the_tiny_run_hands(clean_run):
+    """Every notebook the tiny run executes has the parameter names its rule hands it,
+    and as defaults the tiny run's values (paths under results/tiny): a default cannot
+    drift from the schema. `python -m fsrstudy.report.notebook_defaults sync RUN`
+    rewrites the cells from a finished tiny run."""
+    from fsrstudy.report import notebook_defaults
+
+    assert notebook_defaults.differences(clean_run, ROOT / "notebooks") == []
+    assert len(notebook_defaults.handed(clean_run)) >= 15
 
 
 def test_feature_sr_describes_exactly_the_evaluation_images(clean_run):
@@ -114,7 +125,7 @@ def test_tables_have_the_documented_columns(clean_run):
     assert bits[(bits.method == "lr") & (bits.factor == 16)]["bits"].max() < hr_bits[25]
     # every stage's job measured by Snakemake's benchmark directive
     cost = pd.read_csv(clean_run / "tables/stage_cost.csv")
-    assert {"01_prepare", "03_features", "04_train_fsrgan", "14_focal"} <= set(cost["stage"])
+    assert {"01_prepare", "03_features", "05_train_fsrgan", "19_focal"} <= set(cost["stage"])
     assert len(cost) == len(list((clean_run / "notebooks").glob("*.ipynb")))
     assert (cost["seconds"] > 0).all() and (cost["max_rss_mb"] > 0).all()
     meta = json.loads((clean_run / "features/meta.json").read_text())
@@ -220,7 +231,7 @@ def test_report_and_a_notebook_render_in_a_real_browser(clean_run):
         assert proc.returncode == 0, why_it_failed(proc)
     figures = [p.stem for p in (clean_run / "figures").glob("*.png")]
     assert len(figures) >= 11
-    problems = browser_check.check(report, clean_run / "notebooks/10_retrieval.html",
+    problems = browser_check.check(report, clean_run / "notebooks/15_retrieval.html",
                                    ROOT / "test-output/browser", figures)
     assert not problems, problems
     # and the check can fail: a missing figure and a notebook without one are caught

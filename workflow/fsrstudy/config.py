@@ -137,3 +137,10 @@ if __name__ == "__main__":  # python -m fsrstudy.config CONFIG_JSON OUT_YAML
     import json
     import sys
     write(json.loads(sys.argv[1]), sys.argv[2])
+
+
+def extractor_options(features: dict) -> dict:
+    """The config's `features` section as the extraction code takes it (source,
+    poolings, gem_p, batch_size, device, precision, engine): `shards`, how many jobs,
+    is the workflow's."""
+    return {k: v for k, v in features.items() if k != "shards"}

@@ -83,6 +83,9 @@ if PRETRAINED:
             f"(<method>_<backbone>.pt) for backbones {BACKBONES}"
         )
 FSR_METHODS = list(FSR_FITS)
+# what this run fits models on, and whether it trains the ISR baselines (prepare checks)
+FITTED_ON = [] if PRETRAINED else config["fsrgan"]["training_data"]
+TRAINS_ISR = bool(ISR_METHODS) and not PRETRAINED
 # distilled query networks (distill, distill_db): fitted on the same data, but they read
 # the pool4 maps of the LR image instead of its features
 DISTILL_FITS = _fsr_names.methods(
@@ -99,9 +102,15 @@ EVAL_METHODS = ["lr"] + FSR_METHODS + DISTILL_METHODS + ISR_METHODS
 RETRIEVAL_METHODS = EVAL_METHODS + ["matched"]
 DISTRACTORS = _config.distractor_source(config)
 LARGE_SCALE = DISTRACTORS != "none"
+REVISITOP1M = DISTRACTORS == "revisitop1m"
+# where the fetched revisitop1m list and images are (its shard jobs read them)
+REVISITOP1M_FILES = {
+    "list_file": str(_fetch.layout(DATA, "revisitop1m")["lists"][0]),
+    "distractor_images": str(_fetch.layout(DATA, "revisitop1m")["images"]),
+}
 # the extractor's options as the feature code takes them; `shards` says how many jobs
 FEATURE_SHARDS = config["features"]["shards"]
-EXTRACTOR = {k: v for k, v in config["features"].items() if k != "shards"}
+SHARDS = range(FEATURE_SHARDS) if FEATURE_SHARDS > 1 else []
 FEATURE_SHARD_DIR = f"{OUT}/features/shards/{{shard}}"
 # revisitop1m's features come from this many shard jobs (distractors.shards)
 DISTRACTOR_SHARDS = _config.distractor_shards(config)
@@ -117,6 +126,9 @@ FOCAL = (
 FOCAL_BACKBONE = config["focal"]["backbone"] or BACKBONES[0]
 # every fitted method again with each seed: not with another run's models
 SEED_SPREAD = config["seed_spread"]["enabled"] and not PRETRAINED
+SPREAD_SECTIONS = ("seed_spread", "fsrgan", "ridge", "distill", "features", "cross_fit")
+# every fitted method: [family, training data]
+FITS = {**FSR_FITS, **DISTILL_FITS}
 SPREAD_BACKBONE = config["seed_spread"]["backbone"] or BACKBONES[0]
 # the FSR-GANs the seed spread trains (seeds other than the run's), kept as models
 SPREAD_GAN_MODELS = {
@@ -153,26 +165,31 @@ FIGURE_NAMES = sorted(
     and OPTIONAL_FIGURES.get(n, True)
 )
 STAGES = ["01_prepare", "02_degrade", "03_features"]
-STAGES += [] if PRETRAINED else [f"04_train_{m}" for m in FSRGAN_METHODS]
-STAGES += [] if PRETRAINED else [f"04_fit_{m}" for m in RIDGE_METHODS]
-STAGES += ["03_pool4_maps"] if DISTILL_METHODS else []
-STAGES += [] if PRETRAINED else [f"04_train_{m}" for m in DISTILL_METHODS]
-STAGES += ["05_apply"]
-STAGES += ["05_apply_distill"] if DISTILL_METHODS else []
-STAGES += ([] if PRETRAINED else ["06_isr_train"]) if ISR_METHODS else []
-STAGES += ["07_isr_restore", "08_isr_features"] if ISR_METHODS else []
-STAGES += ["09_analysis"] + (["09_seed_spread"] if SEED_SPREAD else []) + ["10_retrieval"]
-STAGES += ["11_distractor_features"] if DISTRACTORS == "revisitop1m" else []
+STAGES += ["04_pool4_maps"] if DISTILL_METHODS else []
+STAGES += [] if PRETRAINED else [f"05_train_{m}" for m in FSRGAN_METHODS]
+STAGES += [] if PRETRAINED else [f"06_fit_{m}" for m in RIDGE_METHODS]
+STAGES += [] if PRETRAINED else [f"07_train_{m}" for m in DISTILL_METHODS]
+STAGES += ["08_apply"] + (["09_apply_distill"] if DISTILL_METHODS else [])
+STAGES += ([] if PRETRAINED else ["10_isr_train"]) if ISR_METHODS else []
+STAGES += ["11_isr_restore", "12_isr_features"] if ISR_METHODS else []
+STAGES += ["13_distances"] + (["14_seed_spread"] if SEED_SPREAD else []) + ["15_retrieval"]
+STAGES += ["16_distractor_features"] if REVISITOP1M else []
+STAGES += ["17_large_scale"] if LARGE_SCALE else []
+STAGES += ["18_lowbitrate"] if LOWBITRATE else []
+STAGES += ["19_focal"] if FOCAL else []
 # jobs of a stage that write no notebook, but whose cost counts (tables/stage_cost.csv)
-SHARD_JOBS = [f"03_feature_shard_{k}" for k in range(FEATURE_SHARDS)] if FEATURE_SHARDS > 1 else []
-SHARD_JOBS += (
-    [f"11_distractor_shard_{k}" for k in range(DISTRACTOR_SHARDS)]
-    if DISTRACTORS == "revisitop1m"
-    else []
-)
-STAGES += ["12_large_scale"] if LARGE_SCALE else []
-STAGES += ["13_lowbitrate"] if LOWBITRATE else []
-STAGES += ["14_focal"] if FOCAL else []
+SHARD_JOBS = [f"03_feature_shard_{k}" for k in SHARDS]
+SHARD_JOBS += [f"16_distractor_shard_{k}" for k in range(DISTRACTOR_SHARDS)] if REVISITOP1M else []
+
+
+# what prepare checks: where downloads are, what the models are fitted on, ISR or not
+PREPARE_CHECKS = {"data_dir": DATA, "training_data": FITTED_ON, "isr": TRAINS_ISR}
+LOWBITRATE_METHODS = {
+    "fsr_methods": FSR_METHODS,
+    "isr_methods": ISR_METHODS,
+    "distill_methods": DISTILL_METHODS,
+}
+ISR_RUNS = [(m, f) for m in ISR_METHODS for f in FACTORS]
 
 
 # SRCNN: one model per factor (its paper); VDSR: one model for every factor
@@ -181,37 +198,80 @@ def isr_model_files(models_dir):
     return [str(path) for path in dict.fromkeys(paths)]
 
 
+# ISR models trained before and shipped (isr.reuse): checked, reused when they match
+REUSABLE_ISR_MODELS = [
+    path
+    for path in (isr_model_files(config["isr"]["reuse"]) if config["isr"]["reuse"] else [])
+    if Path(path).is_file()
+]
+
+
 def fsr_model_files(models_dir, methods=FSR_METHODS):
     return [str(_storage.fsr_model_path(models_dir, m, b)) for m in methods for b in BACKBONES]
 
 
-def fsr_model_pattern(models_dir):
-    """Every backbone's model of a rule's {method} wildcard."""
-    return [str(_storage.fsr_model_path(models_dir, "{method}", b)) for b in BACKBONES]
+def fsr_model_pattern(models_dir, wildcard):
+    """Every backbone's model of a rule's method wildcard (e.g. "gan": {gan})."""
+    return [str(_storage.fsr_model_path(models_dir, f"{{{wildcard}}}", b)) for b in BACKBONES]
 
 
 # Under --use-conda the rule's environment provides `python`; otherwise use the Python
 # that runs Snakemake (the project's venv), whatever PATH says.
 USE_CONDA = DeploymentMethod.CONDA in workflow.deployment_settings.deployment_method
 PYTHON = "python" if USE_CONDA else sys.executable
-ENV = "../../envs/study.yaml"
 
 
 # the report's first page, written from this run's tables (rule front_page)
 FRONT_PAGE = f"{OUT}/report/front_page.rst"
 
 
+# Every notebook rule's files around its notebook, from its stage name (NN_name): the
+# executed notebook as HTML (an output, in the report), its .ipynb and stderr logs, and
+# Snakemake's measurement of the job (wall and CPU time, peak memory).
 def notebook_html(stage):
     return f"{OUT}/notebooks/{stage}.html"
 
 
+def stage_html(stage):
+    return {"html": report(notebook_html(stage), category="Executed notebooks")}
+
+
+def stage_logs(stage):
+    return {"notebook": f"{OUT}/notebooks/{stage}.ipynb", "stderr": f"{OUT}/logs/{stage}.log"}
+
+
 def stage_benchmark(stage):
-    """Snakemake's own measurement of a stage's job (wall and CPU time, peak memory)."""
     return f"{OUT}/benchmarks/{stage}.tsv"
 
 
-def notebook_log(stage):
-    return f"{OUT}/notebooks/{stage}.ipynb"
+# the run's folders a stage may be handed (as <name>_dir), each as `declared` gives it
+FOLDERS = {"images": f"{OUT}/images", "features": f"{OUT}/features", "models": MODELS}
+
+
+def notebook_values(*sections, **values):
+    """A notebook rule's parameters, as one JSON argument: its named input and output
+    files under the rule's own names (not the notebook and its html), the run's seed,
+    backbones, factors and the job's threads, each config section of `sections` whole,
+    the run's folders (images_dir, features_dir, models_dir: `declared`, so that the
+    stage can use only the job's own files in them) and `values` (a callable is given
+    the wildcards). The notebook's parameter cell has the same names."""
+
+    def values_of(wildcards, input, output, threads):
+        named = [*input.items(), *output.items()]
+        files = {k: v for k, v in named if k not in ("notebook", "html")}
+        run = {"seed": config["seed"], "backbones": BACKBONES, "factors": FACTORS}
+        return as_param(
+            {
+                **files,
+                **run,
+                "threads": threads,
+                **{section: config[section] for section in sections},
+                **{f"{d}_dir": declared(path, input, output) for d, path in FOLDERS.items()},
+                **{k: v(wildcards) if callable(v) else v for k, v in values.items()},
+            }
+        )
+
+    return values_of
 
 
 def feature_files(methods, factors, features_dir=f"{OUT}/features"):
@@ -221,6 +281,24 @@ def feature_files(methods, factors, features_dir=f"{OUT}/features"):
         for m in methods
         for f in factors
     ]
+
+
+def fit_of(wildcards):
+    """[family, training data] of the fitted method a rule's wildcard names."""
+    method = next(v for k, v in wildcards.items() if k in ("gan", "linear", "student"))
+    return list(FITS[method])
+
+
+def shard_number(wildcards):
+    return int(wildcards.shard)
+
+
+# the wildcards of the rules that fit one method each, and of shard jobs
+wildcard_constraints:
+    gan="|".join(FSRGAN_METHODS) or "no-gan-method",
+    linear="|".join(RIDGE_METHODS) or "no-linear-method",
+    student="|".join(DISTILL_METHODS) or "no-distill-method",
+    shard=r"\d+",
 
 
 def figure_table(wildcards):

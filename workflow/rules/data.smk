@@ -12,8 +12,6 @@ rule download:
     wildcard_constraints:
         file="|".join(re.escape(name) for name in ALL_DOWNLOADS) or "NO_DOWNLOADS",
     retries: 1
-    conda:
-        ENV
     threads: 1
     resources:
         mem_mb=500,
@@ -38,8 +36,6 @@ rule unpack:
         f"{DATA}/benchmarks/unpack_{{kind}}.tsv"
     wildcard_constraints:
         kind="|".join(UNPACKED) or "NO_DATASETS",
-    conda:
-        ENV
     threads: 1
     resources:
         mem_mb=1000,
@@ -61,41 +57,23 @@ rule prepare:
         notebook="notebooks/01_prepare.py",
         data=DATASET_INPUTS,
     output:
+        **stage_html("01_prepare"),
         manifest=f"{OUT}/manifest.csv",
-        bad=f"{OUT}/bad_images.csv",
+        bad_images=f"{OUT}/bad_images.csv",
         ground_truth=f"{OUT}/ground_truth.json",
         coverage=f"{OUT}/tables/dataset_coverage.csv",
-        coverage_queries=f"{OUT}/tables/dataset_coverage_per_query.csv",
-        html=report(notebook_html("01_prepare"), category="Executed notebooks"),
+        coverage_per_query=f"{OUT}/tables/dataset_coverage_per_query.csv",
     log:
-        notebook=notebook_log("01_prepare"),
-        stderr=f"{OUT}/logs/01_prepare.log",
+        **stage_logs("01_prepare"),
     benchmark:
         stage_benchmark("01_prepare")
-    conda:
-        ENV
     threads: 1
     resources:
         mem_mb=4000,
         runtime=120,
     params:
-        values=lambda wc, input, output: as_param(
-            {
-                "datasets": config["datasets"],
-                "data_dir": DATA,
-                "manifest_csv": output.manifest,
-                "bad_csv": output.bad,
-                "ground_truth_json": output.ground_truth,
-                "coverage_csv": output.coverage,
-                "coverage_queries_csv": output.coverage_queries,
-                "seed": config["seed"],
-                # what feature-SR models are fitted on: checked, and given extra views, here
-                "training_data": [] if PRETRAINED else config["fsrgan"]["training_data"],
-                "fitting_views": config["augment"]["views_per_image"],
-                "cross_fit_folds": config["cross_fit"]["folds"],
-                "isr": bool(ISR_METHODS) and not PRETRAINED,
-            }
-        ),
+        # what the models are fitted on: checked, and given extra views, here
+        values=notebook_values("datasets", "augment", "cross_fit", **PREPARE_CHECKS),
     shell:
         NOTEBOOK_CMD
 
@@ -105,29 +83,18 @@ rule degrade:
         notebook="notebooks/02_degrade.py",
         manifest=rules.prepare.output.manifest,
     output:
+        **stage_html("02_degrade"),
         stacks=[str(_storage.stack_path(f"{OUT}/images", f)) for f in ALL_FACTORS],
         ids=str(_storage.ids_path(f"{OUT}/images")),
-        html=report(notebook_html("02_degrade"), category="Executed notebooks"),
     log:
-        notebook=notebook_log("02_degrade"),
-        stderr=f"{OUT}/logs/02_degrade.log",
+        **stage_logs("02_degrade"),
     benchmark:
         stage_benchmark("02_degrade")
-    conda:
-        ENV
     threads: config["threads"]
     resources:
         mem_mb=2000,
         runtime=240,
     params:
-        values=lambda wc, input, output, threads: as_param(
-            {
-                "manifest_csv": input.manifest,
-                "images_dir": declared(f"{OUT}/images", input, output),
-                "input_size": config["degrade"]["input_size"],
-                "factors": FACTORS,
-                "threads": threads,
-            }
-        ),
+        values=notebook_values("degrade"),
     shell:
         NOTEBOOK_CMD

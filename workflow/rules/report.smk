@@ -15,8 +15,6 @@ rule figure:
         f"{OUT}/benchmarks/figure_{{name}}.tsv"
     wildcard_constraints:
         name="|".join(FIGURE_NAMES),
-    conda:
-        ENV
     threads: 1
     resources:
         mem_mb=1000,
@@ -34,8 +32,6 @@ rule run_config:
         f"{OUT}/logs/run_config.log",
     benchmark:
         f"{OUT}/benchmarks/run_config.tsv"
-    conda:
-        ENV
     threads: 1
     resources:
         mem_mb=500,
@@ -59,8 +55,6 @@ rule notebook_index:
         f"{OUT}/logs/notebook_index.log",
     benchmark:
         f"{OUT}/benchmarks/notebook_index.tsv"
-    conda:
-        ENV
     threads: 1
     resources:
         mem_mb=500,
@@ -79,8 +73,6 @@ rule stage_cost:
         table=report(f"{OUT}/tables/stage_cost.csv", category="Tables"),
     log:
         f"{OUT}/logs/stage_cost.log",
-    conda:
-        ENV
     threads: 1
     resources:
         mem_mb=500,
@@ -91,16 +83,14 @@ rule stage_cost:
 
 rule front_page:
     input:
-        distance=rules.analysis.output.distance,
-        retrieval=rules.retrieval.output.retrieval,
+        distance=rules.distances.output.distance,
+        retrieval=rules.retrieval.output.table,
         quality=rules.isr_restore.output.quality if ISR_METHODS else [],
         cost=rules.stage_cost.output.table,
     output:
         FRONT_PAGE,
     log:
         f"{OUT}/logs/front_page.log",
-    conda:
-        ENV
     threads: 1
     resources:
         mem_mb=500,

@@ -12,7 +12,7 @@ is fp32.
 from __future__ import annotations
 
 import random
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 import numpy as np
@@ -44,6 +44,14 @@ class FSRGANConfig:
     # not in the paper: the generator is told each row's factor (method fsrgan_fa)
     factor_aware: bool = False
     seed: int = config.schema_defaults()["seed"]
+
+    @classmethod
+    def from_section(cls, section: dict, **overrides) -> "FSRGANConfig":
+        """From the config's `fsrgan` section: its training settings (the keys that
+        are fields here), plus `overrides` (e.g. the seed)."""
+        names = {f.name for f in fields(cls)}
+        return cls(**{**{k: v for k, v in section.items() if k in names}, **overrides})
+
 
 
 def seed_everything(seed: int) -> None:

@@ -38,7 +38,7 @@ Where to look
   stage cost). Each figure's caption says what to look at.
 - Tables_: every number, one CSV per stage (``retrieval.csv``, ``distance.csv``, ...).
 - `Executed notebooks`_: one per stage, with its parameters, outputs and figures;
-  ``10_retrieval`` states where each method stands against ``matched``.
+  ``15_retrieval`` states where each method stands against ``matched``.
 - Methods: ``lr`` (LR features as they are), ``fsrgan`` (the paper's FSR-GAN, trained
   on the train split), ``fsrgan_fa`` (told the factor), ``ridge`` (a closed-form linear
   map), ``mean_shift`` (the LR feature plus the mean correction alone), ``distill``

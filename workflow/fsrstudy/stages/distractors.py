@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import time
 from pathlib import Path
 
@@ -30,6 +31,7 @@ import torch
 
 from fsrstudy import storage
 from fsrstudy.atomic import atomic_path, save_csv, save_json
+from fsrstudy.config import extractor_options
 from fsrstudy.data import degrade, groundtruth, images, manifest as mf
 from fsrstudy.evaluation import retrieval
 from fsrstudy.models import backbones, compute, features
@@ -164,17 +166,20 @@ def main(argv=None) -> None:
     """One shard job of rule distractor_shard: its parameters as one JSON object (the
     notebooks' convention), its arrays, unreadable images and meta.json into shard_dir."""
     parser = argparse.ArgumentParser(description=main.__doc__.splitlines()[0])
-    parser.add_argument("--params", required=True, help="JSON: list_file, images_dir, "
-                        "input_size, extractor, shard, shards, shard_dir, bad_csv, threads")
+    parser.add_argument("--params", required=True, help="JSON: list_file, distractor_images, "
+                        "the `degrade` and `features` sections, shard, shards, the shard's "
+                        "outputs (arrays, bad, meta: its folder is the shard's), threads")
     values = json.loads(parser.parse_args(argv).params)
     torch.set_num_threads(values["threads"])
     start = time.perf_counter()
-    meta = describe_distractors(values["list_file"], values["images_dir"], None,
-                                values["bad_csv"], input_size=values["input_size"],
-                                **values["extractor"], shard=values["shard"],
-                                shards=values["shards"], shard_dir=values["shard_dir"])
+    shard_dir = storage.folder({"folder": os.path.dirname(values["meta"]),
+                                "files": [*values["arrays"], values["meta"]]})
+    meta = describe_distractors(values["list_file"], values["distractor_images"], None,
+                                values["bad"], input_size=values["degrade"]["input_size"],
+                                **extractor_options(values["features"]), shard=values["shard"],
+                                shards=values["shards"], shard_dir=shard_dir)
     meta["seconds"] = round(time.perf_counter() - start, 1)
-    save_json(storage.meta_path(values["shard_dir"]), meta)
+    save_json(storage.meta_path(shard_dir), meta)
     print(json.dumps(meta))
 
 

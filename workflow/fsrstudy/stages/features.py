@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import time
 
@@ -16,6 +17,7 @@ import torch
 
 from fsrstudy import storage
 from fsrstudy.atomic import atomic_path, save_json, save_npy
+from fsrstudy.config import extractor_options
 from fsrstudy.models import backbones, compute, distill
 from fsrstudy.models.features import extract as describe_stack
 
@@ -88,16 +90,18 @@ def gather_features(shard_dirs, features_dir, images_dir) -> dict:
 
 
 def feature_shard_main(argv=None) -> None:
-    """One shard job of rule feature_shard: its parameters as one JSON object (the
-    notebooks' convention): images_dir, shard_dir, factors, extractor, shard, shards,
-    threads."""
+    """One shard job of rule feature_shard: its parameters as one JSON object, as a
+    notebook gets them: images_dir, the shard's outputs (arrays, ids, meta: its folder is
+    the shard's), factors, the `features` section, shard, shards, threads."""
     parser = argparse.ArgumentParser(description=feature_shard_main.__doc__.splitlines()[0])
     parser.add_argument("--params", required=True)
     values = json.loads(parser.parse_args(argv).params)
     torch.set_num_threads(values["threads"])
-    meta = extract_features(values["images_dir"], values["shard_dir"],
-                            factors=values["factors"], **values["extractor"],
-                            shard=values["shard"], shards=values["shards"])
+    shard_dir = storage.folder({"folder": os.path.dirname(values["meta"]),
+                                "files": [*values["arrays"], values["ids"], values["meta"]]})
+    meta = extract_features(values["images_dir"], shard_dir, factors=values["factors"],
+                            **extractor_options(values["features"]), shard=values["shard"],
+                            shards=values["shards"])
     print(json.dumps(meta))
 
 

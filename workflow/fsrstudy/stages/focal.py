@@ -109,11 +109,10 @@ def focal_ablation(manifest_csv, ground_truth_json, features_dir, out_csv, *, ba
                    workers: int = 1) -> pd.DataFrame:
     """Every loss variant x seed trained from the run's FSR-GAN settings (`fsrgan`: the
     config's section): tables/focal.csv."""
-    options = {k: v for k, v in fsrgan.items() if k not in ("device", "training_data")}
-    table = run(mf.read(manifest_csv), ground_truth_json, features_dir,
-                      backbone=backbone, factors=factors,
-                      base=training.FSRGANConfig(**options), variants=variants, seeds=seeds,
-                      device=compute.pick_device(fsrgan.get("device", "auto")),
-                      trained=trained, workers=workers)
+    table = run(mf.read(manifest_csv), ground_truth_json, features_dir, backbone=backbone,
+                factors=factors, base=training.FSRGANConfig.from_section(fsrgan),
+                variants=variants, seeds=seeds,
+                device=compute.pick_device(fsrgan.get("device", "auto")), trained=trained,
+                workers=workers)
     save_csv(out_csv, table)
     return table

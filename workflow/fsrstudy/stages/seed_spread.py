@@ -194,15 +194,13 @@ def spread_over_seeds(manifest_csv, ground_truth_json, features_dir, models_dir,
     `extractor`: its features section): tables/seed_spread.csv, and the FSR-GANs it
     trained as models/seeds/<method>_seed<seed>_<backbone>.pt (the focal ablation's
     r = 2 variant is the same training: it reuses them)."""
-    gan = {k: v for k, v in fsrgan.items() if k not in ("device", "training_data")}
-    student = {k: v for k, v in distill.items() if k in ("epochs", "batch_size", "lr")}
     table, gans = run(
         mf.read(manifest_csv), ground_truth_json, features_dir, models_dir,
         backbone=backbone, factors=factors,
         methods={m: tuple(fit) for m, fit in methods.items()}, seeds=seeds,
-        run_seed=run_seed, fsrgan_cfg=training.FSRGANConfig(**gan),
+        run_seed=run_seed, fsrgan_cfg=training.FSRGANConfig.from_section(fsrgan),
         ridge_options={k: ridge[k] for k in ("alphas", "validation_fraction")},
-        distill_cfg=DistillConfig(**student), extractor=extractor,
+        distill_cfg=DistillConfig.from_section(distill), extractor=extractor,
         device=compute.pick_device(fsrgan.get("device", "auto")), workers=workers,
         folds=cross_fit_folds)
     for (method, seed), fits in gans.items():

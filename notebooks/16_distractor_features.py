@@ -9,26 +9,33 @@
 # nothing) and are listed.
 
 # %% tags=["parameters"]
-shard_metas = ["results/paper/features/distractor_shards/0/meta.json"]
-shard_bad_csvs = ["results/paper/features/distractor_shards/0/bad_images.csv"]
+seed = 0
 backbones = ["vgg16_conv5_gem", "vgg16_conv5_mac"]
-features_dir = "results/paper/features"
-bad_csv = "results/paper/distractors_bad_images.csv"
+factors = [4, 9, 16]
+threads = 2
+images_dir = "results/tiny/images"
+features_dir = "results/tiny/features"
+models_dir = "results/tiny/models"
+metas = ["results/paper/features/distractor_shards/0/meta.json"]
+arrays = []
+bads = ["results/paper/features/distractor_shards/0/bad_images.csv"]
+distractors = []
+bad = "results/paper/distractors_bad_images.csv"
 
 # %%
 import json
 from pathlib import Path
 
 import pandas as pd
-from fsrstudy.stages import distractors
+from fsrstudy.stages import distractors as distractor_stage
 
-shards = pd.DataFrame([json.loads(Path(p).read_text()) for p in shard_metas])
-rows = distractors.gather_distractors([Path(p).parent for p in shard_metas], backbones,
-                                       features_dir, shard_bad_csvs, bad_csv)
+shards = pd.DataFrame([json.loads(Path(p).read_text()) for p in metas])
+rows = distractor_stage.gather_distractors([Path(p).parent for p in metas], backbones,
+                                           features_dir, bads, bad)
 print(f"{len(shards)} shard(s) gathered: {rows} rows per backbone")
 shards[["shard", "images", "seconds", "device", "precision", "engine"]]
 
 # %%
-bad = pd.read_csv(bad_csv)
-print(f"{len(bad)} unreadable distractor(s) (zero rows)")
-bad.head(20)
+unreadable = pd.read_csv(bad)
+print(f"{len(unreadable)} unreadable distractor(s) (zero rows)")
+unreadable.head(20)

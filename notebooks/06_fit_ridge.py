@@ -13,31 +13,38 @@
 # method's gain a shift gives.
 
 # %% tags=["parameters"]
-manifest_csv = "results/demo/manifest.csv"
-features_dir = "results/demo/features"
-models_dir = "results/demo/models"
-validation_csv = "results/demo/tables/ridge_validation.csv"
-backbones = ["vgg16_conv5_gem", "vgg16_conv5_mac"]
-factors = [4, 9, 16, 64]
-ridge = {"alphas": [0.0001, 0.001, 0.01, 0.1, 1.0, 10.0, 100.0, 1000.0],
-         "validation_fraction": 0.2}
-training_data = "train_split"
-# ridge, or mean_shift: the limit alpha -> inf (F_LR + the mean correction)
-family = "ridge"
 seed = 0
-cross_fit_folds = 5
-threads = 2
+backbones = ['vgg16_conv5_gem']
+factors = [4, 16]
+threads = 1
+images_dir = 'results/tiny/images'
+features_dir = 'results/tiny/features'
+models_dir = 'results/tiny/models'
+ridge = {'enabled': True,
+         'alphas': [0.0001, 0.001, 0.01, 0.1, 1.0, 10.0, 100.0, 1000.0],
+         'validation_fraction': 0.2}
+cross_fit = {'folds': 2}
+# [family, training data]: ridge, or mean_shift (the limit alpha -> inf: F_LR + the mean
+# correction), on the train split or the database
+fit = ['ridge', 'train_split']
+manifest = 'results/tiny/manifest.csv'
+hr = ['results/tiny/features/vgg16_conv5_gem/hr_f1.npy']
+lr = ['results/tiny/features/vgg16_conv5_gem/lr_f4.npy',
+      'results/tiny/features/vgg16_conv5_gem/lr_f16.npy']
+models = ['results/tiny/models/ridge_vgg16_conv5_gem.pt']
+validation = 'results/tiny/tables/ridge_validation.csv'
 
 # %%
 import torch
 from fsrstudy.stages import train as train_stage
 
 torch.set_num_threads(threads)
-table = train_stage.fit_ridge(manifest_csv, features_dir, models_dir, validation_csv,
+family, training_data = fit
+table = train_stage.fit_ridge(manifest, features_dir, models_dir, validation,
                               backbone_names=backbones, factors=factors,
                               training_data=training_data, alphas=ridge["alphas"],
                               validation_fraction=ridge["validation_fraction"], seed=seed,
-                              folds=cross_fit_folds, family=family)
+                              folds=cross_fit["folds"], family=family)
 
 # %% [markdown]
 # Validation distance (mean ||F_SR - F_HR||, L2-normalised, on the held-out rows) per alpha; the

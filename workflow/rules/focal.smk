@@ -1,0 +1,27 @@
+# Stage 19: the focal-exponent ablation: FSR-GAN's loss varied, over seeds.
+
+
+rule focal:
+    input:
+        notebook="notebooks/19_focal.py",
+        manifest=rules.prepare.output.manifest,
+        ground_truth=rules.prepare.output.ground_truth,
+        hr=rules.features.output.hr,
+        lr=rules.features.output.lr,
+        trained=[str(_storage.fsr_model_path(f"{OUT}/models", "fsrgan", FOCAL_BACKBONE))]
+        + FOCAL_REUSES,
+    output:
+        **stage_html("19_focal"),
+        table=report(f"{OUT}/tables/focal.csv", category="Tables"),
+    log:
+        **stage_logs("19_focal"),
+    benchmark:
+        stage_benchmark("19_focal")
+    threads: config["threads"]
+    resources:
+        mem_mb=4000,
+        runtime=1440,
+    params:
+        values=notebook_values("focal", "fsrgan", backbone=FOCAL_BACKBONE),
+    shell:
+        NOTEBOOK_CMD
