@@ -31,7 +31,7 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "workflow"))
 
-from fsrstudy.models import backbones, compute, features, isr_training, training  # noqa: E402
+from fsrstudy.models import backbones, compute, features, fsrgan_training, isr_training  # noqa: E402
 
 
 def write_jpegs(folder: Path, count: int, size: int = 224) -> list[Path]:
@@ -88,9 +88,9 @@ def fsrgan_samples_per_second(device: str, pairs: int) -> float:
     rng = np.random.default_rng(0)
     x = rng.normal(size=(pairs, 512)).astype(np.float32)
     y = (x + 0.1 * rng.normal(size=x.shape)).astype(np.float32)
-    cfg = training.FSRGANConfig(epochs=1, batch_size=64, lr=1e-4, residual=True)
+    cfg = fsrgan_training.FSRGANConfig(epochs=1, batch_size=64, lr=1e-4, residual=True)
     start = time.perf_counter()
-    training.train(x, y, cfg, device)
+    fsrgan_training.train(x, y, cfg, device)
     return pairs / (time.perf_counter() - start)
 
 

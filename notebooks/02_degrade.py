@@ -23,7 +23,7 @@ ids = 'results/tiny/images/ids.txt'
 # %%
 import matplotlib.pyplot as plt
 import numpy as np
-from fsrstudy import storage
+from fsrstudy import run_files
 from fsrstudy.stages import data as data_stage
 
 summary = data_stage.degrade_images(manifest, images_dir, input_size=degrade["input_size"],
@@ -35,7 +35,7 @@ summary
 
 # %%
 all_factors = [1] + list(factors)
-stacks = {f: storage.load(storage.stack_path(images_dir, f)) for f in all_factors}
+stacks = {f: run_files.load(run_files.stack_path(images_dir, f)) for f in all_factors}
 rows = np.linspace(0, summary["n_images"] - 1, 3).astype(int)
 fig, axes = plt.subplots(len(rows), len(all_factors), figsize=(2.2 * len(all_factors), 6.6))
 for i, row in enumerate(rows):

@@ -44,13 +44,14 @@ loss = 'results/tiny/tables/fsrgan_loss.csv'
 
 # %%
 import torch
-from fsrstudy.models import training
+from fsrstudy.models import fsrgan_training
 from fsrstudy.report import figures
 from fsrstudy.stages import train as train_stage
 
 torch.set_num_threads(threads)
 family, training_data = fit
-cfg = training.FSRGANConfig.from_section(fsrgan, seed=seed, factor_aware=family == "fsrgan_fa")
+cfg = fsrgan_training.FSRGANConfig.from_section(fsrgan, seed=seed,
+                                                factor_aware=family == "fsrgan_fa")
 log = train_stage.train_fsrgan(manifest, features_dir, models_dir, loss,
                                backbone_names=backbones, factors=factors, cfg=cfg,
                                device=fsrgan.get("device", "auto"), training_data=training_data,

@@ -29,7 +29,7 @@ from pathlib import Path
 from PIL import Image, ImageOps
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "workflow"))
-from fsrstudy.storage import sha256_of  # noqa: E402
+from fsrstudy.run_files import sha256_of  # noqa: E402
 
 LONG_SIDE = 1024
 JPEG_QUALITY = 90

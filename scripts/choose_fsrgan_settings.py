@@ -15,9 +15,9 @@ import sys
 from pathlib import Path
 
 import torch
-from fsrstudy import config as config_module, storage
+from fsrstudy import config as config_module, run_files
 from fsrstudy.data import manifest as mf
-from fsrstudy.models import training
+from fsrstudy.models import fsrgan_training
 from fsrstudy.stages import settings_choice
 
 GRID = {"residual": [False, True], "lr": [0.0008, 0.0001], "epochs": [3, 6, 12]}
@@ -30,9 +30,10 @@ def main(run: Path, config_path: Path) -> None:
     backbone = sorted(p.name for p in (run / "features").iterdir()
                       if (p / "hr_f1.npy").is_file())[0]
     factors = cfg["degrade"]["factors"]
-    hr = storage.load_features(run / "features", backbone, "hr", storage.HR)
-    lr = {f: storage.load_features(run / "features", backbone, "lr", f) for f in factors}
-    base = training.FSRGANConfig.from_section(cfg["fsrgan"], precision="fp32", seed=cfg["seed"])
+    hr = run_files.load_features(run / "features", backbone, "hr", run_files.HR)
+    lr = {f: run_files.load_features(run / "features", backbone, "lr", f) for f in factors}
+    base = fsrgan_training.FSRGANConfig.from_section(cfg["fsrgan"], precision="fp32",
+                                                     seed=cfg["seed"])
     table = settings_choice.choose(
         lr, hr, mf.fitting_rows(manifest, "train_split"),
         mf.validation_units(manifest, "train_split"), settings_choice.grid(base, **GRID),

@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 import torch
-from fsrstudy import config as config_module, schema, storage
+from fsrstudy import config as config_module, run_files, schema
 from fsrstudy.data import manifest as mf
 from fsrstudy.models import compute, isr_training
 from fsrstudy.stages import settings_choice
@@ -29,8 +29,8 @@ def main(run: Path, config_path: Path) -> None:
     rows, fitted_on = mf.isr_fitting_rows(manifest)
     factors = cfg["degrade"]["factors"]
     images = run / "images"
-    hr = storage.load(storage.stack_path(images, storage.HR))
-    lr = {f: storage.load(storage.stack_path(images, f)) for f in factors}
+    hr = run_files.load(run_files.stack_path(images, run_files.HR))
+    lr = {f: run_files.load(run_files.stack_path(images, f)) for f in factors}
     configured = cfg["isr"]["vdsr"]
     paper = {**schema.schema_defaults("isr", "vdsr"), "steps": configured["steps"],
              "batch_size": configured["batch_size"], "patch": configured["patch"]}

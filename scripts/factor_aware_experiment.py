@@ -19,10 +19,10 @@ from pathlib import Path
 import numpy as np
 import torch
 import yaml
-from fsrstudy import storage
+from fsrstudy import run_files
 from fsrstudy.data import groundtruth, manifest as mf
 from fsrstudy.evaluation import retrieval
-from fsrstudy.models import training
+from fsrstudy.models import fsrgan_training
 
 MODES = ("mixed", "conditioned", "per_factor")
 
@@ -34,25 +34,25 @@ def main(run_dir: str, mode: str, seed: int, backbone: str = "vgg16_conv5_gem") 
     run = Path(run_dir)
     config = yaml.safe_load((run / "config.yaml").read_text())
     factors = config["degrade"]["factors"]
-    cfg = training.FSRGANConfig.from_section(config["fsrgan"], seed=seed)
+    cfg = fsrgan_training.FSRGANConfig.from_section(config["fsrgan"], seed=seed)
     manifest = mf.read(run / "manifest.csv")
     features = run / "features"
-    hr = np.asarray(storage.load(storage.feature_path(features, backbone, "hr", 1)))
-    lr = {f: np.asarray(storage.load(storage.feature_path(features, backbone, "lr", f)))
+    hr = np.asarray(run_files.load(run_files.feature_path(features, backbone, "hr", 1)))
+    lr = {f: np.asarray(run_files.load(run_files.feature_path(features, backbone, "lr", f)))
           for f in factors}
     rows = mf.fitting_rows(manifest, "train_split")
     start = time.perf_counter()
     if mode == "per_factor":
         sr = {}
         for f in factors:
-            x, y, _ = training.make_pairs({f: lr[f]}, hr, rows)
-            sr[f] = training.apply(training.train(x, y, cfg)[0], lr[f])
+            x, y, _ = fsrgan_training.make_pairs({f: lr[f]}, hr, rows)
+            sr[f] = fsrgan_training.apply(fsrgan_training.train(x, y, cfg)[0], lr[f])
     else:
-        x, y, pair_factors = training.make_pairs(lr, hr, rows)
+        x, y, pair_factors = fsrgan_training.make_pairs(lr, hr, rows)
         aware = mode == "conditioned"
-        gen = training.train(x, y, dataclasses.replace(cfg, factor_aware=aware),
+        gen = fsrgan_training.train(x, y, dataclasses.replace(cfg, factor_aware=aware),
                              factors=pair_factors)[0]
-        sr = {f: training.apply(gen, lr[f], factor=f if aware else None) for f in factors}
+        sr = {f: fsrgan_training.apply(gen, lr[f], factor=f if aware else None) for f in factors}
     return {"mode": mode, "seed": seed, "backbone": backbone,
             "train_seconds": round(time.perf_counter() - start, 1),
             **held_out_scores(run, manifest, hr, sr)}

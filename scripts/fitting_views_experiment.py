@@ -21,9 +21,9 @@ import numpy as np
 import torch
 import yaml
 from factor_aware_experiment import held_out_scores  # this folder: the same scores
-from fsrstudy import storage
+from fsrstudy import run_files
 from fsrstudy.data import manifest as mf
-from fsrstudy.models import feature_sr, ridge, training
+from fsrstudy.models import feature_sr, fsrgan_training, ridge
 
 METHODS = ("fsrgan", "fsrgan_fa", "ridge")
 
@@ -45,11 +45,12 @@ def fit_and_apply(method, config, lr, hr, rows, groups, seed) -> dict:
         model = ridge.fit({f: lr[f][rows] for f in factors}, hr[rows], groups[rows],
                           seed=seed, **options)[0]
         return {f: feature_sr.apply(model, lr[f], f) for f in factors}
-    cfg = training.FSRGANConfig.from_section(config["fsrgan"], seed=seed,
+    cfg = fsrgan_training.FSRGANConfig.from_section(config["fsrgan"], seed=seed,
                                              factor_aware=method == "fsrgan_fa")
-    x, y, pair_factors = training.make_pairs(lr, hr, rows)
-    gen = training.train(x, y, cfg, factors=pair_factors)[0]
-    return {f: training.apply(gen, lr[f], factor=f if cfg.factor_aware else None) for f in factors}
+    x, y, pair_factors = fsrgan_training.make_pairs(lr, hr, rows)
+    gen = fsrgan_training.train(x, y, cfg, factors=pair_factors)[0]
+    return {f: fsrgan_training.apply(gen, lr[f], factor=f if cfg.factor_aware else None)
+            for f in factors}
 
 
 def main(run_dir: str, method: str, views: int, seed: int,
@@ -61,8 +62,8 @@ def main(run_dir: str, method: str, views: int, seed: int,
     config = yaml.safe_load((run / "config.yaml").read_text())
     manifest = mf.read(run / "manifest.csv")
     features = run / "features"
-    hr = np.asarray(storage.load(storage.feature_path(features, backbone, "hr", 1)))
-    lr = {f: np.asarray(storage.load(storage.feature_path(features, backbone, "lr", f)))
+    hr = np.asarray(run_files.load(run_files.feature_path(features, backbone, "hr", 1)))
+    lr = {f: np.asarray(run_files.load(run_files.feature_path(features, backbone, "lr", f)))
           for f in config["degrade"]["factors"]}
     rows = first_views(manifest, mf.fitting_rows(manifest, "train_split"), views)
     groups = manifest["group"].astype(str).to_numpy()

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
-from fsrstudy import storage
+from fsrstudy import run_files
 from fsrstudy.evaluation import scoring
 from fsrstudy.models import backbones, compute, features
 from PIL import Image
@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_weights_file_verifies():
     path = backbones.offline_weights_path()
-    assert storage.sha256_of(path) == backbones.OFFLINE_SHA256
+    assert run_files.sha256_of(path) == backbones.OFFLINE_SHA256
 
 
 def test_missing_weights_package_says_how_to_install(monkeypatch):

@@ -41,11 +41,11 @@ def test_bad_choice_is_rejected():
 def test_training_code_takes_its_defaults_from_the_schema(monkeypatch):
     from dataclasses import asdict
 
-    from fsrstudy.models import isr_training, training
+    from fsrstudy.models import fsrgan_training, isr_training
 
     # an FSR-GAN trained with no option set is the schema's FSR-GAN
     schema = config.schema_defaults("fsrgan")
-    built = asdict(training.FSRGANConfig())
+    built = asdict(fsrgan_training.FSRGANConfig())
     assert {k: built[k] for k in built.keys() & schema.keys()} == \
         {k: schema[k] for k in built.keys() & schema.keys()}
     assert built["lr"] == 0.0008 and built["epochs"] == 6  # the schema's, read by hand

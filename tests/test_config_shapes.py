@@ -12,7 +12,7 @@ import yaml
 from tiny_run import ROOT, snakemake, why_it_failed
 
 sys.path.insert(0, str(ROOT / "workflow"))
-from fsrstudy import descriptors, storage  # noqa: E402
+from fsrstudy import descriptors, run_files  # noqa: E402
 
 PAPER_BACKBONES = descriptors.descriptor_names("torchvision_vgg16", ["fc7", "gem", "mac"])
 DEFAULT_BACKBONES = descriptors.descriptor_names("offline_vgg16", ["gem", "mac"])
@@ -53,8 +53,8 @@ def a_csv_set(tmp_path, train: bool):
 
 def models_of_another_run(folder, backbones, methods, factors, isr=("srcnn", "vdsr")):
     """Empty files where another run keeps its models: enough for a dry run."""
-    paths = [storage.fsr_model_path(folder, m, b) for m in methods for b in backbones]
-    paths += [storage.isr_model_path(folder, m, f) for m in isr for f in factors]
+    paths = [run_files.fsr_model_path(folder, m, b) for m in methods for b in backbones]
+    paths += [run_files.isr_model_path(folder, m, f) for m in isr for f in factors]
     for path in paths:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.touch()

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
-from fsrstudy import storage
+from fsrstudy import run_files
 from fsrstudy.atomic import save_npy
 from fsrstudy.data import manifest as mf
 from fsrstudy.models import cross_fit, feature_sr, ridge
@@ -108,10 +108,10 @@ def test_each_row_is_mapped_by_the_model_serving_it():
 def _features(tmp_path, manifest, dim=6, factors=(4,)):
     rng = np.random.default_rng(0)
     hr = rng.normal(size=(len(manifest), dim)).astype(np.float32)
-    save_npy(storage.feature_path(tmp_path, "b", "hr", storage.HR), hr)
+    save_npy(run_files.feature_path(tmp_path, "b", "hr", run_files.HR), hr)
     for f in factors:
         lr = (0.7 * hr + 0.1 * rng.normal(size=hr.shape)).astype(np.float32)
-        save_npy(storage.feature_path(tmp_path, "b", "lr", f), lr)
+        save_npy(run_files.feature_path(tmp_path, "b", "lr", f), lr)
 
 
 def test_ridge_db_is_cross_fitted_end_to_end(tmp_path):
@@ -127,17 +127,17 @@ def test_ridge_db_is_cross_fitted_end_to_end(tmp_path):
     for j, fold in enumerate(plan):
         # the alpha of fold j chosen among fold j's rows only (its validation split too)
         assert chosen.loc[j, "n_fit"] + chosen.loc[j, "n_validation"] == len(fold.rows)
-    ckpt = torch.load(storage.fsr_model_path(tmp_path, "ridge_db", "b"), weights_only=True)
+    ckpt = torch.load(run_files.fsr_model_path(tmp_path, "ridge_db", "b"), weights_only=True)
     assert ckpt["kind"] == "folds" and [c["n_pairs"] for c in ckpt["folds"]] == \
         [len(fold.rows) for fold in plan]
-    folds = feature_sr.load(storage.fsr_model_path(tmp_path, "ridge_db", "b"), backbone="b")
+    folds = feature_sr.load(run_files.fsr_model_path(tmp_path, "ridge_db", "b"), backbone="b")
     keys = mf.photo_keys(manifest)
     held_out = mf.held_out_rows(manifest)
     served = train_stage.apply_feature_sr(
         manifest_csv, tmp_path, tmp_path, tmp_path / "fits.csv", backbone_names=["b"],
         factors=[4], methods=["ridge_db"], device="cpu")
-    sr = storage.load_features(tmp_path, "b", "ridge_db", 4)
-    lr = storage.load_features(tmp_path, "b", "lr", 4)
+    sr = run_files.load_features(tmp_path, "b", "ridge_db", 4)
+    lr = run_files.load_features(tmp_path, "b", "lr", 4)
     for row in held_out:
         j = next((j for j, f in enumerate(plan) if keys[row] in f.held_out_photos), None)
         if j is None:  # o0, o1: every fold was fitted on them
@@ -160,7 +160,7 @@ def test_one_fit_on_separate_photos_keeps_the_family_checkpoint(tmp_path):
     train_stage.fit_ridge(manifest_csv, tmp_path, tmp_path, tmp_path / "v.csv",
                           backbone_names=["b"], factors=[4], training_data="database",
                           alphas=[1.0], validation_fraction=0.34, seed=0, folds=5)
-    path = storage.fsr_model_path(tmp_path, "ridge_db", "b")
+    path = run_files.fsr_model_path(tmp_path, "ridge_db", "b")
     ckpt = torch.load(path, weights_only=True)
     assert ckpt["kind"] == "ridge" and sorted(ckpt["fitted_ids"]) == sorted(
         manifest["image_id"][3:])
@@ -169,7 +169,7 @@ def test_one_fit_on_separate_photos_keeps_the_family_checkpoint(tmp_path):
     table = train_stage.apply_feature_sr(manifest_csv, tmp_path, tmp_path, None,
                                          backbone_names=["b"], factors=[4],
                                          methods=["ridge_db"], device="cpu")
-    sr = storage.load_features(tmp_path, "b", "ridge_db", 4)
+    sr = run_files.load_features(tmp_path, "b", "ridge_db", 4)
     assert not np.isnan(sr[:3]).any() and np.isnan(sr[3:]).all()  # queries only
     assert table.loc[0, "fit"] == "one fit" and table.loc[0, "rows_by_every_model"] == 3
 

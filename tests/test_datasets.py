@@ -4,7 +4,7 @@ import pickle
 import numpy as np
 import pytest
 import scipy.io
-from fsrstudy.data import datasets, known_ground_truth
+from fsrstudy.data import known_ground_truth, paper_ground_truth
 
 IMLIST = [f"all_souls_{i:06d}" for i in range(10)]
 QIMLIST = ["all_souls_000013", "radcliffe_camera_000519"]
@@ -37,7 +37,7 @@ def _mat(tmp_path, entries, name, qidx=False):
 
 
 def test_revisited_gnd_reads_as_names(tmp_path):
-    gt = datasets.read_ground_truth(
+    gt = paper_ground_truth.read_ground_truth(
         _pickle(tmp_path, {"imlist": IMLIST, "qimlist": QIMLIST, "gnd": REVISITED}))
     assert gt.protocol == "revisited" and gt.imlist == IMLIST
     first = gt.queries[0]
@@ -48,61 +48,61 @@ def test_revisited_gnd_reads_as_names(tmp_path):
 
 
 def test_a_mat_file_says_what_its_pickle_says(tmp_path):
-    pkl = datasets.read_ground_truth(
+    pkl = paper_ground_truth.read_ground_truth(
         _pickle(tmp_path, {"imlist": IMLIST, "qimlist": QIMLIST, "gnd": REVISITED}))
-    mat = datasets.read_ground_truth(_mat(tmp_path, REVISITED, "gnd_roxford5k.mat"))
+    mat = paper_ground_truth.read_ground_truth(_mat(tmp_path, REVISITED, "gnd_roxford5k.mat"))
     assert mat.queries == pkl.queries
-    assert datasets.content_digest(mat) == datasets.content_digest(pkl)
+    assert paper_ground_truth.content_digest(mat) == paper_ground_truth.content_digest(pkl)
     # the original protocol: queries given by 1-based position in imlist
-    original = datasets.read_ground_truth(_mat(tmp_path, ORIGINAL, "gnd_oxford5k.mat",
+    original = paper_ground_truth.read_ground_truth(_mat(tmp_path, ORIGINAL, "gnd_oxford5k.mat",
                                                qidx=True))
     assert original.protocol == "original"
     assert [q["image"] for q in original.queries] == [IMLIST[0], IMLIST[4]]
     assert original.queries[0]["positives"] == [IMLIST[0], IMLIST[1], IMLIST[5]]
-    assert datasets.content_digest(original) != datasets.content_digest(mat)
+    assert paper_ground_truth.content_digest(original) != paper_ground_truth.content_digest(mat)
 
 
 def test_the_digest_sees_a_changed_list_not_the_order(tmp_path):
-    base = datasets.read_ground_truth(
+    base = paper_ground_truth.read_ground_truth(
         _pickle(tmp_path, {"imlist": IMLIST, "qimlist": QIMLIST, "gnd": REVISITED}))
     shuffled = [{**REVISITED[0], "easy": [1, 0]}, REVISITED[1]]
-    reordered = datasets.read_ground_truth(
+    reordered = paper_ground_truth.read_ground_truth(
         _pickle(tmp_path, {"imlist": IMLIST, "qimlist": QIMLIST, "gnd": shuffled}, "b.pkl"))
-    assert datasets.content_digest(reordered) == datasets.content_digest(base)
+    assert paper_ground_truth.content_digest(reordered) == paper_ground_truth.content_digest(base)
     moved = [{**REVISITED[0], "easy": [0], "hard": [1, 2]}, REVISITED[1]]
-    changed = datasets.read_ground_truth(
+    changed = paper_ground_truth.read_ground_truth(
         _pickle(tmp_path, {"imlist": IMLIST, "qimlist": QIMLIST, "gnd": moved}, "c.pkl"))
-    assert datasets.content_digest(changed) != datasets.content_digest(base)
+    assert paper_ground_truth.content_digest(changed) != paper_ground_truth.content_digest(base)
 
 
 def test_revisited_gnd_index_out_of_range(tmp_path):
     entry = {"easy": [10], "hard": [], "junk": [], "bbx": [0, 0, 1, 1]}
     path = _pickle(tmp_path, {"imlist": IMLIST, "qimlist": QIMLIST,
                               "gnd": [REVISITED[0], entry]})
-    with pytest.raises(datasets.GroundTruthError, match="out of range"):
-        datasets.read_ground_truth(path)
+    with pytest.raises(paper_ground_truth.GroundTruthError, match="out of range"):
+        paper_ground_truth.read_ground_truth(path)
 
 
 def test_not_a_ground_truth_file_is_named(tmp_path):
-    with pytest.raises(datasets.GroundTruthError, match="not a gnd file"):
-        datasets.read_ground_truth(_pickle(tmp_path, {"vectors": [1, 2]}))
+    with pytest.raises(paper_ground_truth.GroundTruthError, match="not a gnd file"):
+        paper_ground_truth.read_ground_truth(_pickle(tmp_path, {"vectors": [1, 2]}))
     (tmp_path / "gt.txt").write_text("x")
-    with pytest.raises(datasets.GroundTruthError, match="folder .*pkl .*mat"):
-        datasets.read_ground_truth(tmp_path / "gt.txt")
+    with pytest.raises(paper_ground_truth.GroundTruthError, match="folder .*pkl .*mat"):
+        paper_ground_truth.read_ground_truth(tmp_path / "gt.txt")
 
 
 def test_the_published_check(tmp_path, monkeypatch):
-    gt = datasets.read_ground_truth(
+    gt = paper_ground_truth.read_ground_truth(
         _pickle(tmp_path, {"imlist": IMLIST, "qimlist": QIMLIST, "gnd": REVISITED}))
     with pytest.warns(known_ground_truth.UnpublishedGroundTruth, match="4993 and 70"):
         said = known_ground_truth.check(gt, "oxford5k", "ox")
     assert said.startswith("differs from the published ROxford5k (10 database images")
-    monkeypatch.setitem(known_ground_truth.PUBLISHED, datasets.content_digest(gt),
+    monkeypatch.setitem(known_ground_truth.PUBLISHED, paper_ground_truth.content_digest(gt),
                         ("oxford5k", "revisited", 10, 2))
     assert known_ground_truth.check(gt, "oxford5k", "ox") == "published ROxford5k"
     with pytest.raises(known_ground_truth.WrongGroundTruth, match="ROxford5k .* not paris"):
         known_ground_truth.check(gt, "paris6k", "paris")
-    folder = datasets.PublishedGroundTruth("original", "gt/", None, [])
+    folder = paper_ground_truth.PublishedGroundTruth("original", "gt/", None, [])
     assert known_ground_truth.check(folder, "oxford5k", "ox").startswith("not checked")
 
 
@@ -112,19 +112,20 @@ def test_original_protocol_files(tmp_path):
     (tmp_path / "all_souls_1_good.txt").write_text("all_souls_000013\nall_souls_000026\n")
     (tmp_path / "all_souls_1_ok.txt").write_text("all_souls_000040\n")
     (tmp_path / "all_souls_1_junk.txt").write_text("oxford_000317\n")
-    [query] = datasets.read_original_gt(tmp_path)
+    [query] = paper_ground_truth.read_original_gt(tmp_path)
     assert query["image"] == "all_souls_000013"
     assert query["bbx"] == [136.5, 34.1, 648.5, 955.7]
     assert query["positives"] == ["all_souls_000013", "all_souls_000026", "all_souls_000040"]
     assert query["junk"] == ["oxford_000317"]
-    gt = datasets.read_ground_truth(tmp_path)
+    gt = paper_ground_truth.read_ground_truth(tmp_path)
     assert gt.protocol == "original" and gt.imlist is None and gt.queries == [query]
     (tmp_path / "all_souls_1_ok.txt").unlink()
-    with pytest.raises(datasets.GroundTruthError, match="missing"):
-        datasets.read_original_gt(tmp_path)
+    with pytest.raises(paper_ground_truth.GroundTruthError, match="missing"):
+        paper_ground_truth.read_original_gt(tmp_path)
 
 
 def test_holidays_names():
-    datasets.holidays_names(["100000", "100001"])
-    with pytest.raises(datasets.GroundTruthError, match="is this a copy of INRIA Holidays"):
-        datasets.holidays_names(["100000", "paris_defense_000000"])
+    paper_ground_truth.holidays_names(["100000", "100001"])
+    with pytest.raises(paper_ground_truth.GroundTruthError,
+                       match="is this a copy of INRIA Holidays"):
+        paper_ground_truth.holidays_names(["100000", "paris_defense_000000"])

@@ -4,8 +4,8 @@ taken, it learns, and every way of running it gives the same descriptors."""
 import numpy as np
 import pytest
 import torch
-from fsrstudy import storage
-from fsrstudy.models import backbones, compute, distill, training
+from fsrstudy import run_files
+from fsrstudy.models import backbones, compute, distill, fsrgan_training
 
 FP32_CPU = compute.Plan("cpu", "fp32", "default", "test", "test")
 
@@ -95,7 +95,7 @@ def test_a_saved_student_comes_back_and_names_its_backbone(tmp_path):
     student = teacher.head("gem")
     with torch.no_grad():
         next(student.parameters()).mul_(1.01)  # not the teacher any more
-    path = storage.fsr_model_path(tmp_path, "distill", "vgg16_conv5_gem")
+    path = run_files.fsr_model_path(tmp_path, "distill", "vgg16_conv5_gem")
     distill.save(path, student, distill.DistillConfig(), {
         "backbone": "vgg16_conv5_gem", "source": "offline_vgg16"})
     folds = distill.load(path, "cpu", "vgg16_conv5_gem")
@@ -104,7 +104,7 @@ def test_a_saved_student_comes_back_and_names_its_backbone(tmp_path):
     rows = np.arange(4)
     assert np.array_equal(distill.describe(loaded, maps, rows, 3),
                           distill.describe(student, maps, rows, 3))
-    with pytest.raises(training.IncompatibleCheckpoint, match="not vgg16_conv5_mac"):
+    with pytest.raises(fsrgan_training.IncompatibleCheckpoint, match="not vgg16_conv5_mac"):
         distill.load(path, "cpu", "vgg16_conv5_mac")
 
 

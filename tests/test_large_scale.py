@@ -2,7 +2,7 @@
 everything."""
 import numpy as np
 import pytest
-from fsrstudy import storage
+from fsrstudy import run_files
 from fsrstudy.evaluation import large_scale, scoring
 from fsrstudy.models import compute
 
@@ -123,8 +123,8 @@ def test_sharded_distractor_features_equal_one_job(tmp_path):
                                            [d / "bad.csv" for d in dirs],
                                            tmp_path / "gathered_bad.csv")
     assert rows == {"vgg16_conv5_gem": 6}
-    one = np.load(storage.distractor_feature_path(tmp_path / "one", "vgg16_conv5_gem"))
-    gathered = np.load(storage.distractor_feature_path(tmp_path / "gathered",
+    one = np.load(run_files.distractor_feature_path(tmp_path / "one", "vgg16_conv5_gem"))
+    gathered = np.load(run_files.distractor_feature_path(tmp_path / "gathered",
                                                        "vgg16_conv5_gem"))
     np.testing.assert_array_equal(gathered, one)
     assert not one[3].any() and one.shape == (6, 512)

@@ -7,13 +7,13 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[1] / "workflow" / "fsrstudy"
 SUBPACKAGES = ("data", "models", "evaluation", "report", "stages")
 LAYERS = {
-    0: "descriptors fsr_names storage report.figure_catalog hardware atomic schema run_lock "
+    0: "descriptors fsr_names run_files report.figure_catalog hardware atomic schema run_lock "
        "logged",
     1: "config data.manifest data.dataset_kinds data.demo_set data.paper_sets data.user_set "
-       "data.protocols data.groundtruth data.views data.augment data.degrade data.images "
-       "data.datasets data.fetch data.download data.safe_files data.coverage "
+       "data.group_protocols data.groundtruth data.views data.augment data.degrade data.images "
+       "data.paper_ground_truth data.fetch data.download data.safe_files data.coverage "
        "data.known_ground_truth",
-    2: "models.fsrgan models.training models.ridge models.distill models.feature_sr "
+    2: "models.fsrgan models.fsrgan_training models.ridge models.distill models.feature_sr "
        "models.isr models.isr_training models.backbones models.features models.compute "
        "models.parallel models.cross_fit models.normalise",
     # pure functions: arrays in, tables out
@@ -65,9 +65,10 @@ def test_no_module_imports_from_a_higher_layer():
 
 
 def test_the_import_map_sees_subpackages():
-    assert {"evaluation.distances", "storage", "data.manifest", "atomic",
+    assert {"evaluation.distances", "run_files", "data.manifest", "atomic",
             "models.distill"} <= imports("stages.seed_spread")
-    assert {"models.ridge", "models.training"} <= imports("models.feature_sr")  # in functions
+    # imported inside functions
+    assert {"models.ridge", "models.fsrgan_training"} <= imports("models.feature_sr")
     assert "stages.features" not in imports("stages.analysis")
 
 
@@ -79,11 +80,11 @@ def test_the_layers_under_the_stages_that_the_dag_uses_import_no_torch():
                                  re.M), module
 
 
-def test_model_and_array_files_are_named_in_storage_alone():
-    """One file contract: storage's functions (and the FSR_MODEL pattern the rules fill)
+def test_model_and_array_files_are_named_in_run_files_alone():
+    """One file contract: run_files' functions (and the FSR_MODEL pattern the rules fill)
     name every model (.pt) and array (.npy) file; no other module or rule spells one."""
     rules = PACKAGE.parents[0] / "rules"
-    sources = [p for p in PACKAGE.rglob("*.py") if p != PACKAGE / "storage.py"]
+    sources = [p for p in PACKAGE.rglob("*.py") if p != PACKAGE / "run_files.py"]
     formatted = [str(p) for p in sources + sorted(rules.glob("*.smk"))
                  if re.search(r"""\.(pt|npy)['"]""", p.read_text())]
     assert not formatted, formatted

@@ -9,7 +9,7 @@ import pandas as pd
 import paper_fixtures as pf
 import pytest
 import scipy.io
-from fsrstudy.data import dataset_kinds, datasets, fetch, groundtruth
+from fsrstudy.data import dataset_kinds, fetch, groundtruth, paper_ground_truth
 
 pytestmark = pytest.mark.filterwarnings(
     "ignore::fsrstudy.data.known_ground_truth.UnpublishedGroundTruth")
@@ -118,13 +118,13 @@ def test_a_mat_ground_truth_gives_the_pickles_protocols(tmp_path):
 def test_the_wrong_dataset_or_nothing_to_evaluate_stops_with_a_reason(tmp_path):
     _, images, gt, gnd = _paris_copy(tmp_path)
     oxford = pf.build_oxford(tmp_path / "oxford")
-    with pytest.raises(datasets.GroundTruthError, match="none of the 20 images under .* is "
-                       "named in .*gnd_roxford5k.pkl"):
+    with pytest.raises(paper_ground_truth.GroundTruthError,
+                       match="none of the 20 images under .* is named in .*gnd_roxford5k.pkl"):
         _build(images, [oxford["files"]["gnd_roxford5k.pkl"]])
     for query in pf.build_paris(tmp_path / "again")["revisited"]["qimlist"]:
         for path in images.rglob(f"{query}.*"):
             path.unlink()
-    with pytest.raises(datasets.GroundTruthError, match="no query is left to evaluate"):
+    with pytest.raises(paper_ground_truth.GroundTruthError, match="no query is left to evaluate"):
         _build(images, [gnd])
     assert _build(images, [gnd], use="train").rows["train"].all()  # training needs none
 
@@ -186,7 +186,7 @@ def test_a_copy_entry_is_checked_before_anything_runs(tmp_path):
 
 def test_two_ground_truths_of_one_protocol_are_refused(tmp_path):
     _, images, gt, gnd = _paris_copy(tmp_path)
-    with pytest.raises(datasets.GroundTruthError, match="two revisited ground truths"):
+    with pytest.raises(paper_ground_truth.GroundTruthError, match="two revisited ground truths"):
         _build(images, [gnd, gnd])
 
 

@@ -167,7 +167,7 @@ def test_an_extra_view_is_drawn_on_top_of_the_view_it_is_made_from():
 def test_degrading_on_several_threads_writes_the_same_bytes(tmp_path):
     """degrade renders the photos side by side; each photo's rows come from one thread,
     so the stacks do not depend on the number of workers."""
-    from fsrstudy import storage
+    from fsrstudy import run_files
     from fsrstudy.atomic import save_csv
     from fsrstudy.stages import data as data_stage
 
@@ -180,7 +180,7 @@ def test_degrading_on_several_threads_writes_the_same_bytes(tmp_path):
         out = tmp_path / f"images_{workers}"
         data_stage.degrade_images(tmp_path / "manifest.csv", out, input_size=32,
                                   factors=[4, 9], workers=workers)
-        stacks[workers] = {f: storage.load(storage.stack_path(out, f)) for f in (1, 4, 9)}
+        stacks[workers] = {f: run_files.load(run_files.stack_path(out, f)) for f in (1, 4, 9)}
     assert len(stacks[1][1]) == len(rows) >= 5
     for f in (1, 4, 9):
         np.testing.assert_array_equal(stacks[1][f], stacks[3][f])

@@ -4,7 +4,7 @@
 import numpy as np
 import pandas as pd
 import pytest
-from fsrstudy import storage
+from fsrstudy import run_files
 from fsrstudy.data import groundtruth
 from fsrstudy.data.groundtruth import QuerySet
 from fsrstudy.evaluation import retrieval
@@ -23,7 +23,7 @@ def _manifest():
 def _features(tmp_path, hr_db, lr_db, hr_q, lr_q):
     """Write hr_f1 and lr_f4 for the 6 manifest rows (5 database rows, then the query)."""
     for method, factor, db, q in (("hr", 1, hr_db, hr_q), ("lr", 4, lr_db, lr_q)):
-        path = storage.feature_path(tmp_path, "b", method, factor)
+        path = run_files.feature_path(tmp_path, "b", method, factor)
         path.parent.mkdir(parents=True, exist_ok=True)
         np.save(path, np.vstack([db, q]).astype(np.float32))
 
@@ -80,7 +80,7 @@ def test_large_scale_searches_the_external_distractors_it_names(tmp_path):
     holidays.add("h/d0__q", ["h/d2", "h/d4"], ["h/d0"])
     groundtruth.save(tmp_path / "gt.json", [holidays])
     # one distractor at 1 degree: it outranks every positive of the query at 0 degrees
-    np.save(storage.distractor_feature_path(tmp_path, "b"),
+    np.save(run_files.distractor_feature_path(tmp_path, "b"),
             _direction(1)[None].astype(np.float32))
     table = distractors.large_scale(
         tmp_path / "manifest.csv", tmp_path / "gt.json", tmp_path, tmp_path / "large.csv",
@@ -117,7 +117,7 @@ def test_a_db_method_is_measured_only_where_a_model_that_never_saw_the_image_map
         if method == "fsrgan_db":  # fitted on d1..d4: the database minus d0
             fitted = manifest["image_id"].isin(["h/d1", "h/d2", "h/d3", "h/d4"]).to_numpy()
             feats[fitted] = np.nan
-        path = storage.feature_path(tmp_path, "b", method, factor)
+        path = run_files.feature_path(tmp_path, "b", method, factor)
         path.parent.mkdir(parents=True, exist_ok=True)
         np.save(path, feats)
     table = analysis.analyse_distances(tmp_path / "m.csv", tmp_path, tmp_path / "d.csv",

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 import torch
 from fsrstudy import fsr_names
-from fsrstudy.models import feature_sr, ridge, training
+from fsrstudy.models import feature_sr, fsrgan_training, ridge
 
 
 def test_one_dimensional_map_by_hand():
@@ -80,15 +80,16 @@ def test_ridge_and_fsrgan_checkpoints_load_and_apply_through_one_interface(tmp_p
                                    model.apply(lr[f], f), rtol=1e-6)
     with pytest.raises(KeyError, match="factors \\[4, 9\\], not 16"):
         feature_sr.apply(loaded, lr[4], 16)
-    with pytest.raises(training.IncompatibleCheckpoint, match="not other"):
+    with pytest.raises(fsrgan_training.IncompatibleCheckpoint, match="not other"):
         feature_sr.load(tmp_path / "ridge_b.pt", backbone="other")
     # an FSR-GAN checkpoint goes through the same door
     x = rng.normal(size=(32, 8)).astype(np.float32)
-    gen, critic, _ = training.train(x, x, training.FSRGANConfig(epochs=1, batch_size=16))
-    training.save_checkpoint(tmp_path / "fsrgan_b.pt", gen, critic, training.FSRGANConfig(),
-                             {"backbone": "b"})
+    cfg = fsrgan_training.FSRGANConfig(epochs=1, batch_size=16)
+    gen, critic, _ = fsrgan_training.train(x, x, cfg)
+    fsrgan_training.save_checkpoint(tmp_path / "fsrgan_b.pt", gen, critic,
+                                    fsrgan_training.FSRGANConfig(), {"backbone": "b"})
     generator = feature_sr.load(tmp_path / "fsrgan_b.pt", backbone="b").models[0]
-    np.testing.assert_array_equal(feature_sr.apply(generator, x, 64), training.apply(gen, x))
+    np.testing.assert_array_equal(feature_sr.apply(generator, x, 64), fsrgan_training.apply(gen, x))
 
 
 def test_method_names():
@@ -103,7 +104,7 @@ def test_method_names():
 def test_apply_rows_computes_only_the_rows_asked_and_leaves_the_rest_nan():
     rng = np.random.default_rng(5)
     x = rng.normal(size=(30, 8)).astype(np.float32)
-    gen, _, _ = training.train(x, x, training.FSRGANConfig(epochs=1, batch_size=16))
+    gen, _, _ = fsrgan_training.train(x, x, fsrgan_training.FSRGANConfig(epochs=1, batch_size=16))
     lr = {4: x, 9: x[::-1].copy()}
     linear, _ = ridge.fit(lr, x, np.arange(30) // 3, alphas=[0.1], validation_fraction=0.2,
                           seed=0)
@@ -142,7 +143,7 @@ def test_mean_shift_is_ridge_at_infinite_alpha_by_hand(tmp_path):
     x = (1, 3), (3, 5) -> y = (10, 0), (20, 2): means (2, 4) and (15, 1)."""
     import math
 
-    from fsrstudy import storage
+    from fsrstudy import run_files
     from fsrstudy.atomic import save_npy
     from fsrstudy.data import manifest as mf
     from fsrstudy.stages import train as train_stage
@@ -154,14 +155,14 @@ def test_mean_shift_is_ridge_at_infinite_alpha_by_hand(tmp_path):
                  "file": "x.jpg", "view": 0, "view_params": "", "split": "query",
                  "train": 0})
     pd.DataFrame(rows, columns=mf.COLUMNS).to_csv(tmp_path / "m.csv", index=False)
-    save_npy(storage.feature_path(tmp_path, "b", "lr", 4),
+    save_npy(run_files.feature_path(tmp_path, "b", "lr", 4),
              np.array([[1, 3], [3, 5], [0, 0]], np.float32))
-    save_npy(storage.feature_path(tmp_path, "b", "hr", 1),
+    save_npy(run_files.feature_path(tmp_path, "b", "hr", 1),
              np.array([[10, 0], [20, 2], [0, 0]], np.float32))
     table = train_stage.fit_ridge(tmp_path / "m.csv", tmp_path, tmp_path, tmp_path / "v.csv",
                                   backbone_names=["b"], factors=[4], alphas=[0.1],
                                   validation_fraction=0.5, seed=0, family="mean_shift")
     assert list(table["alpha"]) == [math.inf]  # the configured alphas do not apply
-    model = feature_sr.load(storage.fsr_model_path(tmp_path, "mean_shift", "b")).models[0]
+    model = feature_sr.load(run_files.fsr_model_path(tmp_path, "mean_shift", "b")).models[0]
     np.testing.assert_array_equal(model.weight[4], np.eye(2))
     np.testing.assert_allclose(model.apply(np.array([[0.0, 0.0]]), 4), [[13.0, -3.0]])

@@ -1,12 +1,12 @@
 """FSR-GAN's settings are chosen on held-back units of its fitting rows: whole units
 held out, the evaluation images never read, the better candidate chosen."""
 import numpy as np
-from fsrstudy.models import training
+from fsrstudy.models import fsrgan_training
 from fsrstudy.stages import settings_choice
 
 
 def test_the_grid_names_every_combination():
-    base = training.FSRGANConfig()
+    base = fsrgan_training.FSRGANConfig()
     candidates = settings_choice.grid(base, residual=[False, True], epochs=[3, 6])
     assert list(candidates) == ["residual=False,epochs=3", "residual=False,epochs=6",
                                 "residual=True,epochs=3", "residual=True,epochs=6"]
@@ -24,8 +24,8 @@ def test_a_candidate_that_starts_at_the_answer_is_chosen_on_held_back_units():
     rows = np.arange(100)  # the last 20 rows stand for evaluation images: never read
     lr[4][100:] = np.nan
     hr[100:] = np.nan
-    base = training.FSRGANConfig(epochs=1, batch_size=16, precision="fp32")
-    candidates = {"residual": training.FSRGANConfig(**{**base.__dict__, "residual": True}),
+    base = fsrgan_training.FSRGANConfig(epochs=1, batch_size=16, precision="fp32")
+    candidates = {"residual": fsrgan_training.FSRGANConfig(**{**base.__dict__, "residual": True}),
                   "plain": base}
     table = settings_choice.choose(lr, hr, rows, units, candidates,
                                    validation_fraction=0.2, seed=0)

@@ -2,19 +2,19 @@
 files as one job, bit for bit. The distractors' shards: tests/test_large_scale.py."""
 import numpy as np
 import pytest
-from fsrstudy import storage
+from fsrstudy import run_files
 from fsrstudy.stages import features as feature_stage
 
 
 @pytest.mark.parametrize("n, shards, align", [(6, 3, 2), (10, 3, 4), (1000, 7, 16), (5, 1, 8)])
 def test_shards_cover_every_row_once_cut_at_batch_boundaries(n, shards, align):
-    from fsrstudy import storage
+    from fsrstudy import run_files
 
-    parts = [storage.shard_slice(n, k, shards, align) for k in range(shards)]
+    parts = [run_files.shard_slice(n, k, shards, align) for k in range(shards)]
     assert [i for p in parts for i in range(n)[p]] == list(range(n))
     assert all(p.start % align == 0 for p in parts)
     with pytest.raises(ValueError, match="shard 3 is not one of 0..2"):
-        storage.shard_slice(n, 3, 3)
+        run_files.shard_slice(n, 3, 3)
 
 
 def _images(folder, n=10, size=32, factors=(4,)):
@@ -23,7 +23,7 @@ def _images(folder, n=10, size=32, factors=(4,)):
     hr = rng.integers(0, 256, (n, size, size, 3), dtype=np.uint8)
     for f in (1, *factors):
         np.save(folder / f"f{f}.npy", hr // f if f > 1 else hr)
-    storage.write_ids(folder / "ids.txt", [f"img{i}" for i in range(n)])
+    run_files.write_ids(folder / "ids.txt", [f"img{i}" for i in range(n)])
     return folder
 
 
@@ -44,8 +44,8 @@ def test_sharded_dataset_features_equal_one_job(tmp_path):
     for backbone in one["backbones"]:
         for method, f in [("hr", 1), ("lr", 4)]:
             np.testing.assert_array_equal(
-                np.load(storage.feature_path(tmp_path / "gathered", backbone, method, f)),
-                np.load(storage.feature_path(tmp_path / "one", backbone, method, f)))
+                np.load(run_files.feature_path(tmp_path / "gathered", backbone, method, f)),
+                np.load(run_files.feature_path(tmp_path / "one", backbone, method, f)))
     assert (tmp_path / "gathered/ids.txt").read_text() == (tmp_path / "one/ids.txt").read_text()
 
 

@@ -60,7 +60,7 @@ def test_notebook_defaults_are_what_the_tiny_run_hands(clean_run):
 def test_feature_sr_describes_exactly_the_evaluation_images(clean_run):
     """apply: every held-out row super-resolved (as the model maps it), the training
     rows, which no table reads, left NaN."""
-    from fsrstudy import storage
+    from fsrstudy import run_files
     from fsrstudy.data import manifest as mf
     from fsrstudy.models import feature_sr
 
@@ -68,12 +68,12 @@ def test_feature_sr_describes_exactly_the_evaluation_images(clean_run):
     held_out = mf.held_out_rows(manifest)
     train = np.setdiff1d(np.arange(len(manifest)), held_out)
     backbone, features = "vgg16_conv5_gem", clean_run / "features"
-    lr = storage.load_features(features, backbone, "lr", 4)
-    folds = feature_sr.load(storage.fsr_model_path(clean_run / "models", "fsrgan", backbone),
+    lr = run_files.load_features(features, backbone, "lr", 4)
+    folds = feature_sr.load(run_files.fsr_model_path(clean_run / "models", "fsrgan", backbone),
                             "cpu", backbone)
     assert len(folds.models) == 1  # the train split shares no photo with a query
     model = folds.models[0]
-    sr = storage.load_features(features, backbone, "fsrgan", 4)
+    sr = run_files.load_features(features, backbone, "fsrgan", 4)
     assert len(train) and np.isnan(sr[train]).all()
     np.testing.assert_allclose(sr[held_out], feature_sr.apply(model, lr[held_out], 4, "cpu"),
                                rtol=0, atol=1e-6)

@@ -13,7 +13,7 @@ from fsrstudy import config as _config
 from fsrstudy.data import dataset_kinds as _kinds
 from fsrstudy import fsr_names as _fsr_names
 from fsrstudy.data import fetch as _fetch
-from fsrstudy import storage as _storage
+from fsrstudy import run_files as _run_files
 from fsrstudy.report import figure_catalog as _figure_catalog
 from fsrstudy.report.figure_catalog import FIGURES
 
@@ -64,7 +64,7 @@ def with_pretrained_models(fits):
     missing = [
         m
         for m in fits
-        if not all(_storage.fsr_model_path(PRETRAINED, m, b).is_file() for b in BACKBONES)
+        if not all(_run_files.fsr_model_path(PRETRAINED, m, b).is_file() for b in BACKBONES)
     ]
     if missing:
         print(
@@ -132,7 +132,7 @@ FITS = {**FSR_FITS, **DISTILL_FITS}
 SPREAD_BACKBONE = config["seed_spread"]["backbone"] or BACKBONES[0]
 # the FSR-GANs the seed spread trains (seeds other than the run's), kept as models
 SPREAD_GAN_MODELS = {
-    (m, s): str(_storage.seed_model_path(f"{OUT}/models", m, s, SPREAD_BACKBONE))
+    (m, s): str(_run_files.seed_model_path(f"{OUT}/models", m, s, SPREAD_BACKBONE))
     for m in (FSRGAN_METHODS if SEED_SPREAD else [])
     for s in config["seed_spread"]["seeds"]
     if s != config["seed"]
@@ -194,7 +194,7 @@ ISR_RUNS = [(m, f) for m in ISR_METHODS for f in FACTORS]
 
 # SRCNN: one model per factor (its paper); VDSR: one model for every factor
 def isr_model_files(models_dir):
-    paths = (_storage.isr_model_path(models_dir, m, f) for m in ISR_METHODS for f in FACTORS)
+    paths = (_run_files.isr_model_path(models_dir, m, f) for m in ISR_METHODS for f in FACTORS)
     return [str(path) for path in dict.fromkeys(paths)]
 
 
@@ -207,12 +207,12 @@ REUSABLE_ISR_MODELS = [
 
 
 def fsr_model_files(models_dir, methods=FSR_METHODS):
-    return [str(_storage.fsr_model_path(models_dir, m, b)) for m in methods for b in BACKBONES]
+    return [str(_run_files.fsr_model_path(models_dir, m, b)) for m in methods for b in BACKBONES]
 
 
 def fsr_model_pattern(models_dir, wildcard):
     """Every backbone's model of a rule's method wildcard (e.g. "gan": {gan})."""
-    return [str(_storage.fsr_model_path(models_dir, f"{{{wildcard}}}", b)) for b in BACKBONES]
+    return [str(_run_files.fsr_model_path(models_dir, f"{{{wildcard}}}", b)) for b in BACKBONES]
 
 
 # Under --use-conda the rule's environment provides `python`; otherwise use the Python
@@ -276,7 +276,7 @@ def notebook_values(*sections, **values):
 
 def feature_files(methods, factors, features_dir=f"{OUT}/features"):
     return [
-        str(_storage.feature_path(features_dir, b, m, f))
+        str(_run_files.feature_path(features_dir, b, m, f))
         for b in BACKBONES
         for m in methods
         for f in factors
@@ -308,7 +308,7 @@ def figure_table(wildcards):
 
 def declared(folder, *named):
     """A folder as each job hands it to its stage, that is the folder with the job's
-    own files in it (those of `named`, its input and output), which fsrstudy.storage
+    own files in it (those of `named`, its input and output), which fsrstudy.run_files
     reads as a Declared folder, in which the stage can name no other file."""
     root = os.path.join(os.path.abspath(folder), "")
     files = {f for group in named for f in group if os.path.abspath(f).startswith(root)}

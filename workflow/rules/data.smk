@@ -84,8 +84,8 @@ rule degrade:
         manifest=rules.prepare.output.manifest,
     output:
         **stage_html("02_degrade"),
-        stacks=[str(_storage.stack_path(f"{OUT}/images", f)) for f in ALL_FACTORS],
-        ids=str(_storage.ids_path(f"{OUT}/images")),
+        stacks=[str(_run_files.stack_path(f"{OUT}/images", f)) for f in ALL_FACTORS],
+        ids=str(_run_files.ids_path(f"{OUT}/images")),
     log:
         **stage_logs("02_degrade"),
     benchmark:

@@ -6,9 +6,9 @@ rule distractor_shard:
     input:
         unpacked=UNPACKED_MARKERS.get("revisitop1m", []),
     output:
-        arrays=[str(_storage.distractor_feature_path(DISTRACTOR_SHARD_DIR, b)) for b in BACKBONES],
+        arrays=[str(_run_files.distractor_feature_path(DISTRACTOR_SHARD_DIR, b)) for b in BACKBONES],
         bad=f"{DISTRACTOR_SHARD_DIR}/bad_images.csv",
-        meta=str(_storage.meta_path(DISTRACTOR_SHARD_DIR)),
+        meta=str(_run_files.meta_path(DISTRACTOR_SHARD_DIR)),
     log:
         f"{OUT}/logs/16_distractor_shard_{{shard}}.log",
     benchmark:
@@ -37,7 +37,9 @@ rule distractor_features:
         bads=expand(rules.distractor_shard.output.bad, shard=range(DISTRACTOR_SHARDS)),
     output:
         **stage_html("16_distractor_features"),
-        distractors=[str(_storage.distractor_feature_path(f"{OUT}/features", b)) for b in BACKBONES],
+        distractors=[
+            str(_run_files.distractor_feature_path(f"{OUT}/features", b)) for b in BACKBONES
+        ],
         bad=f"{OUT}/distractors_bad_images.csv",
     log:
         **stage_logs("16_distractor_features"),

@@ -10,8 +10,8 @@ rule feature_shard:
     output:
         arrays=feature_files(["hr"], [1], FEATURE_SHARD_DIR)
         + feature_files(["lr"], FACTORS, FEATURE_SHARD_DIR),
-        ids=str(_storage.ids_path(FEATURE_SHARD_DIR)),
-        meta=str(_storage.meta_path(FEATURE_SHARD_DIR)),
+        ids=str(_run_files.ids_path(FEATURE_SHARD_DIR)),
+        meta=str(_run_files.meta_path(FEATURE_SHARD_DIR)),
     log:
         f"{OUT}/logs/03_feature_shard_{{shard}}.log",
     benchmark:
@@ -37,8 +37,8 @@ rule features:
         **stage_html("03_features"),
         hr=feature_files(["hr"], [1]),
         lr=feature_files(["lr"], FACTORS),
-        meta=str(_storage.meta_path(f"{OUT}/features")),
-        ids=str(_storage.ids_path(f"{OUT}/features")),
+        meta=str(_run_files.meta_path(f"{OUT}/features")),
+        ids=str(_run_files.ids_path(f"{OUT}/features")),
     log:
         **stage_logs("03_features"),
     benchmark:
@@ -59,8 +59,8 @@ rule pool4_maps:
         stacks=rules.degrade.output.stacks,
     output:
         **stage_html("04_pool4_maps"),
-        maps=[str(_storage.pool4_path(f"{OUT}/features", f)) for f in FACTORS],
-        meta=str(_storage.pool4_meta_path(f"{OUT}/features")),
+        maps=[str(_run_files.pool4_path(f"{OUT}/features", f)) for f in FACTORS],
+        meta=str(_run_files.pool4_meta_path(f"{OUT}/features")),
     log:
         **stage_logs("04_pool4_maps"),
     benchmark:

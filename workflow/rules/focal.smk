@@ -8,7 +8,7 @@ rule focal:
         ground_truth=rules.prepare.output.ground_truth,
         hr=rules.features.output.hr,
         lr=rules.features.output.lr,
-        trained=[str(_storage.fsr_model_path(f"{OUT}/models", "fsrgan", FOCAL_BACKBONE))]
+        trained=[str(_run_files.fsr_model_path(f"{OUT}/models", "fsrgan", FOCAL_BACKBONE))]
         + FOCAL_REUSES,
     output:
         **stage_html("19_focal"),

@@ -35,7 +35,7 @@ rule isr_restore:
         models=isr_model_files(MODELS),
     output:
         **stage_html("11_isr_restore"),
-        restored=[str(_storage.restored_path(f"{OUT}/images", m, f)) for m, f in ISR_RUNS],
+        restored=[str(_run_files.restored_path(f"{OUT}/images", m, f)) for m, f in ISR_RUNS],
         quality=report(f"{OUT}/tables/isr_quality.csv", category="Tables"),
     log:
         **stage_logs("11_isr_restore"),

@@ -16,12 +16,12 @@ import pandas as pd
 from fsrstudy import schema
 from fsrstudy.data import (
     coverage,
-    datasets,
     demo_set,
     fetch,
+    group_protocols,
     images,
+    paper_ground_truth,
     paper_sets,
-    protocols,
     user_set,
 )
 
@@ -129,7 +129,7 @@ def build(entry: dict, data_dir, seed: int):
             entry["photos_csv"], seed, entry["views_per_photo"],
             entry["train_views_per_photo"], entry["test_fraction"], entry["max_photos"],
             screening, dataset=name)
-        sets = protocols.build_all(frame, name)
+        sets = group_protocols.build_all(frame, name)
     elif kind == "csv":
         frame, bad, sets = user_set.build(name, entry["csv"], entry["images_dir"],
                                           screening)
@@ -141,7 +141,7 @@ def build(entry: dict, data_dir, seed: int):
         frame, bad, sets, coverage_of = paper_sets.oxford_paris(
             name, *_landmark_sources(entry, data_dir), screening, kind=kind)
     if kind in DOWNLOADED and entry["use"] != "train" and not any(s.queries for s in sets):
-        raise datasets.GroundTruthError(
+        raise paper_ground_truth.GroundTruthError(
             f"{name}: no query is left to evaluate (its image present, with a positive "
             "present): see the coverage below, or use the set to train only (use: train)"
             f"\n{coverage_of[0].to_string(index=False)}")

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from fsrstudy.storage import sha256_of
+from fsrstudy.run_files import sha256_of
 
 CHUNK = 1 << 20
 

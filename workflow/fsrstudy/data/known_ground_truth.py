@@ -1,6 +1,6 @@
 """The published Oxford5K / Paris6K ground truths, known by their content digest.
 
-A copy's ground-truth file is compared with these (datasets.content_digest: what the
+A copy's ground-truth file is compared with these (paper_ground_truth.content_digest: what the
 file says, not its bytes, so revisitop's .pkl and cnnimageretrieval's .mat of one
 ground truth agree). The digests were computed from the official files of the four
 benchmarks (cnnimageretrieval's gnd_*.mat; revisitop's gnd_rparis6k.pkl gives the same
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import warnings
 
-from fsrstudy.data import datasets
+from fsrstudy.data import paper_ground_truth
 
 # digest -> (dataset kind, protocol family, database images, queries)
 PUBLISHED = {
@@ -28,7 +28,7 @@ NAMES = {("oxford5k", "original"): "Oxford5K", ("oxford5k", "revisited"): "ROxfo
          ("paris6k", "original"): "Paris6K", ("paris6k", "revisited"): "RParis6k"}
 
 
-class WrongGroundTruth(datasets.GroundTruthError):
+class WrongGroundTruth(paper_ground_truth.GroundTruthError):
     pass
 
 
@@ -36,13 +36,13 @@ class UnpublishedGroundTruth(UserWarning):
     pass
 
 
-def check(gt: datasets.PublishedGroundTruth, kind: str, dataset: str) -> str:
+def check(gt: paper_ground_truth.PublishedGroundTruth, kind: str, dataset: str) -> str:
     """How `gt` compares with the published one of `kind` and its protocol, in words.
     Another benchmark's ground truth is an error; a differing file (edited, or another
     version) is a warning, and the run goes on with it."""
     if gt.imlist is None:
         return "not checked (text files: no published digest)"
-    published = PUBLISHED.get(datasets.content_digest(gt))
+    published = PUBLISHED.get(paper_ground_truth.content_digest(gt))
     if published and published[0] != kind:
         raise WrongGroundTruth(f"{dataset}: {gt.source} is the published "
                                f"{NAMES[published[:2]]} ground truth, not {kind}'s")

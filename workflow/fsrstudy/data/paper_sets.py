@@ -26,11 +26,11 @@ import pandas as pd
 
 from fsrstudy.data import (
     coverage,
-    datasets,
     groundtruth,
     images,
     known_ground_truth,
     manifest as mf,
+    paper_ground_truth,
 )
 from fsrstudy.data.groundtruth import QuerySet
 
@@ -45,11 +45,11 @@ def index_images(folder) -> dict[str, Path]:
         if path.suffix.lower() not in (".jpg", ".jpeg") or not path.is_file():
             continue
         if path.stem in index:
-            raise datasets.GroundTruthError(f"two images named {path.stem}: "
+            raise paper_ground_truth.GroundTruthError(f"two images named {path.stem}: "
                                             f"{index[path.stem]} and {path}")
         index[path.stem] = path
     if not index:
-        raise datasets.GroundTruthError(f"no .jpg images under {folder}")
+        raise paper_ground_truth.GroundTruthError(f"no .jpg images under {folder}")
     return index
 
 
@@ -81,12 +81,13 @@ FAMILIES = {"original": (("original",), "__q"),
 def read_ground_truths(sources, dataset: str, kind: str) -> list[tuple]:
     """(ground truth, how it compares with the published one) of each source; at most
     one per protocol family."""
-    read = [datasets.read_ground_truth(s) for s in sources]
+    read = [paper_ground_truth.read_ground_truth(s) for s in sources]
     families = [gt.protocol for gt in read]
     for family in set(families):
         if families.count(family) > 1:
             twice = [gt.source for gt in read if gt.protocol == family]
-            raise datasets.GroundTruthError(f"{dataset}: two {family} ground truths: {twice}")
+            raise paper_ground_truth.GroundTruthError(
+                f"{dataset}: two {family} ground truths: {twice}")
     return [(gt, known_ground_truth.check(gt, kind, dataset)) for gt in read]
 
 
@@ -101,7 +102,7 @@ def oxford_paris(dataset: str, images_dir, ground_truths, bad_images="skip",
                  kind: str = "oxford5k"):
     """Rows, bad images, query sets and (coverage summary, per query) of Oxford5K or
     Paris6K: the images under `images_dir` (any nesting) with one or two ground truths
-    (`datasets.read_ground_truth` sources: an original and/or a revisited one).
+    (`paper_ground_truth.read_ground_truth` sources: an original and/or a revisited one).
 
     A partial copy works: a query whose image is absent is dropped, positives and junk
     are restricted to the images present, and a query left with no positive is dropped
@@ -111,7 +112,7 @@ def oxford_paris(dataset: str, images_dir, ground_truths, bad_images="skip",
     index, bad = screen(index_images(images_dir), bad_images)
     for gt, _ in gts:
         if not gt.names() & set(index):
-            raise datasets.GroundTruthError(
+            raise paper_ground_truth.GroundTruthError(
                 f"{dataset}: none of the {len(index)} images under {images_dir} "
                 f"(e.g. {sorted(index)[:3]}) is named in {gt.source} (which names e.g. "
                 f"{sorted(gt.names())[:3]}): is this a copy of {kind}, with its ground truth?")
@@ -183,7 +184,7 @@ def holidays(dataset: str, images_dir, orientation: str = "stored",
             return {}
         return {"exif": False, **({"rotate": rotations[name]} if rotations.get(name) else {})}
 
-    datasets.holidays_names(index)  # a copy of another dataset stops here
+    paper_ground_truth.holidays_names(index)  # a copy of another dataset stops here
     rows = [_row(dataset, n, p, n[:4], "database", params(n)) for n, p in index.items()]
     query_set, records = QuerySet(dataset, "holidays"), []
     for group in sorted({n[:4] for n in index}):

@@ -19,7 +19,7 @@ import pandas as pd
 from pandas.errors import EmptyDataError
 from PIL import Image
 
-from fsrstudy.data import images, manifest as mf, protocols
+from fsrstudy.data import group_protocols, images, manifest as mf
 
 ROLES = {"query": "query", "db": "database", "train": "train"}
 BOX = ["x1", "y1", "x2", "y2"]
@@ -174,4 +174,4 @@ def build(dataset: str, csv_path, images_dir=None,
         mf.check(frame)
     except mf.ManifestError as error:
         raise UserSetError(f"{csv_path}: {error}") from None
-    return frame, bad, [protocols.group_relevance(frame, dataset, "groups")]
+    return frame, bad, [group_protocols.group_relevance(frame, dataset, "groups")]

@@ -14,12 +14,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from fsrstudy import storage
+from fsrstudy import run_files
 from fsrstudy.data import groundtruth
 from fsrstudy.evaluation import large_scale, scoring, uncertainty
 from fsrstudy.models import normalise
 
-HR = storage.HR
+HR = run_files.HR
 PRECISION_KS = (1, 5, 10)
 KEYS = ["dataset", "protocol", "backbone", "method", "factor"]
 # mAP's 95% percentile bootstrap interval over its queries (uncertainty)

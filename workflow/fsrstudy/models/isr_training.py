@@ -15,10 +15,10 @@ import numpy as np
 import pandas as pd
 import torch
 
-from fsrstudy import config, storage
+from fsrstudy import config, run_files
 from fsrstudy.models import compute, isr
 from fsrstudy.models.compute import autocast
-from fsrstudy.models.training import seed_everything
+from fsrstudy.models.fsrgan_training import seed_everything
 
 
 @dataclass
@@ -168,4 +168,4 @@ def load(path) -> torch.nn.Module:
     return model.eval()
 
 
-model_name = storage.isr_model_name
+model_name = run_files.isr_model_name

@@ -8,12 +8,12 @@ import functools
 
 import pandas as pd
 
-from fsrstudy import storage
+from fsrstudy import run_files
 from fsrstudy.atomic import save_csv
 from fsrstudy.data import groundtruth, manifest as mf
 from fsrstudy.evaluation import distances, retrieval
 
-HR = storage.HR  # the factor of the HR input
+HR = run_files.HR  # the factor of the HR input
 
 
 def analyse_distances(manifest_csv, features_dir, distance_csv, per_image_csv, *,
@@ -27,8 +27,8 @@ def analyse_distances(manifest_csv, features_dir, distance_csv, per_image_csv, *
         ids = manifest["image_id"].to_numpy()[rows]
         groups = manifest["group"].to_numpy()[rows]
         for backbone in backbone_names:
-            hr = storage.load_features(features_dir, backbone, "hr", HR)[rows]
-            others = {(m, f): storage.load_features(features_dir, backbone, m, f)[rows]
+            hr = run_files.load_features(features_dir, backbone, "hr", HR)[rows]
+            others = {(m, f): run_files.load_features(features_dir, backbone, m, f)[rows]
                       for m in methods for f in factors}
             frames.append(distances.per_image_distances(hr, others, ids, backbone, dataset))
             frames.append(distances.reference_rows(hr, groups, backbone, dataset, seed))
@@ -45,7 +45,7 @@ def analyse_distances(manifest_csv, features_dir, distance_csv, per_image_csv, *
 def feature_loader(features_dir):
     """features(backbone, method, factor): a run's feature arrays, memory-mapped (what
     evaluation.retrieval reads)."""
-    return functools.partial(storage.load_features, features_dir)
+    return functools.partial(run_files.load_features, features_dir)
 
 
 def evaluate_retrieval(manifest_csv, ground_truth_json, features_dir, retrieval_csv,

@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-from fsrstudy import storage
+from fsrstudy import run_files
 from fsrstudy.atomic import atomic_path, save_csv
 from fsrstudy.data import (
     augment,
@@ -20,7 +20,7 @@ from fsrstudy.data import (
     views,
 )
 
-HR = storage.HR  # the factor of the HR input
+HR = run_files.HR  # the factor of the HR input
 
 
 def prepare(datasets, data_dir, manifest_csv, bad_csv, ground_truth_json, coverage_csv,
@@ -68,7 +68,7 @@ def degrade_images(manifest_csv, images_dir, *, input_size: int, factors,
     with contextlib.ExitStack() as stack:
         outs = {}
         for f in all_factors:
-            tmp = stack.enter_context(atomic_path(storage.stack_path(images_dir, f)))
+            tmp = stack.enter_context(atomic_path(run_files.stack_path(images_dir, f)))
             outs[f] = np.lib.format.open_memmap(tmp, mode="w+", dtype=np.uint8, shape=shape)
         render = functools.partial(_render_photo, files, view_params, input_size, outs)
         with ThreadPoolExecutor(max(1, workers)) as pool:
@@ -76,7 +76,7 @@ def degrade_images(manifest_csv, images_dir, *, input_size: int, factors,
         for array in outs.values():
             array.flush()
         del outs, render  # the memmaps closed before their files are renamed
-    storage.write_ids(storage.ids_path(images_dir), manifest["image_id"])
+    run_files.write_ids(run_files.ids_path(images_dir), manifest["image_id"])
     return {"n_images": n, "input_size": input_size,
             "low_sizes": {f: degrade.low_size(input_size, f) for f in all_factors}}
 

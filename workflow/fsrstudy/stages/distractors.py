@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 import torch
 
-from fsrstudy import storage
+from fsrstudy import run_files
 from fsrstudy.atomic import atomic_path, save_csv, save_json
 from fsrstudy.config import extractor_options
 from fsrstudy.data import degrade, groundtruth, images, manifest as mf
@@ -101,13 +101,13 @@ def describe_distractors(list_file, images_dir, features_dir, bad_csv, *, input_
     files = listed_files(list_file, images_dir, limit)
     if not files:
         raise FileNotFoundError(f"no distractor image of {list_file} under {images_dir}")
-    part = files[storage.shard_slice(len(files), shard, shards,
+    part = files[run_files.shard_slice(len(files), shard, shards,
                                      align=compute.batch_alignment(batch_size),
                                      option="distractors.shards")]
     plan = compute.plan(device, precision, engine)
     batch_size = compute.batch_size(batch_size, plan.device)
     model, names = backbones.build_named(source, poolings, gem_p)
-    out_paths = {b: storage.distractor_feature_path(shard_dir or features_dir, b)
+    out_paths = {b: run_files.distractor_feature_path(shard_dir or features_dir, b)
                  for b in names.values()}
     bad = extract(part, out_paths, model, names, size=input_size,
                               batch_size=batch_size, plan=plan)
@@ -122,13 +122,13 @@ def gather_distractors(shard_dirs, backbone_names: list[str], features_dir, bad_
     lists of unreadable images into one; returns rows per backbone."""
     rows = {}
     for backbone in backbone_names:
-        parts = [storage.load(storage.distractor_feature_path(d, backbone))
+        parts = [run_files.load(run_files.distractor_feature_path(d, backbone))
                  for d in shard_dirs]
         dims = {p.shape[1] for p in parts}
         if len(dims) != 1:
             raise ValueError(f"{backbone}: shards of different widths {sorted(dims)}")
         total = sum(len(p) for p in parts)
-        with atomic_path(storage.distractor_feature_path(features_dir, backbone)) as tmp:
+        with atomic_path(run_files.distractor_feature_path(features_dir, backbone)) as tmp:
             out = np.lib.format.open_memmap(tmp, mode="w+", dtype=np.float32,
                                             shape=(total, dims.pop()))
             start = 0
@@ -151,7 +151,7 @@ def large_scale(manifest_csv, ground_truth_json, features_dir, out_csv, *, backb
     `source`: train_only (the manifest's train-only rows) or revisitop1m (the gathered
     memmaps in features_dir)."""
     external = None if source == "train_only" else {
-        b: storage.load(storage.distractor_feature_path(features_dir, b))
+        b: run_files.load(run_files.distractor_feature_path(features_dir, b))
         for b in backbone_names}
     table = retrieval.evaluate_large_scale(
         mf.read(manifest_csv), groundtruth.load(ground_truth_json),
@@ -172,14 +172,14 @@ def main(argv=None) -> None:
     values = json.loads(parser.parse_args(argv).params)
     torch.set_num_threads(values["threads"])
     start = time.perf_counter()
-    shard_dir = storage.folder({"folder": os.path.dirname(values["meta"]),
+    shard_dir = run_files.folder({"folder": os.path.dirname(values["meta"]),
                                 "files": [*values["arrays"], values["meta"]]})
     meta = describe_distractors(values["list_file"], values["distractor_images"], None,
                                 values["bad"], input_size=values["degrade"]["input_size"],
                                 **extractor_options(values["features"]), shard=values["shard"],
                                 shards=values["shards"], shard_dir=shard_dir)
     meta["seconds"] = round(time.perf_counter() - start, 1)
-    save_json(storage.meta_path(shard_dir), meta)
+    save_json(run_files.meta_path(shard_dir), meta)
     print(json.dumps(meta))
 
 

@@ -15,13 +15,13 @@ import time
 import numpy as np
 import torch
 
-from fsrstudy import storage
+from fsrstudy import run_files
 from fsrstudy.atomic import atomic_path, save_json, save_npy
 from fsrstudy.config import extractor_options
 from fsrstudy.models import backbones, compute, distill
 from fsrstudy.models.features import extract as describe_stack
 
-HR = storage.HR  # the factor of the HR input
+HR = run_files.HR  # the factor of the HR input
 
 
 def extract_features(images_dir, features_dir, *, factors, source: str, poolings,
@@ -30,8 +30,8 @@ def extract_features(images_dir, features_dir, *, factors, source: str, poolings
                      shards: int = 1) -> dict:
     """HR ('hr_f1') and LR ('lr_f<k>') descriptors of every image, per backbone; with
     `shards` > 1, of the rows of shard `shard` only (features_dir: the shard's folder)."""
-    ids = storage.read_ids(storage.ids_path(images_dir))
-    rows = storage.shard_slice(len(ids), shard, shards,
+    ids = run_files.read_ids(run_files.ids_path(images_dir))
+    rows = run_files.shard_slice(len(ids), shard, shards,
                                align=compute.batch_alignment(batch_size),
                                option="features.shards")
     ids = ids[rows]
@@ -40,14 +40,14 @@ def extract_features(images_dir, features_dir, *, factors, source: str, poolings
     model, names = backbones.build_named(source, poolings, gem_p, pretrained)
     timings = {}
     for f in [HR] + [f for f in factors if f != HR]:
-        stack = storage.load(storage.stack_path(images_dir, f))[rows]
+        stack = run_files.load(run_files.stack_path(images_dir, f))[rows]
         start = time.perf_counter()
         out = describe_stack(model, stack, batch_size, plan, desc=f"f{f}")
         timings[f"f{f}"] = round(time.perf_counter() - start, 2)
         method = "hr" if f == HR else "lr"
         for pooling, array in out.items():
-            save_npy(storage.feature_path(features_dir, names[pooling], method, f), array)
-    storage.write_ids(storage.ids_path(features_dir), ids)
+            save_npy(run_files.feature_path(features_dir, names[pooling], method, f), array)
+    run_files.write_ids(run_files.ids_path(features_dir), ids)
     seconds = sum(timings.values())
     meta = {"source": source, "backbones": list(names.values()), **plan.as_dict(),
             "batch_size": batch_size, "n_images": len(ids), "shard": shard, "shards": shards,
@@ -56,17 +56,17 @@ def extract_features(images_dir, features_dir, *, factors, source: str, poolings
             "torch": torch.__version__, "threads": torch.get_num_threads(),
             "cpu": platform.processor() or platform.machine(),
             "gpu": torch.cuda.get_device_name(0) if plan.device.startswith("cuda") else None}
-    save_json(storage.meta_path(features_dir), meta)
+    save_json(run_files.meta_path(features_dir), meta)
     return meta
 
 
 def gather_features(shard_dirs, features_dir, images_dir) -> dict:
     """The shard jobs' descriptors, concatenated in shard order into the files one job
     writes; their ids must be the images' ids (images/ids.txt), in order."""
-    metas = [json.loads(storage.meta_path(d).read_text()) for d in shard_dirs]
-    ids = np.concatenate([storage.read_ids(storage.ids_path(d)) for d in shard_dirs])
-    images_ids = storage.ids_path(images_dir)
-    expected = storage.read_ids(images_ids)
+    metas = [json.loads(run_files.meta_path(d).read_text()) for d in shard_dirs]
+    ids = np.concatenate([run_files.read_ids(run_files.ids_path(d)) for d in shard_dirs])
+    images_ids = run_files.ids_path(images_dir)
+    expected = run_files.read_ids(images_ids)
     if not np.array_equal(ids, expected):
         raise ValueError(f"the shards in {[str(d) for d in shard_dirs]} hold {len(ids)} rows "
                          f"that are not the {len(expected)} images of {images_ids}, in order")
@@ -74,10 +74,10 @@ def gather_features(shard_dirs, features_dir, images_dir) -> dict:
     for backbone in metas[0]["backbones"]:
         for f in factors:
             method = "hr" if f == HR else "lr"
-            parts = [storage.load_features(d, backbone, method, f) for d in shard_dirs]
-            save_npy(storage.feature_path(features_dir, backbone, method, f),
+            parts = [run_files.load_features(d, backbone, method, f) for d in shard_dirs]
+            save_npy(run_files.feature_path(features_dir, backbone, method, f),
                      np.concatenate(parts))
-    storage.write_ids(storage.ids_path(features_dir), ids)
+    run_files.write_ids(run_files.ids_path(features_dir), ids)
     timings = {key: round(sum(m["seconds_per_factor"][key] for m in metas), 2)
                for key in metas[0]["seconds_per_factor"]}
     meta = {**metas[0], "n_images": len(ids), "shard": None, "shards": len(metas),
@@ -85,7 +85,7 @@ def gather_features(shard_dirs, features_dir, images_dir) -> dict:
             "images_per_second": round(len(ids) * len(timings) / sum(timings.values()), 2),
             "shard_jobs": [{k: m[k] for k in ("shard", "n_images", "images_per_second",
                                                "device", "cpu", "gpu")} for m in metas]}
-    save_json(storage.meta_path(features_dir), meta)
+    save_json(run_files.meta_path(features_dir), meta)
     return meta
 
 
@@ -97,7 +97,7 @@ def feature_shard_main(argv=None) -> None:
     parser.add_argument("--params", required=True)
     values = json.loads(parser.parse_args(argv).params)
     torch.set_num_threads(values["threads"])
-    shard_dir = storage.folder({"folder": os.path.dirname(values["meta"]),
+    shard_dir = run_files.folder({"folder": os.path.dirname(values["meta"]),
                                 "files": [*values["arrays"], values["ids"], values["meta"]]})
     meta = extract_features(values["images_dir"], shard_dir, factors=values["factors"],
                             **extractor_options(values["features"]), shard=values["shard"],
@@ -115,10 +115,10 @@ def distill_maps(images_dir, features_dir, *, factors, source: str, poolings,
     trunk = backbones.Pool4Trunk(backbones.build(source, poolings[:1], gem_p))
     timings = {}
     for f in factors:
-        stack = storage.load(storage.stack_path(images_dir, f))
+        stack = run_files.load(run_files.stack_path(images_dir, f))
         size = stack.shape[1] // 16  # four 2x2 max-pools
         start = time.perf_counter()
-        with atomic_path(storage.pool4_path(features_dir, f)) as tmp:
+        with atomic_path(run_files.pool4_path(features_dir, f)) as tmp:
             out = np.lib.format.open_memmap(tmp, mode="w+", dtype=np.float16,
                                             shape=(len(stack), 512, size, size))
             distill.pool4_maps(trunk, stack, out, batch_size, plan, desc=f"pool4 f{f}")
@@ -127,7 +127,7 @@ def distill_maps(images_dir, features_dir, *, factors, source: str, poolings,
         timings[f"f{f}"] = round(time.perf_counter() - start, 2)
     meta = {**plan.as_dict(), "source": source, "batch_size": batch_size,
             "seconds_per_factor": timings, "threads": torch.get_num_threads()}
-    save_json(storage.pool4_meta_path(features_dir), meta)
+    save_json(run_files.pool4_meta_path(features_dir), meta)
     return meta
 
 

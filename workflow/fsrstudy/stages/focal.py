@@ -14,11 +14,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from fsrstudy import storage
+from fsrstudy import run_files
 from fsrstudy.atomic import save_csv
 from fsrstudy.data import groundtruth, manifest as mf
 from fsrstudy.evaluation import distances, retrieval
-from fsrstudy.models import compute, feature_sr, parallel, training
+from fsrstudy.models import compute, feature_sr, fsrgan_training, parallel
 
 VARIANTS = {
     "r1": {"focal_r": 1.0},
@@ -33,7 +33,7 @@ COLUMNS = ["variant", "seed", "backbone", "factor", "dataset", "protocol", "mean
            "mAP", "n_queries"]
 
 
-def variant_config(base: training.FSRGANConfig, variant: str, seed: int):
+def variant_config(base: fsrgan_training.FSRGANConfig, variant: str, seed: int):
     if variant not in VARIANTS:
         raise ValueError(f"unknown variant {variant!r}; choose from {sorted(VARIANTS)}")
     return dataclasses.replace(base, **VARIANTS[variant], seed=seed)
@@ -41,11 +41,11 @@ def variant_config(base: training.FSRGANConfig, variant: str, seed: int):
 
 def _train(task):
     x, y, cfg = task
-    return training.train(x, y, cfg, "cpu")[0]
+    return fsrgan_training.train(x, y, cfg, "cpu")[0]
 
 
 def run(manifest: pd.DataFrame, ground_truth_json, features_dir, *, backbone: str, factors,
-        base: training.FSRGANConfig, variants, seeds, device="cpu",
+        base: fsrgan_training.FSRGANConfig, variants, seeds, device="cpu",
         trained=None, workers: int = 1) -> pd.DataFrame:
     """Train every variant x seed; one row per (variant, seed, factor, protocol).
 
@@ -54,10 +54,10 @@ def run(manifest: pd.DataFrame, ground_truth_json, features_dir, *, backbone: st
     A variant and seed that one of them was trained with exactly (r = 2 with their seeds,
     as a rule) reuses it instead of training the same model again. `workers`: on a CPU,
     the trainings run side by side in that many single-thread processes (parallel.py)."""
-    hr = np.asarray(storage.load(storage.feature_path(features_dir, backbone, "hr", 1)))
-    lr = {f: np.asarray(storage.load(storage.feature_path(features_dir, backbone, "lr", f)))
+    hr = np.asarray(run_files.load(run_files.feature_path(features_dir, backbone, "hr", 1)))
+    lr = {f: np.asarray(run_files.load(run_files.feature_path(features_dir, backbone, "lr", f)))
           for f in factors}
-    x, y, _ = training.make_pairs(lr, hr, mf.fitting_rows(manifest, "train_split"))
+    x, y, _ = fsrgan_training.make_pairs(lr, hr, mf.fitting_rows(manifest, "train_split"))
     held_out = mf.held_out_rows(manifest)
     protocols = list(retrieval.resolved(manifest, groundtruth.load(ground_truth_json)))
     runs = [(variant, seed) for variant in variants for seed in seeds]
@@ -69,7 +69,7 @@ def run(manifest: pd.DataFrame, ground_truth_json, features_dir, *, backbone: st
         models = parallel.map_single_threaded(
             _train, [(x, y, configs[run]) for run in to_train], workers)
     else:  # one accelerator: one training after the other
-        models = [training.train(x, y, configs[run], device)[0] for run in to_train]
+        models = [fsrgan_training.train(x, y, configs[run], device)[0] for run in to_train]
     generators.update(zip(to_train, models))
     scored = retrieval.rows_scored(held_out, protocols)
     rows = []
@@ -92,8 +92,8 @@ def reusable(trained, configs: dict, *, backbone: str, factors, n_pairs: int,
     found = {}
     for run, cfg in configs.items():
         for path in paths:
-            if training.same_training(path, cfg, backbone, factors, "train_split", n_pairs):
-                found[run] = training.load_generator(path, device, backbone)
+            if fsrgan_training.same_training(path, cfg, backbone, factors, "train_split", n_pairs):
+                found[run] = fsrgan_training.load_generator(path, device, backbone)
                 break
     return found
 
@@ -110,7 +110,7 @@ def focal_ablation(manifest_csv, ground_truth_json, features_dir, out_csv, *, ba
     """Every loss variant x seed trained from the run's FSR-GAN settings (`fsrgan`: the
     config's section): tables/focal.csv."""
     table = run(mf.read(manifest_csv), ground_truth_json, features_dir, backbone=backbone,
-                factors=factors, base=training.FSRGANConfig.from_section(fsrgan),
+                factors=factors, base=fsrgan_training.FSRGANConfig.from_section(fsrgan),
                 variants=variants, seeds=seeds,
                 device=compute.pick_device(fsrgan.get("device", "auto")), trained=trained,
                 workers=workers)

@@ -8,13 +8,13 @@ import time
 import numpy as np
 import pandas as pd
 
-from fsrstudy import storage
+from fsrstudy import run_files
 from fsrstudy.atomic import atomic_copy, save_csv, save_npy
 from fsrstudy.data import degrade, manifest as mf
 from fsrstudy.models import backbones, compute, isr, isr_training
 from fsrstudy.models.features import extract as describe_stack
 
-HR = storage.HR  # the factor of the HR input
+HR = run_files.HR  # the factor of the HR input
 
 
 def train_isr(manifest_csv, images_dir, models_dir, loss_csv, cost_csv, *, factors,
@@ -32,7 +32,7 @@ def train_isr(manifest_csv, images_dir, models_dir, loss_csv, cost_csv, *, facto
     rows, fitted_on = mf.isr_fitting_rows(manifest)
     dev = compute.pick_device(device)
     precision, _ = compute.resolve_precision(precision, dev)
-    stacks = {f: storage.load(storage.stack_path(images_dir, f)) for f in [HR, *factors]}
+    stacks = {f: run_files.load(run_files.stack_path(images_dir, f)) for f in [HR, *factors]}
     luminance = functools.cache(lambda f: isr_training.luminance(stacks[f], rows))
     logs, costs = [], []
     for method, options in methods.items():
@@ -40,10 +40,10 @@ def train_isr(manifest_csv, images_dir, models_dir, loss_csv, cost_csv, *, facto
         groups = [[f] for f in factors] if method == "srcnn" else [list(factors)]
         for group in groups:
             name = isr_training.model_name(method, group[0])
-            out = storage.isr_model_path(models_dir, method, group[0])
+            out = run_files.isr_model_path(models_dir, method, group[0])
             wanted = isr_training.recipe(method, group, cfg, isr_training.data_sha256(
                 stacks[HR], [stacks[f] for f in group], rows))
-            shipped = storage.isr_model_path(reuse_dir, method, group[0]) if reuse_dir else None
+            shipped = run_files.isr_model_path(reuse_dir, method, group[0]) if reuse_dir else None
             ok, why, info = (isr_training.reusable(shipped, wanted) if shipped
                              else (False, "", {}))
             if ok and not retrain:
@@ -87,17 +87,17 @@ def restore_isr(manifest_csv, images_dir, models_dir, quality_csv, *, factors,
     manifest = mf.read(manifest_csv)
     rows = mf.query_rows(manifest)
     plan = compute.plan(device, precision, engine)
-    hr = storage.load(storage.stack_path(images_dir, HR))[rows]
+    hr = run_files.load(run_files.stack_path(images_dir, HR))[rows]
     hr_y = isr.rgb_to_ycbcr(hr)[..., 0]
     quality = []
     for f in factors:
-        lr = np.asarray(storage.load(storage.stack_path(images_dir, f))[rows])
+        lr = np.asarray(run_files.load(run_files.stack_path(images_dir, f))[rows])
         shave = int(round(degrade.linear_scale(f)))
         candidates = {"bicubic": lr}
         for method in methods:
-            model = isr_training.load(storage.isr_model_path(models_dir, method, f))
+            model = isr_training.load(run_files.isr_model_path(models_dir, method, f))
             candidates[method] = isr_training.restore(model, lr, plan)
-            save_npy(storage.restored_path(images_dir, method, f), candidates[method])
+            save_npy(run_files.restored_path(images_dir, method, f), candidates[method])
         for method, restored in candidates.items():
             out_y = isr.rgb_to_ycbcr(restored)[..., 0]
             psnrs = [isr.psnr(a, b, shave) for a, b in zip(hr_y, out_y)]
@@ -122,10 +122,10 @@ def extract_isr_features(manifest_csv, images_dir, features_dir, *, factors, met
     model, names = backbones.build_named(source, poolings, gem_p)
     for method in methods:
         for f in factors:
-            stack = storage.load(storage.restored_path(images_dir, method, f))
+            stack = run_files.load(run_files.restored_path(images_dir, method, f))
             out = describe_stack(model, stack, batch_size, plan, desc=f"{method} f{f}")
             for pooling, array in out.items():
                 full = np.full((len(manifest), array.shape[1]), np.nan, np.float32)
                 full[rows] = array
-                save_npy(storage.feature_path(features_dir, names[pooling], method, f), full)
+                save_npy(run_files.feature_path(features_dir, names[pooling], method, f), full)
     return {"methods": list(methods), "rows": len(rows), **plan.as_dict()}

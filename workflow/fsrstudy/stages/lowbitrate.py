@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 from PIL import Image
 
-from fsrstudy import storage
+from fsrstudy import run_files
 from fsrstudy.atomic import save_csv
 from fsrstudy.data import degrade, groundtruth, manifest as mf
 from fsrstudy.evaluation import retrieval
@@ -71,7 +71,7 @@ def run(manifest: pd.DataFrame, ground_truth_json, images_dir, features_dir, mod
     # each query mapped by a fitted model that saw no image of its photo (cross_fit)
     keys, ids = mf.photo_keys(manifest)[query_rows], manifest["image_id"].to_numpy()[query_rows]
     everyone = np.arange(len(query_rows))
-    hr = np.asarray(storage.load(storage.stack_path(images_dir, 1))[query_rows])
+    hr = np.asarray(run_files.load(run_files.stack_path(images_dir, 1))[query_rows])
     plan = compute.plan(extractor["device"], extractor["precision"],
                         extractor.get("engine", "auto"))
     isr = isr or {}
@@ -88,9 +88,9 @@ def run(manifest: pd.DataFrame, ground_truth_json, images_dir, features_dir, mod
                                desc="low bit-rate")
         return {names[k]: v for k, v in out.items()}
 
-    fsr_models = {(m, b): feature_sr.load(storage.fsr_model_path(models_dir, m, b), dev, b)
+    fsr_models = {(m, b): feature_sr.load(run_files.fsr_model_path(models_dir, m, b), dev, b)
                   for m in fsr_methods for b in backbone_names}
-    students = {m: {b: distill.load(storage.fsr_model_path(models_dir, m, b), dev, b)
+    students = {m: {b: distill.load(run_files.fsr_model_path(models_dir, m, b), dev, b)
                     for b in backbone_names} for m in distill_methods}
     trunk = backbones.Pool4Trunk(backbones.build(extractor["source"], extractor["poolings"][:1],
                                                  extractor["gem_p"])) if students else None
@@ -107,7 +107,7 @@ def run(manifest: pd.DataFrame, ground_truth_json, images_dir, features_dir, mod
                               for b in backbone_names}
             for m in isr_methods:
                 isr_model = isr_training.load(
-                    storage.isr_model_path(models_dir, m, factor))
+                    run_files.isr_model_path(models_dir, m, factor))
                 restored = isr_training.restore(isr_model, received, isr_plan)
                 queries[m] = describe(restored)
             for m, by_backbone in students.items():

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import torch
 
-from fsrstudy import descriptors, fsr_names, storage
+from fsrstudy import descriptors, fsr_names, run_files
 from fsrstudy.atomic import atomic_path, save_csv
 from fsrstudy.data import groundtruth, manifest as mf
 from fsrstudy.evaluation import distances, retrieval
@@ -27,9 +27,9 @@ from fsrstudy.models import (
     cross_fit,
     distill,
     feature_sr,
+    fsrgan_training,
     parallel,
     ridge,
-    training,
 )
 from fsrstudy.models.distill import DistillConfig
 
@@ -39,16 +39,16 @@ COLUMNS = ["method", "seed", "backbone", "factor", "dataset", "protocol", "mean_
 
 def _train_gan(task):
     x, y, cfg, pair_factors = task
-    return training.train(x, y, cfg, "cpu", factors=pair_factors)[:2]
+    return fsrgan_training.train(x, y, cfg, "cpu", factors=pair_factors)[:2]
 
 
 @dataclasses.dataclass
 class TrainedGAN:
     """An FSR-GAN the spread trained, with what its checkpoint records (the same keys
-    as the train stage's, so that training.same_training can match it)."""
+    as the train stage's, so that fsrgan_training.same_training can match it)."""
     generator: object
     critic: object
-    config: training.FSRGANConfig
+    config: fsrgan_training.FSRGANConfig
     extra: dict
 
 
@@ -63,13 +63,14 @@ class TrainedFits:
     def checkpoint(self) -> dict:
         info = {k: self.gans[0].extra[k] for k in ("backbone", "factors", "training_data")}
         return cross_fit.checkpoint(
-            [training.checkpoint(g.generator, g.critic, g.config, g.extra) for g in self.gans],
+            [fsrgan_training.checkpoint(g.generator, g.critic, g.config, g.extra)
+             for g in self.gans],
             self.held_out_photos, self.fitted_ids, info)
 
 
 def run(manifest: pd.DataFrame, ground_truth_json, features_dir, models_dir, *,
         backbone: str, factors, methods: dict, seeds, run_seed: int,
-        fsrgan_cfg: training.FSRGANConfig, ridge_options: dict,
+        fsrgan_cfg: fsrgan_training.FSRGANConfig, ridge_options: dict,
         distill_cfg: distill.DistillConfig | None = None, extractor: dict | None = None,
         device="cpu", workers: int = 1, folds: int = 5) -> tuple[pd.DataFrame, dict]:
     """(one row per (method, seed, factor, protocol), {(method, seed): TrainedFits} of
@@ -79,8 +80,8 @@ def run(manifest: pd.DataFrame, ground_truth_json, features_dir, models_dir, *,
     changes the models, not the photos each fold holds out); `extractor`: the features
     section (source, gem_p: the teacher of distilled students); `workers`: FSR-GAN
     trainings side by side on a CPU."""
-    hr = np.asarray(storage.load(storage.feature_path(features_dir, backbone, "hr", 1)))
-    lr = {f: np.asarray(storage.load(storage.feature_path(features_dir, backbone, "lr", f)))
+    hr = np.asarray(run_files.load(run_files.feature_path(features_dir, backbone, "hr", 1)))
+    lr = {f: np.asarray(run_files.load(run_files.feature_path(features_dir, backbone, "lr", f)))
           for f in factors}
     ids = manifest["image_id"].to_numpy()
     models, gan_tasks, fitted_as = {}, {}, {}
@@ -96,7 +97,7 @@ def run(manifest: pd.DataFrame, ground_truth_json, features_dir, models_dir, *,
                 cfg = dataclasses.replace(fsrgan_cfg, seed=seed,
                                           factor_aware=family == "fsrgan_fa")
                 for j, fold in enumerate(plan):
-                    x, y, pair_factors = training.make_pairs(lr, hr, fold.rows)
+                    x, y, pair_factors = fsrgan_training.make_pairs(lr, hr, fold.rows)
                     gan_tasks[method, seed, j] = (x, y, cfg, pair_factors)
             elif family in fsr_names.LINEAR_FAMILIES:
                 units = mf.validation_units(manifest, data)
@@ -107,7 +108,7 @@ def run(manifest: pd.DataFrame, ground_truth_json, features_dir, models_dir, *,
                                units[fold.rows], seed=seed, **options)[0]
                      for fold in plan], held, fitted)
             else:  # distill
-                maps = {f: storage.load(storage.pool4_path(features_dir, f)) for f in factors}
+                maps = {f: run_files.load(run_files.pool4_path(features_dir, f)) for f in factors}
                 output = descriptors.output_of(extractor["source"], backbone)
                 teacher = backbones.build(extractor["source"], [output], extractor["gem_p"])
                 cfg = dataclasses.replace(distill_cfg, seed=seed)
@@ -117,7 +118,7 @@ def run(manifest: pd.DataFrame, ground_truth_json, features_dir, models_dir, *,
     if str(device) == "cpu":
         trained = parallel.map_single_threaded(_train_gan, gan_tasks.values(), workers)
     else:  # one accelerator: one training after the other
-        trained = [training.train(*task[:3], device, factors=task[3])[:2]
+        trained = [fsrgan_training.train(*task[:3], device, factors=task[3])[:2]
                    for task in gan_tasks.values()]
     gans = {}
     for (method, seed, j), (gen, critic) in zip(gan_tasks, trained):
@@ -136,7 +137,7 @@ def run(manifest: pd.DataFrame, ground_truth_json, features_dir, models_dir, *,
 
 
 def _load(models_dir, method, family, backbone, device) -> cross_fit.Folds:
-    path = storage.fsr_model_path(models_dir, method, backbone)
+    path = run_files.fsr_model_path(models_dir, method, backbone)
     if family in fsr_names.QUERY_NETWORK_FAMILIES:
         return distill.load(path, device, backbone)
     return feature_sr.load(path, device, backbone)
@@ -171,7 +172,7 @@ def _describe(model: cross_fit.Folds, family, features_dir, lr_feats, factor, ro
     if family not in fsr_names.QUERY_NETWORK_FAMILIES:
         return feature_sr.apply_rows(model, lr_feats, factor, rows, device, photo_keys=keys,
                                      image_ids=ids)
-    maps = storage.load(storage.pool4_path(features_dir, factor))
+    maps = run_files.load(run_files.pool4_path(features_dir, factor))
     out = np.full(lr_feats.shape, np.nan, np.float32)
     out[rows] = model.map(
         lambda head, at: distill.describe(head, maps, rows[at], batch_size, device),
@@ -198,13 +199,13 @@ def spread_over_seeds(manifest_csv, ground_truth_json, features_dir, models_dir,
         mf.read(manifest_csv), ground_truth_json, features_dir, models_dir,
         backbone=backbone, factors=factors,
         methods={m: tuple(fit) for m, fit in methods.items()}, seeds=seeds,
-        run_seed=run_seed, fsrgan_cfg=training.FSRGANConfig.from_section(fsrgan),
+        run_seed=run_seed, fsrgan_cfg=fsrgan_training.FSRGANConfig.from_section(fsrgan),
         ridge_options={k: ridge[k] for k in ("alphas", "validation_fraction")},
         distill_cfg=DistillConfig.from_section(distill), extractor=extractor,
         device=compute.pick_device(fsrgan.get("device", "auto")), workers=workers,
         folds=cross_fit_folds)
     for (method, seed), fits in gans.items():
-        with atomic_path(storage.seed_model_path(models_dir, method, seed, backbone)) as tmp:
+        with atomic_path(run_files.seed_model_path(models_dir, method, seed, backbone)) as tmp:
             torch.save(fits.checkpoint(), tmp)
     save_csv(out_csv, table)
     return table

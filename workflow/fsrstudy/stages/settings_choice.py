@@ -17,11 +17,11 @@ import numpy as np
 import pandas as pd
 
 from fsrstudy.data import degrade
-from fsrstudy.models import compute, isr, isr_training, parallel, ridge, training
+from fsrstudy.models import compute, fsrgan_training, isr, isr_training, parallel, ridge
 from fsrstudy.models.normalise import feature_distance
 
 
-def grid(base: training.FSRGANConfig, **values) -> dict[str, training.FSRGANConfig]:
+def grid(base: fsrgan_training.FSRGANConfig, **values) -> dict[str, fsrgan_training.FSRGANConfig]:
     """Every combination of `values` ({field: [values]}) on top of `base`, named
     'field=value,...'."""
     names = list(values)
@@ -34,7 +34,7 @@ def grid(base: training.FSRGANConfig, **values) -> dict[str, training.FSRGANConf
 
 def _train(task):
     x, y, cfg, factors = task
-    return training.train(x, y, cfg, "cpu", factors=factors)[0]
+    return fsrgan_training.train(x, y, cfg, "cpu", factors=factors)[0]
 
 
 def choose(lr_by_factor: dict, hr: np.ndarray, rows: np.ndarray, units: np.ndarray,
@@ -47,13 +47,13 @@ def choose(lr_by_factor: dict, hr: np.ndarray, rows: np.ndarray, units: np.ndarr
     rows = np.asarray(rows, dtype=int)
     held = ridge.validation_split(np.asarray(units)[rows], validation_fraction, seed)
     fit_rows, val_rows = rows[~held], rows[held]
-    x, y, factors = training.make_pairs(lr_by_factor, hr, fit_rows)
+    x, y, factors = fsrgan_training.make_pairs(lr_by_factor, hr, fit_rows)
     tasks = [(x, y, cfg, factors) for cfg in candidates.values()]
     generators = parallel.map_single_threaded(_train, tasks, workers)
     table = []
     for name, gen in zip(candidates, generators):
         for f in sorted(lr_by_factor):
-            sr = training.apply(gen, np.asarray(lr_by_factor[f][val_rows], np.float32),
+            sr = fsrgan_training.apply(gen, np.asarray(lr_by_factor[f][val_rows], np.float32),
                                 factor=f)
             table.append({"candidate": name, "factor": f,
                           "validation_distance": float(feature_distance(

@@ -10,16 +10,24 @@ import numpy as np
 import pandas as pd
 import torch
 
-from fsrstudy import descriptors, fsr_names, storage
+from fsrstudy import descriptors, fsr_names, run_files
 from fsrstudy.atomic import atomic_path, save_csv, save_npy
 from fsrstudy.data import manifest as mf
-from fsrstudy.models import backbones, compute, cross_fit, distill, feature_sr, ridge, training
+from fsrstudy.models import (
+    backbones,
+    compute,
+    cross_fit,
+    distill,
+    feature_sr,
+    fsrgan_training,
+    ridge,
+)
 
-HR = storage.HR  # the factor of the HR input
+HR = run_files.HR  # the factor of the HR input
 
 
 def train_fsrgan(manifest_csv, features_dir, models_dir, loss_csv, *, backbone_names: list,
-                 factors, cfg: training.FSRGANConfig, device: str = "auto",
+                 factors, cfg: fsrgan_training.FSRGANConfig, device: str = "auto",
                  training_data: str = "train_split", family: str = "fsrgan",
                  folds: int = 5, seed: int = 0) -> pd.DataFrame:
     """Train one FSR-GAN per backbone, all factors mixed, on the train split or (method
@@ -37,20 +45,20 @@ def train_fsrgan(manifest_csv, features_dir, models_dir, loss_csv, *, backbone_n
     precision = compute.resolve_precision(cfg.precision, dev)[0]  # recorded beside the model
     logs = []
     for backbone in backbone_names:
-        hr = storage.load_features(features_dir, backbone, "hr", HR)
-        lr = {f: storage.load_features(features_dir, backbone, "lr", f) for f in factors}
+        hr = run_files.load_features(features_dir, backbone, "hr", HR)
+        lr = {f: run_files.load_features(features_dir, backbone, "lr", f) for f in factors}
         fits = []
         for j, fold in enumerate(plan):
-            x, y, pair_factors = training.make_pairs(lr, hr, fold.rows)
+            x, y, pair_factors = fsrgan_training.make_pairs(lr, hr, fold.rows)
             start = time.perf_counter()
-            gen, critic, log = training.train(x, y, cfg, dev, factors=pair_factors)
+            gen, critic, log = fsrgan_training.train(x, y, cfg, dev, factors=pair_factors)
             seconds = time.perf_counter() - start
-            fits.append(training.checkpoint(gen, critic, cfg, {
+            fits.append(fsrgan_training.checkpoint(gen, critic, cfg, {
                 "backbone": backbone, "factors": list(factors),
                 "training_data": training_data, "n_pairs": len(x),
                 "train_seconds": seconds, "precision": precision}))
             logs.append(tagged(log, backbone, j))
-        save_fits(storage.fsr_model_path(models_dir, method, backbone), fits, plan, fitted,
+        save_fits(run_files.fsr_model_path(models_dir, method, backbone), fits, plan, fitted,
                   {"backbone": backbone, "factors": list(factors),
                    "training_data": training_data})
     table = pd.concat(logs, ignore_index=True)
@@ -101,8 +109,8 @@ def fit_ridge(manifest_csv, features_dir, models_dir, validation_csv, *, backbon
     units = mf.validation_units(manifest, training_data)
     tables = []
     for backbone in backbone_names:
-        hr_all = storage.load_features(features_dir, backbone, "hr", HR)
-        lr_all = {f: storage.load_features(features_dir, backbone, "lr", f) for f in factors}
+        hr_all = run_files.load_features(features_dir, backbone, "hr", HR)
+        lr_all = {f: run_files.load_features(features_dir, backbone, "lr", f) for f in factors}
         fits = []
         for j, fold in enumerate(plan):
             rows = fold.rows
@@ -116,7 +124,7 @@ def fit_ridge(manifest_csv, features_dir, models_dir, validation_csv, *, backbon
                          "n_pairs": len(rows) * len(factors), "seed": seed,
                          "alphas": list(alphas), "fit_seconds": seconds})
             tables.append(tagged(table, backbone, j))
-        save_fits(storage.fsr_model_path(models_dir, method, backbone), fits, plan, fitted,
+        save_fits(run_files.fsr_model_path(models_dir, method, backbone), fits, plan, fitted,
                   {"backbone": backbone, "factors": list(factors),
                    "training_data": training_data})
     table = pd.concat(tables, ignore_index=True)
@@ -138,14 +146,14 @@ def apply_feature_sr(manifest_csv, features_dir, models_dir, fits_csv=None, *,
     dev = compute.pick_device(device)
     fits = []
     for backbone in backbone_names:
-        lr = {f: storage.load_features(features_dir, backbone, "lr", f) for f in factors}
+        lr = {f: run_files.load_features(features_dir, backbone, "lr", f) for f in factors}
         for method in methods:
-            model = feature_sr.load(storage.fsr_model_path(models_dir, method, backbone), dev,
+            model = feature_sr.load(run_files.fsr_model_path(models_dir, method, backbone), dev,
                                      backbone, lr[factors[0]].shape[1])
             for f in factors:
                 full = feature_sr.apply_rows(model, lr[f], f, rows, dev, photo_keys=keys,
                                              image_ids=ids)
-                save_npy(storage.feature_path(features_dir, backbone, method, f), full)
+                save_npy(run_files.feature_path(features_dir, backbone, method, f), full)
             fits.append(fit_row(method, backbone, model, keys[rows], ids[rows]))
     table = pd.DataFrame(fits)
     if fits_csv is not None:
@@ -175,12 +183,12 @@ def train_distill(manifest_csv, features_dir, models_dir, loss_csv, *, backbone_
     plan, fitted = fit_plan(manifest, training_data, folds, seed)
     method = fsr_names.method_name("distill", training_data)
     dev = compute.pick_device(device)
-    maps = {f: storage.load(storage.pool4_path(features_dir, f)) for f in factors}
+    maps = {f: run_files.load(run_files.pool4_path(features_dir, f)) for f in factors}
     logs = []
     for backbone in backbone_names:
         output = descriptors.output_of(source, backbone)
         teacher = backbones.build(source, [output], gem_p)
-        hr = storage.load_features(features_dir, backbone, "hr", HR)
+        hr = run_files.load_features(features_dir, backbone, "hr", HR)
         fits = []
         for j, fold in enumerate(plan):
             start = time.perf_counter()
@@ -191,7 +199,7 @@ def train_distill(manifest_csv, features_dir, models_dir, loss_csv, *, backbone_
                 "training_data": training_data, "n_pairs": len(fold.rows) * len(factors),
                 "train_seconds": seconds, "device": str(dev)}))
             logs.append(tagged(log, backbone, j))
-        save_fits(storage.fsr_model_path(models_dir, method, backbone), fits, plan, fitted,
+        save_fits(run_files.fsr_model_path(models_dir, method, backbone), fits, plan, fitted,
                   {"backbone": backbone, "source": source, "factors": list(factors),
                    "training_data": training_data})
     table = pd.concat(logs, ignore_index=True)
@@ -214,17 +222,17 @@ def apply_distill(manifest_csv, features_dir, models_dir, fits_csv=None, *,
     fits = []
     for method in methods:
         for backbone in backbone_names:
-            students = distill.load(storage.fsr_model_path(models_dir, method, backbone),
+            students = distill.load(run_files.fsr_model_path(models_dir, method, backbone),
                                     dev, backbone)
-            dim = storage.load(storage.feature_path(features_dir, backbone, "hr", HR)).shape[1]
+            dim = run_files.load(run_files.feature_path(features_dir, backbone, "hr", HR)).shape[1]
             for f in factors:
-                maps = storage.load(storage.pool4_path(features_dir, f))
+                maps = run_files.load(run_files.pool4_path(features_dir, f))
                 full = np.full((len(manifest), dim), np.nan, np.float32)
                 full[rows] = students.map(
                     lambda head, at, maps=maps: distill.describe(head, maps, rows[at],
                                                                  batch_size, dev),
                     keys[rows], ids[rows], dim)
-                save_npy(storage.feature_path(features_dir, backbone, method, f), full)
+                save_npy(run_files.feature_path(features_dir, backbone, method, f), full)
             fits.append(fit_row(method, backbone, students, keys[rows], ids[rows]))
     table = pd.DataFrame(fits)
     if fits_csv is not None:
