@@ -82,3 +82,18 @@ def test_demo_full_is_the_default_plus_the_larger_ablations():
         {k: v for k, v in lean.items() if k not in differ}
     assert {k: v for k, v in full["isr"].items() if k != "reuse"} == \
         {k: v for k, v in lean["isr"].items() if k != "reuse"}
+
+
+def test_a_section_becomes_its_settings_once():
+    """The config's fsrgan and distill sections typed at the edge: their training keys
+    taken, the workflow's own (device, training_data, enabled) left, overrides last."""
+    from fsrstudy.models import distill, fsrgan_training
+
+    section = {"epochs": 3, "lr": 1e-4, "residual": True, "device": "cpu",
+               "training_data": ["database"]}
+    cfg = fsrgan_training.FSRGANConfig.from_section(section, seed=5, factor_aware=True)
+    assert (cfg.epochs, cfg.lr, cfg.residual, cfg.seed, cfg.factor_aware) == (
+        3, 1e-4, True, 5, True)
+    student = distill.DistillConfig.from_section({"enabled": True, "epochs": 2, "lr": 1e-5,
+                                                  "device": "auto"}, seed=1)
+    assert (student.epochs, student.lr, student.seed) == (2, 1e-5, 1)

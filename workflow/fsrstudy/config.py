@@ -7,6 +7,7 @@ a bad value fails before any job runs with a message naming the key and the valu
 from __future__ import annotations
 
 import copy
+import dataclasses
 import sys
 from pathlib import Path
 
@@ -144,3 +145,11 @@ def extractor_options(features: dict) -> dict:
     poolings, gem_p, batch_size, device, precision, engine): `shards`, how many jobs,
     is the workflow's."""
     return {k: v for k, v in features.items() if k != "shards"}
+
+
+def settings_from_section(settings_class, section: dict, **overrides):
+    """A dataclass of settings from a config section: the section's keys that are its
+    fields (the rest, e.g. `device` or `training_data`, are the workflow's), then
+    `overrides`."""
+    names = {f.name for f in dataclasses.fields(settings_class)}
+    return settings_class(**{**{k: v for k, v in section.items() if k in names}, **overrides})

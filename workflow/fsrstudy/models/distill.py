@@ -15,7 +15,7 @@ cost is the head's (about 18% of a VGG16 pass forward, three times that to train
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass
 
 import numpy as np
 import pandas as pd
@@ -39,10 +39,8 @@ class DistillConfig:
 
     @classmethod
     def from_section(cls, section: dict, **overrides) -> "DistillConfig":
-        """From the config's `distill` section: its training settings (the keys that
-        are fields here), plus `overrides` (e.g. the seed)."""
-        names = {f.name for f in fields(cls)}
-        return cls(**{**{k: v for k, v in section.items() if k in names}, **overrides})
+        """From the config's `distill` section, plus `overrides` (e.g. the seed)."""
+        return config.settings_from_section(cls, section, **overrides)
 
 
 

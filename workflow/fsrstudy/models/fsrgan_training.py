@@ -12,7 +12,7 @@ is fp32.
 from __future__ import annotations
 
 import random
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
@@ -47,10 +47,8 @@ class FSRGANConfig:
 
     @classmethod
     def from_section(cls, section: dict, **overrides) -> "FSRGANConfig":
-        """From the config's `fsrgan` section: its training settings (the keys that
-        are fields here), plus `overrides` (e.g. the seed)."""
-        names = {f.name for f in fields(cls)}
-        return cls(**{**{k: v for k, v in section.items() if k in names}, **overrides})
+        """From the config's `fsrgan` section, plus `overrides` (e.g. the seed)."""
+        return config.settings_from_section(cls, section, **overrides)
 
 
 
