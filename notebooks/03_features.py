@@ -31,7 +31,6 @@ stacks = ['results/tiny/images/f1.npy',
           'results/tiny/images/f16.npy']
 image_ids = 'results/tiny/images/ids.txt'
 shards = []  # the shard jobs' meta.json, when there are shards
-shard_features = []
 hr = ['results/tiny/features/vgg16_conv5_gem/hr_f1.npy']
 lr = ['results/tiny/features/vgg16_conv5_gem/lr_f4.npy',
       'results/tiny/features/vgg16_conv5_gem/lr_f16.npy']

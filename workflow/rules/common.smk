@@ -248,17 +248,18 @@ def stage_benchmark(stage):
 FOLDERS = {"images": f"{OUT}/images", "features": f"{OUT}/features", "models": MODELS}
 
 
-def notebook_values(*sections, **values):
+def notebook_values(*sections, skip=(), **values):
     """A notebook rule's parameters, as one JSON argument: its named input and output
     files under the rule's own names (not the notebook and its html), the run's seed,
     backbones, factors and the job's threads, each config section of `sections` whole,
     the run's folders (images_dir, features_dir, models_dir: `declared`, so that the
     stage can use only the job's own files in them) and `values` (a callable is given
-    the wildcards). The notebook's parameter cell has the same names."""
+    the wildcards). The notebook's parameter cell has the same names. `skip`: inputs the
+    notebook does not read (the JSON is one argument: Linux takes 128 KB at most)."""
 
     def values_of(wildcards, input, output, threads):
         named = [*input.items(), *output.items()]
-        files = {k: v for k, v in named if k not in ("notebook", "html")}
+        files = {k: v for k, v in named if k not in ("notebook", "html", *skip)}
         run = {"seed": config["seed"], "backbones": BACKBONES, "factors": FACTORS}
         return as_param(
             {

@@ -48,7 +48,7 @@ rule features:
         mem_mb=6000,
         runtime=480,
     params:
-        values=notebook_values("features"),
+        values=notebook_values("features", skip=["shard_features"]),
     shell:
         NOTEBOOK_CMD
 
