@@ -26,10 +26,6 @@ config.clear()
 config.update(_validated)
 
 
-# every job runs in the study's environment (with --use-conda; else the venv's Python)
-conda: "envs/study.yaml"
-
-
 include: "workflow/rules/common.smk"
 include: "workflow/rules/data.smk"
 include: "workflow/rules/features.smk"

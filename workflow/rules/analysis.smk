@@ -24,10 +24,11 @@ rule distances:
         **stage_logs("13_distances"),
     benchmark:
         stage_benchmark("13_distances")
+    conda:
+        ENV
     threads: 1
     resources:
-        mem_mb=2000,
-        runtime=60,
+        **job_size(2000, 60),
     params:
         values=notebook_values(methods=EVAL_METHODS),
     shell:
@@ -47,10 +48,11 @@ rule retrieval:
         **stage_logs("15_retrieval"),
     benchmark:
         stage_benchmark("15_retrieval")
+    conda:
+        ENV
     threads: 1
     resources:
-        mem_mb=2000,
-        runtime=60,
+        **job_size(2000, 60),
     params:
         values=notebook_values("retrieval", methods=RETRIEVAL_METHODS),
     shell:

@@ -219,6 +219,8 @@ def fsr_model_pattern(models_dir, wildcard):
 # that runs Snakemake (the project's venv), whatever PATH says.
 USE_CONDA = DeploymentMethod.CONDA in workflow.deployment_settings.deployment_method
 PYTHON = "python" if USE_CONDA else sys.executable
+# every rule's environment (with --use-conda), relative to the rules files
+ENV = "../../envs/study.yaml"
 
 
 # the report's first page, written from this run's tables (rule front_page)
@@ -244,22 +246,27 @@ def stage_benchmark(stage):
     return f"{OUT}/benchmarks/{stage}.tsv"
 
 
+def job_size(mem_mb, runtime):
+    """A job's memory (MB) and time limit (minutes), as a cluster scheduler needs them."""
+    return {"mem_mb": mem_mb, "runtime": runtime}
+
+
 # the run's folders a stage may be handed (as <name>_dir), each as `declared` gives it
 FOLDERS = {"images": f"{OUT}/images", "features": f"{OUT}/features", "models": MODELS}
 
 
-def notebook_values(*sections, skip=(), **values):
+def notebook_values(*sections, **values):
     """A notebook rule's parameters, as one JSON argument: its named input and output
     files under the rule's own names (not the notebook and its html), the run's seed,
     backbones, factors and the job's threads, each config section of `sections` whole,
     the run's folders (images_dir, features_dir, models_dir: `declared`, so that the
     stage can use only the job's own files in them) and `values` (a callable is given
-    the wildcards). The notebook's parameter cell has the same names. `skip`: inputs the
-    notebook does not read (the JSON is one argument: Linux takes 128 KB at most)."""
+    the wildcards). The notebook's parameter cell has the same names. The JSON is one
+    shell argument (Linux takes 128 KB): hand large file lists only as a folder's."""
 
     def values_of(wildcards, input, output, threads):
         named = [*input.items(), *output.items()]
-        files = {k: v for k, v in named if k not in ("notebook", "html", *skip)}
+        files = {k: v for k, v in named if k not in ("notebook", "html")}
         run = {"seed": config["seed"], "backbones": BACKBONES, "factors": FACTORS}
         return as_param(
             {
@@ -294,8 +301,14 @@ def shard_number(wildcards):
     return int(wildcards.shard)
 
 
-# the wildcards of the rules that fit one method each, and of shard jobs
+# every shard job's parameters (rule distractor_shard)
+REVISITOP1M_SHARD_JOB = {**REVISITOP1M_FILES, "shard": shard_number, "shards": DISTRACTOR_SHARDS}
+
+
+# the wildcards of the downloads, of the rules that fit one method each, of shard jobs
 wildcard_constraints:
+    file="|".join(re.escape(name) for name in ALL_DOWNLOADS) or "NO_DOWNLOADS",
+    kind="|".join(UNPACKED) or "NO_DATASETS",
     gan="|".join(FSRGAN_METHODS) or "no-gan-method",
     linear="|".join(RIDGE_METHODS) or "no-linear-method",
     student="|".join(DISTILL_METHODS) or "no-distill-method",

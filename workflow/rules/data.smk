@@ -9,13 +9,12 @@ rule download:
         f"{DATA}/logs/download_{{file}}.log",
     benchmark:
         f"{DATA}/benchmarks/download_{{file}}.tsv"
-    wildcard_constraints:
-        file="|".join(re.escape(name) for name in ALL_DOWNLOADS) or "NO_DOWNLOADS",
     retries: 1
+    conda:
+        ENV
     threads: 1
     resources:
-        mem_mb=500,
-        runtime=720,
+        **job_size(500, 720),
         downloads=1,
     params:
         spec=lambda wc: as_param(config["downloads"][wc.file]),
@@ -34,12 +33,11 @@ rule unpack:
         f"{DATA}/logs/unpack_{{kind}}.log",
     benchmark:
         f"{DATA}/benchmarks/unpack_{{kind}}.tsv"
-    wildcard_constraints:
-        kind="|".join(UNPACKED) or "NO_DATASETS",
+    conda:
+        ENV
     threads: 1
     resources:
-        mem_mb=1000,
-        runtime=240,
+        **job_size(1000, 240),
     params:
         data_dir=lambda wc, output: Path(output[0]).parents[1],
         archives=config["distractors"]["revisitop1m_archives"],
@@ -67,10 +65,11 @@ rule prepare:
         **stage_logs("01_prepare"),
     benchmark:
         stage_benchmark("01_prepare")
+    conda:
+        ENV
     threads: 1
     resources:
-        mem_mb=4000,
-        runtime=120,
+        **job_size(4000, 120),
     params:
         # what the models are fitted on: checked, and given extra views, here
         values=notebook_values("datasets", "augment", "cross_fit", **PREPARE_CHECKS),
@@ -90,10 +89,11 @@ rule degrade:
         **stage_logs("02_degrade"),
     benchmark:
         stage_benchmark("02_degrade")
+    conda:
+        ENV
     threads: config["threads"]
     resources:
-        mem_mb=2000,
-        runtime=240,
+        **job_size(2000, 240),
     params:
         values=notebook_values("degrade"),
     shell:

@@ -13,18 +13,13 @@ rule distractor_shard:
         f"{OUT}/logs/16_distractor_shard_{{shard}}.log",
     benchmark:
         stage_benchmark("16_distractor_shard_{shard}")
+    conda:
+        ENV
     threads: config["threads"]
     resources:
-        mem_mb=8000,
-        runtime=720,
+        **job_size(8000, 720),
     params:
-        values=notebook_values(
-            "features",
-            "degrade",
-            **REVISITOP1M_FILES,
-            shard=shard_number,
-            shards=DISTRACTOR_SHARDS,
-        ),
+        values=notebook_values("features", "degrade", **REVISITOP1M_SHARD_JOB),
     shell:
         f"{LOGGED_MODULE} fsrstudy.stages.distractors " "--params {params.values}"
 
@@ -45,10 +40,11 @@ rule distractor_features:
         **stage_logs("16_distractor_features"),
     benchmark:
         stage_benchmark("16_distractor_features")
+    conda:
+        ENV
     threads: 1
     resources:
-        mem_mb=2000,
-        runtime=240,
+        **job_size(2000, 240),
     params:
         values=notebook_values(),
     shell:
@@ -67,10 +63,11 @@ rule large_scale:
         **stage_logs("17_large_scale"),
     benchmark:
         stage_benchmark("17_large_scale")
+    conda:
+        ENV
     threads: 1
     resources:
-        mem_mb=4000,
-        runtime=480,
+        **job_size(4000, 480),
     params:
         values=notebook_values("retrieval", methods=RETRIEVAL_METHODS, source=DISTRACTORS),
     shell:

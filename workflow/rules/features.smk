@@ -16,10 +16,11 @@ rule feature_shard:
         f"{OUT}/logs/03_feature_shard_{{shard}}.log",
     benchmark:
         stage_benchmark("03_feature_shard_{shard}")
+    conda:
+        ENV
     threads: config["threads"]
     resources:
-        mem_mb=6000,
-        runtime=480,
+        **job_size(6000, 480),
     params:
         values=notebook_values("features", shard=shard_number, shards=FEATURE_SHARDS),
     shell:
@@ -32,7 +33,6 @@ rule features:
         stacks=rules.degrade.output.stacks,
         image_ids=rules.degrade.output.ids,
         shards=expand(rules.feature_shard.output.meta, shard=SHARDS),
-        shard_features=expand(rules.feature_shard.output.arrays, shard=SHARDS),
     output:
         **stage_html("03_features"),
         hr=feature_files(["hr"], [1]),
@@ -43,12 +43,13 @@ rule features:
         **stage_logs("03_features"),
     benchmark:
         stage_benchmark("03_features")
+    conda:
+        ENV
     threads: config["threads"] if not SHARDS else 1  # gathering shards is copying
     resources:
-        mem_mb=6000,
-        runtime=480,
+        **job_size(6000, 480),
     params:
-        values=notebook_values("features", skip=["shard_features"]),
+        values=notebook_values("features"),
     shell:
         NOTEBOOK_CMD
 
@@ -65,10 +66,11 @@ rule pool4_maps:
         **stage_logs("04_pool4_maps"),
     benchmark:
         stage_benchmark("04_pool4_maps")
+    conda:
+        ENV
     threads: config["threads"]
     resources:
-        mem_mb=4000,
-        runtime=480,
+        **job_size(4000, 480),
     params:
         values=notebook_values("features"),
     shell:

@@ -3,11 +3,9 @@
 
 rule focal:
     input:
+        **FIT_INPUT,
         notebook="notebooks/19_focal.py",
-        manifest=rules.prepare.output.manifest,
         ground_truth=rules.prepare.output.ground_truth,
-        hr=rules.features.output.hr,
-        lr=rules.features.output.lr,
         trained=[str(_run_files.fsr_model_path(f"{OUT}/models", "fsrgan", FOCAL_BACKBONE))]
         + FOCAL_REUSES,
     output:
@@ -17,10 +15,11 @@ rule focal:
         **stage_logs("19_focal"),
     benchmark:
         stage_benchmark("19_focal")
+    conda:
+        ENV
     threads: config["threads"]
     resources:
-        mem_mb=4000,
-        runtime=1440,
+        **job_size(4000, 1440),
     params:
         values=notebook_values("focal", "fsrgan", backbone=FOCAL_BACKBONE),
     shell:

@@ -17,10 +17,11 @@ rule isr_train:
         **stage_logs("10_isr_train"),
     benchmark:
         stage_benchmark("10_isr_train")
+    conda:
+        ENV
     threads: config["threads"]
     resources:
-        mem_mb=4000,
-        runtime=1440,
+        **job_size(4000, 1440),
     params:
         values=notebook_values("isr", methods=ISR_METHODS),
     shell:
@@ -41,10 +42,11 @@ rule isr_restore:
         **stage_logs("11_isr_restore"),
     benchmark:
         stage_benchmark("11_isr_restore")
+    conda:
+        ENV
     threads: config["threads"]
     resources:
-        mem_mb=4000,
-        runtime=240,
+        **job_size(4000, 240),
     params:
         values=notebook_values("isr", methods=ISR_METHODS),
     shell:
@@ -63,10 +65,11 @@ rule isr_features:
         **stage_logs("12_isr_features"),
     benchmark:
         stage_benchmark("12_isr_features")
+    conda:
+        ENV
     threads: config["threads"]
     resources:
-        mem_mb=4000,
-        runtime=240,
+        **job_size(4000, 240),
     params:
         values=notebook_values("features", methods=ISR_METHODS),
     shell:

@@ -15,10 +15,11 @@ rule lowbitrate:
         **stage_logs("18_lowbitrate"),
     benchmark:
         stage_benchmark("18_lowbitrate")
+    conda:
+        ENV
     threads: config["threads"]
     resources:
-        mem_mb=4000,
-        runtime=720,
+        **job_size(4000, 720),
     params:
         values=notebook_values("lowbitrate", "features", "isr", **LOWBITRATE_METHODS),
     shell:

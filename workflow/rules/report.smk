@@ -15,10 +15,11 @@ rule figure:
         f"{OUT}/benchmarks/figure_{{name}}.tsv"
     wildcard_constraints:
         name="|".join(FIGURE_NAMES),
+    conda:
+        ENV
     threads: 1
     resources:
-        mem_mb=1000,
-        runtime=30,
+        **job_size(1000, 30),
     params:
         caption=lambda wc: FIGURES[wc.name].caption,
     shell:
@@ -32,10 +33,11 @@ rule run_config:
         f"{OUT}/logs/run_config.log",
     benchmark:
         f"{OUT}/benchmarks/run_config.tsv"
+    conda:
+        ENV
     threads: 1
     resources:
-        mem_mb=500,
-        runtime=10,
+        **job_size(500, 10),
     params:
         values=as_param(config),
     shell:
@@ -55,10 +57,11 @@ rule notebook_index:
         f"{OUT}/logs/notebook_index.log",
     benchmark:
         f"{OUT}/benchmarks/notebook_index.tsv"
+    conda:
+        ENV
     threads: 1
     resources:
-        mem_mb=500,
-        runtime=10,
+        **job_size(500, 10),
     params:
         run=RUN,
     shell:
@@ -73,10 +76,11 @@ rule stage_cost:
         table=report(f"{OUT}/tables/stage_cost.csv", category="Tables"),
     log:
         f"{OUT}/logs/stage_cost.log",
+    conda:
+        ENV
     threads: 1
     resources:
-        mem_mb=500,
-        runtime=10,
+        **job_size(500, 10),
     shell:
         f"{LOGGED_MODULE} fsrstudy.report.costs " "{output.table} {input}"
 
@@ -91,10 +95,11 @@ rule front_page:
         FRONT_PAGE,
     log:
         f"{OUT}/logs/front_page.log",
+    conda:
+        ENV
     threads: 1
     resources:
-        mem_mb=500,
-        runtime=10,
+        **job_size(500, 10),
     params:
         tables=lambda wc, input: os.path.dirname(input.distance),
         run=RUN,

@@ -4,11 +4,9 @@
 
 rule seed_spread:
     input:
+        **FIT_INPUT,
         notebook="notebooks/14_seed_spread.py",
-        manifest=rules.prepare.output.manifest,
         ground_truth=rules.prepare.output.ground_truth,
-        hr=rules.features.output.hr,
-        lr=rules.features.output.lr,
         models=fsr_model_files(f"{OUT}/models", FSR_METHODS + DISTILL_METHODS),
         maps=rules.pool4_maps.output.maps if DISTILL_METHODS else [],
     output:
@@ -19,10 +17,11 @@ rule seed_spread:
         **stage_logs("14_seed_spread"),
     benchmark:
         stage_benchmark("14_seed_spread")
+    conda:
+        ENV
     threads: config["threads"]
     resources:
-        mem_mb=4000,
-        runtime=1440,
+        **job_size(4000, 1440),
     params:
         values=notebook_values(*SPREAD_SECTIONS, fits=FITS),
     shell:

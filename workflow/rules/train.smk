@@ -2,13 +2,18 @@
 # and as <method>_db on the database's own images), then super-resolve every LR feature;
 # likewise the distilled query networks (distill, distill_db) and their descriptors.
 
+# what a fit reads: the manifest (which rows it fits on), HR and LR descriptors
+FIT_INPUT = dict(
+    manifest=rules.prepare.output.manifest,
+    hr=rules.features.output.hr,
+    lr=rules.features.output.lr,
+)
+
 
 rule train_fsrgan:
     input:
+        **FIT_INPUT,
         notebook="notebooks/05_train_fsrgan.py",
-        manifest=rules.prepare.output.manifest,
-        hr=rules.features.output.hr,
-        lr=rules.features.output.lr,
     output:
         **stage_html("05_train_{gan}"),
         models=fsr_model_pattern(f"{OUT}/models", "gan"),
@@ -17,10 +22,11 @@ rule train_fsrgan:
         **stage_logs("05_train_{gan}"),
     benchmark:
         stage_benchmark("05_train_{gan}")
+    conda:
+        ENV
     threads: config["threads"]
     resources:
-        mem_mb=4000,
-        runtime=480,
+        **job_size(4000, 480),
     params:
         values=notebook_values("fsrgan", "cross_fit", fit=fit_of),
     shell:
@@ -29,10 +35,8 @@ rule train_fsrgan:
 
 rule fit_ridge:
     input:
+        **FIT_INPUT,
         notebook="notebooks/06_fit_ridge.py",
-        manifest=rules.prepare.output.manifest,
-        hr=rules.features.output.hr,
-        lr=rules.features.output.lr,
     output:
         **stage_html("06_fit_{linear}"),
         models=fsr_model_pattern(f"{OUT}/models", "linear"),
@@ -41,10 +45,11 @@ rule fit_ridge:
         **stage_logs("06_fit_{linear}"),
     benchmark:
         stage_benchmark("06_fit_{linear}")
+    conda:
+        ENV
     threads: config["threads"]
     resources:
-        mem_mb=4000,
-        runtime=120,
+        **job_size(4000, 120),
     params:
         values=notebook_values("ridge", "cross_fit", fit=fit_of),
     shell:
@@ -65,10 +70,11 @@ rule train_distill:
         **stage_logs("07_train_{student}"),
     benchmark:
         stage_benchmark("07_train_{student}")
+    conda:
+        ENV
     threads: config["threads"]
     resources:
-        mem_mb=8000,
-        runtime=720,
+        **job_size(8000, 720),
     params:
         values=notebook_values("distill", "features", "cross_fit", fit=fit_of),
     shell:
@@ -89,10 +95,11 @@ rule apply_fsrgan:
         **stage_logs("08_apply"),
     benchmark:
         stage_benchmark("08_apply")
+    conda:
+        ENV
     threads: config["threads"]
     resources:
-        mem_mb=2000,
-        runtime=60,
+        **job_size(2000, 60),
     params:
         values=notebook_values("fsrgan", methods=FSR_METHODS),
     shell:
@@ -114,10 +121,11 @@ rule apply_distill:
         **stage_logs("09_apply_distill"),
     benchmark:
         stage_benchmark("09_apply_distill")
+    conda:
+        ENV
     threads: config["threads"]
     resources:
-        mem_mb=4000,
-        runtime=120,
+        **job_size(4000, 120),
     params:
         values=notebook_values("distill", "features", methods=DISTILL_METHODS),
     shell:

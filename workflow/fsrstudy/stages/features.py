@@ -62,7 +62,9 @@ def extract_features(images_dir, features_dir, *, factors, source: str, poolings
 
 def gather_features(shard_dirs, features_dir, images_dir) -> dict:
     """The shard jobs' descriptors, concatenated in shard order into the files one job
-    writes; their ids must be the images' ids (images/ids.txt), in order."""
+    writes; their ids must be the images' ids (images/ids.txt), in order. A shard is
+    known by its folder (its meta.json, written after its arrays, is what the rule
+    waits for)."""
     metas = [json.loads(run_files.meta_path(d).read_text()) for d in shard_dirs]
     ids = np.concatenate([run_files.read_ids(run_files.ids_path(d)) for d in shard_dirs])
     images_ids = run_files.ids_path(images_dir)
