@@ -191,10 +191,11 @@ def test_two_ground_truths_of_one_protocol_are_refused(tmp_path):
 
 
 @pytest.mark.e2e
-@pytest.mark.cost(110)
+@pytest.mark.cost(170)
 def test_a_partial_paris_copy_runs_the_whole_study(tmp_path):
     """A user's config naming a Paris6K copy on disk (a partial one, both protocols'
-    ground truths), fitted on its database: the whole default target builds, every
+    ground truths) with the default use (paper_split, its count scaled to the fixture)
+    and fits (train split and database): the whole default target builds, every
     protocol is evaluated on the queries kept, and the run's tables say what was lost."""
     import subprocess
     import sys
@@ -205,10 +206,9 @@ def test_a_partial_paris_copy_runs_the_whole_study(tmp_path):
     _, images, gt, gnd = _paris_copy(tmp_path)
     (images / "paris/defense/paris_defense_000605.JPG").unlink()
     config = yaml.safe_load((ROOT / "config/tiny.yaml").read_text())
-    config.update(run="pariscopy", datasets=[{"kind": "paris6k", "use": "evaluate",
+    config.update(run="pariscopy", datasets=[{"kind": "paris6k", "eval_images": 12,
                                               "images": str(images),
-                                              "ground_truth": [str(gt), str(gnd)]}],
-                  fsrgan={**config["fsrgan"], "training_data": ["database"]})
+                                              "ground_truth": [str(gt), str(gnd)]}])
     (tmp_path / "pariscopy.yaml").write_text(yaml.safe_dump(config))
     cmd = [sys.executable, "-m", "snakemake", "--cores", "2", "--configfile",
            str(tmp_path / "pariscopy.yaml"), "--config", f"results_dir={tmp_path}"]
@@ -222,6 +222,10 @@ def test_a_partial_paris_copy_runs_the_whole_study(tmp_path):
                              "revisited_hard"}
     assert hr.loc[["original"], "n_queries"].unique().tolist() == [5]
     assert hr.loc[["revisited_medium"], "n_queries"].unique().tolist() == [6]
+    # fitted on the train split the paper's split leaves, and on the database
+    assert {"fsrgan", "ridge", "fsrgan_db", "ridge_db"} <= set(retrieval.method)
+    manifest = pd.read_csv(run / "manifest.csv")
+    assert manifest.loc[manifest.split == "database", "train"].sum() == 20 - 1 - 12
     coverage = pd.read_csv(run / "tables/dataset_coverage.csv").set_index("protocol")
     assert coverage.loc["original", "image_missing"] == 1
     assert (run / "report/front_page.rst").is_file()
