@@ -6,7 +6,7 @@
 # same data and settings, on one backbone; the run's own model stands in for the run's
 # seed. A seed sets FSR-GAN's initial weights and batch order, the groups that choose
 # ridge's alpha, the student's batch order (its start is the teacher). Measured as in
-# stages 09 and 10: held-out distance to HR and mAP per protocol. The retrieval
+# stages 13 and 15: held-out distance to HR and mAP per protocol. The retrieval
 # notebook puts these spreads beside its standings.
 
 # %% tags=["parameters"]

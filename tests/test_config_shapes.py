@@ -5,6 +5,7 @@ have. The shapes that change which rules run also run for real on the tiny confi
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -24,17 +25,35 @@ EVERY_OPTION_OFF = {"focal": {"enabled": False}, "seed_spread": {"enabled": Fals
                     "mean_shift": {"enabled": False}, "isr": {"methods": []}}
 
 
-def dry_run(tmp_path, *configfiles, config=()) -> dict[str, int]:
-    """The jobs, by rule, of `snakemake -n` on config.yaml read under `configfiles`."""
+def snakemake_dry_run(tmp_path, *configfiles, config=(), targets=()) -> str:
+    """What `snakemake -n` prints on config.yaml read under `configfiles`."""
     files = [str(f) for f in configfiles]
-    cmd = [sys.executable, "-m", "snakemake", "-n", "--cores", "2",
+    cmd = [sys.executable, "-m", "snakemake", "-n", "--cores", "2", *targets,
            *(["--configfile", *files] if files else []),
            "--config", f"results_dir={tmp_path / 'results'}", *config]
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
     assert proc.returncode == 0, f"{' '.join(cmd)}\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
-    table = re.search(r"^job\s+count\n-+\s+-+\n(.*?)^total", proc.stdout, re.M | re.S)
-    assert table, proc.stdout[-3000:]
+    return proc.stdout
+
+
+def dry_run(tmp_path, *configfiles, config=()) -> dict[str, int]:
+    """The jobs, by rule, of `snakemake -n` on config.yaml read under `configfiles`."""
+    stdout = snakemake_dry_run(tmp_path, *configfiles, config=config)
+    table = re.search(r"^job\s+count\n-+\s+-+\n(.*?)^total", stdout, re.M | re.S)
+    assert table, stdout[-3000:]
     return {rule: int(n) for rule, n in re.findall(r"^(\S+)\s+(\d+)$", table.group(1), re.M)}
+
+
+def planned_jobs(stdout: str) -> list[dict]:
+    """Each job a dry run prints: its rule, input and output files."""
+    jobs = []
+    for block in re.split(r"^(?:local)?rule ", stdout, flags=re.M)[1:]:
+        job = {"rule": block.split(":", 1)[0]}
+        for key in ("input", "output"):
+            found = re.search(rf"^    {key}: (.*)$", block, re.M)
+            job[key] = found.group(1).split(", ") if found else []
+        jobs.append(job)
+    return jobs
 
 
 def write(path, values: dict):
@@ -133,3 +152,24 @@ def test_every_optional_part_off_builds_its_report(tmp_path):
     assert {"training_curve", "map_vs_factor", "stage_cost"} <= figures
     assert not {"isr_quality", "map_vs_bits", "focal_exponent"} & figures
     assert (tmp_path / "tiny/report/front_page.rst").is_file()
+
+
+@pytest.mark.parametrize("configs", [[], ["config/paper.yaml"], ["config/tiny.yaml", "off"]],
+                         ids=["default", "paper", "tiny_every_option_off"])
+def test_the_notebook_index_lists_the_notebooks_the_results_need(tmp_path, configs):
+    """Rules register their stages (and whether the run runs them); the index and the
+    cost table are built from that. Without the index and the cost table, the figures
+    need exactly the notebooks the index lists: none missing, none run only for it."""
+    files = [write(tmp_path / "off.yaml", EVERY_OPTION_OFF) if c == "off" else ROOT / c
+             for c in configs]
+    whole = planned_jobs(snakemake_dry_run(tmp_path, *files))
+    (index,) = [job for job in whole if job["rule"] == "notebook_index"]
+    figures = [f for job in whole if job["rule"] == "figure" for f in job["output"]
+               if not f.endswith("/stage_cost.png")]
+    needed = planned_jobs(snakemake_dry_run(tmp_path, *files, targets=figures))
+    notebooks = [f for job in needed for f in job["output"] if f.endswith(".html")]
+    assert sorted(index["input"]) == sorted(notebooks)
+    assert len(notebooks) >= 8 and len(set(notebooks)) == len(notebooks)
+    (cost,) = [job for job in whole if job["rule"] == "stage_cost"]
+    stage_names = {Path(f).stem for f in cost["input"]}
+    assert {Path(f).stem for f in notebooks} <= stage_names

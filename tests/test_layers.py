@@ -88,3 +88,18 @@ def test_model_and_array_files_are_named_in_run_files_alone():
     formatted = [str(p) for p in sources + sorted(rules.glob("*.smk"))
                  if re.search(r"""\.(pt|npy)['"]""", p.read_text())]
     assert not formatted, formatted
+
+
+def test_architecture_md_lists_every_module_in_its_layer():
+    """ARCHITECTURE.md's table (one line per module) is the map above, read by people:
+    a module renamed, added or moved to another layer shows up here."""
+    table = {}
+    layer = None
+    for line in (PACKAGE.parents[1] / "ARCHITECTURE.md").read_text().splitlines():
+        cells = [c.strip() for c in line.split("|")[1:-1]]
+        if len(cells) != 3 or not re.match(r"^(\d+ .*|)$", cells[0]) or "`" not in cells[1]:
+            continue
+        layer = int(cells[0].split()[0]) if cells[0] else layer
+        for name in re.findall(r"`([\w/]+)`", cells[1]):
+            table[name.replace("/", ".")] = layer
+    assert table == LAYER, sorted(set(table.items()) ^ set(LAYER.items()))

@@ -65,7 +65,7 @@ def folder(value) -> Path | Declared:
 
 @functools.lru_cache(maxsize=32)
 def _declared(folder_: str, files: tuple) -> Declared:
-    # every storage call of a stage names the same few folders: normalise each once
+    # every run_files call of a stage names the same few folders: normalise each once
     # (about 1 ms for a few hundred files, a few thousand times per stage otherwise)
     return Declared.of(folder_, files)
 

@@ -1,4 +1,5 @@
 # Helpers shared by every rule: paths of the run, the notebook command, parameters.
+import itertools
 import json
 import os
 import re
@@ -164,22 +165,8 @@ FIGURE_NAMES = sorted(
     and (FSRGAN_METHODS or n != "training_curve")
     and OPTIONAL_FIGURES.get(n, True)
 )
-STAGES = ["01_prepare", "02_degrade", "03_features"]
-STAGES += ["04_pool4_maps"] if DISTILL_METHODS else []
-STAGES += [] if PRETRAINED else [f"05_train_{m}" for m in FSRGAN_METHODS]
-STAGES += [] if PRETRAINED else [f"06_fit_{m}" for m in RIDGE_METHODS]
-STAGES += [] if PRETRAINED else [f"07_train_{m}" for m in DISTILL_METHODS]
-STAGES += ["08_apply"] + (["09_apply_distill"] if DISTILL_METHODS else [])
-STAGES += ([] if PRETRAINED else ["10_isr_train"]) if ISR_METHODS else []
-STAGES += ["11_isr_restore", "12_isr_features"] if ISR_METHODS else []
-STAGES += ["13_distances"] + (["14_seed_spread"] if SEED_SPREAD else []) + ["15_retrieval"]
-STAGES += ["16_distractor_features"] if REVISITOP1M else []
-STAGES += ["17_large_scale"] if LARGE_SCALE else []
-STAGES += ["18_lowbitrate"] if LOWBITRATE else []
-STAGES += ["19_focal"] if FOCAL else []
-# jobs of a stage that write no notebook, but whose cost counts (tables/stage_cost.csv)
-SHARD_JOBS = [f"03_feature_shard_{k}" for k in SHARDS]
-SHARD_JOBS += [f"16_distractor_shard_{k}" for k in range(DISTRACTOR_SHARDS)] if REVISITOP1M else []
+# The values of the wildcards in stage names (05_train_{gan}: 05_train_fsrgan, ...)
+STAGE_WILDCARDS = {"gan": FSRGAN_METHODS, "linear": RIDGE_METHODS, "student": DISTILL_METHODS}
 
 
 # what prepare checks: where downloads are, what the models are fitted on, ISR or not
@@ -234,8 +221,42 @@ def notebook_html(stage):
     return f"{OUT}/notebooks/{stage}.html"
 
 
-def stage_html(stage):
+# The stages, registered by their rules as Snakemake reads them: the notebook index and
+# the cost table list what is registered here, so that a new stage is listed by its rule
+# and nowhere else. A rule says whether this run runs it (`runs`; a switch of the config).
+NOTEBOOK_STAGES = {}  # name, or pattern of names (05_train_{gan}) -> whether it runs
+SHARD_JOBS = {}  # a shard job's name pattern -> the shards this run runs
+
+
+def stage_html(stage, runs=True):
+    NOTEBOOK_STAGES[stage] = bool(runs)
     return {"html": report(notebook_html(stage), category="Executed notebooks")}
+
+
+def shard_benchmark(job, shards):
+    """The benchmark of a job that writes no notebook but whose cost counts."""
+    SHARD_JOBS[job] = list(shards)
+    return stage_benchmark(job)
+
+
+def filled(pattern, values):
+    """Every name a pattern takes, its wildcards filled from `values` in every combination."""
+    names = re.findall(r"{(\w+)}", pattern)
+    combos = itertools.product(*(values[name] for name in names))
+    return [pattern.format(**dict(zip(names, combo))) for combo in combos]
+
+
+def stages_this_run_runs():
+    """Every notebook stage of this run (its rule registered it and runs), by stage
+    number; one rule's stages in the config's order of methods."""
+    stages = [
+        name for s, runs in NOTEBOOK_STAGES.items() if runs for name in filled(s, STAGE_WILDCARDS)
+    ]
+    return sorted(stages, key=lambda name: name.split("_")[0])
+
+
+def shard_jobs_this_run_runs():
+    return [job.format(shard=k) for job, shards in SHARD_JOBS.items() for k in shards]
 
 
 def stage_logs(stage):

@@ -12,7 +12,9 @@ rule distractor_shard:
     log:
         f"{OUT}/logs/16_distractor_shard_{{shard}}.log",
     benchmark:
-        stage_benchmark("16_distractor_shard_{shard}")
+        shard_benchmark(
+            "16_distractor_shard_{shard}", range(DISTRACTOR_SHARDS) if REVISITOP1M else []
+        )
     conda:
         ENV
     threads: config["threads"]
@@ -31,7 +33,7 @@ rule distractor_features:
         arrays=expand(rules.distractor_shard.output.arrays, shard=range(DISTRACTOR_SHARDS)),
         bads=expand(rules.distractor_shard.output.bad, shard=range(DISTRACTOR_SHARDS)),
     output:
-        **stage_html("16_distractor_features"),
+        **stage_html("16_distractor_features", runs=REVISITOP1M),
         distractors=[
             str(_run_files.distractor_feature_path(f"{OUT}/features", b)) for b in BACKBONES
         ],
@@ -57,7 +59,7 @@ rule large_scale:
         notebook="notebooks/17_large_scale.py",
         distractors=rules.distractor_features.output.distractors if REVISITOP1M else [],
     output:
-        **stage_html("17_large_scale"),
+        **stage_html("17_large_scale", runs=LARGE_SCALE),
         table=report(f"{OUT}/tables/large_scale.csv", category="Tables"),
     log:
         **stage_logs("17_large_scale"),

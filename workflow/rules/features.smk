@@ -15,7 +15,7 @@ rule feature_shard:
     log:
         f"{OUT}/logs/03_feature_shard_{{shard}}.log",
     benchmark:
-        stage_benchmark("03_feature_shard_{shard}")
+        shard_benchmark("03_feature_shard_{shard}", SHARDS)
     conda:
         ENV
     threads: config["threads"]
@@ -59,7 +59,7 @@ rule pool4_maps:
         notebook="notebooks/04_pool4_maps.py",
         stacks=rules.degrade.output.stacks,
     output:
-        **stage_html("04_pool4_maps"),
+        **stage_html("04_pool4_maps", runs=DISTILL_METHODS),
         maps=[str(_run_files.pool4_path(f"{OUT}/features", f)) for f in FACTORS],
         meta=str(_run_files.pool4_meta_path(f"{OUT}/features")),
     log:

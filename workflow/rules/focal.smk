@@ -9,7 +9,7 @@ rule focal:
         trained=[str(_run_files.fsr_model_path(f"{OUT}/models", "fsrgan", FOCAL_BACKBONE))]
         + FOCAL_REUSES,
     output:
-        **stage_html("19_focal"),
+        **stage_html("19_focal", runs=FOCAL),
         table=report(f"{OUT}/tables/focal.csv", category="Tables"),
     log:
         **stage_logs("19_focal"),

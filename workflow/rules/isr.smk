@@ -9,7 +9,7 @@ rule isr_train:
         # models trained before and shipped (isr.reuse): checked, reused when they match
         reusable=REUSABLE_ISR_MODELS,
     output:
-        **stage_html("10_isr_train"),
+        **stage_html("10_isr_train", runs=TRAINS_ISR),
         models=isr_model_files(f"{OUT}/models"),
         loss=f"{OUT}/tables/isr_loss.csv",
         cost=report(f"{OUT}/tables/isr_cost.csv", category="Tables"),
@@ -35,7 +35,7 @@ rule isr_restore:
         stacks=rules.degrade.output.stacks,
         models=isr_model_files(MODELS),
     output:
-        **stage_html("11_isr_restore"),
+        **stage_html("11_isr_restore", runs=ISR_METHODS),
         restored=[str(_run_files.restored_path(f"{OUT}/images", m, f)) for m, f in ISR_RUNS],
         quality=report(f"{OUT}/tables/isr_quality.csv", category="Tables"),
     log:
@@ -59,7 +59,7 @@ rule isr_features:
         manifest=rules.prepare.output.manifest,
         restored=rules.isr_restore.output.restored,
     output:
-        **stage_html("12_isr_features"),
+        **stage_html("12_isr_features", runs=ISR_METHODS),
         restored_features=feature_files(ISR_METHODS, FACTORS),
     log:
         **stage_logs("12_isr_features"),

@@ -9,7 +9,7 @@ rule lowbitrate:
         fsr_models=fsr_model_files(MODELS, FSR_METHODS + DISTILL_METHODS),
         isr_models=isr_model_files(MODELS),
     output:
-        **stage_html("18_lowbitrate"),
+        **stage_html("18_lowbitrate", runs=LOWBITRATE),
         table=report(f"{OUT}/tables/lowbitrate.csv", category="Tables"),
     log:
         **stage_logs("18_lowbitrate"),

@@ -46,7 +46,7 @@ rule run_config:
 
 rule notebook_index:
     input:
-        html=[notebook_html(stage) for stage in STAGES],
+        html=[notebook_html(stage) for stage in stages_this_run_runs()],
     output:
         index=report(
             f"{OUT}/notebooks/index.html",
@@ -71,7 +71,7 @@ rule notebook_index:
 
 rule stage_cost:
     input:
-        [stage_benchmark(stage) for stage in STAGES + SHARD_JOBS],
+        [stage_benchmark(job) for job in stages_this_run_runs() + shard_jobs_this_run_runs()],
     output:
         table=report(f"{OUT}/tables/stage_cost.csv", category="Tables"),
     log:

@@ -10,7 +10,7 @@ rule seed_spread:
         models=fsr_model_files(f"{OUT}/models", FSR_METHODS + DISTILL_METHODS),
         maps=rules.pool4_maps.output.maps if DISTILL_METHODS else [],
     output:
-        **stage_html("14_seed_spread"),
+        **stage_html("14_seed_spread", runs=SEED_SPREAD),
         table=report(f"{OUT}/tables/seed_spread.csv", category="Tables"),
         seed_models=list(SPREAD_GAN_MODELS.values()),
     log:

@@ -15,7 +15,7 @@ rule train_fsrgan:
         **FIT_INPUT,
         notebook="notebooks/05_train_fsrgan.py",
     output:
-        **stage_html("05_train_{gan}"),
+        **stage_html("05_train_{gan}", runs=not PRETRAINED),
         models=fsr_model_pattern(f"{OUT}/models", "gan"),
         loss=f"{OUT}/tables/{{gan}}_loss.csv",
     log:
@@ -38,7 +38,7 @@ rule fit_ridge:
         **FIT_INPUT,
         notebook="notebooks/06_fit_ridge.py",
     output:
-        **stage_html("06_fit_{linear}"),
+        **stage_html("06_fit_{linear}", runs=not PRETRAINED),
         models=fsr_model_pattern(f"{OUT}/models", "linear"),
         validation=f"{OUT}/tables/{{linear}}_validation.csv",
     log:
@@ -63,7 +63,7 @@ rule train_distill:
         hr=rules.features.output.hr,
         maps=rules.pool4_maps.output.maps,
     output:
-        **stage_html("07_train_{student}"),
+        **stage_html("07_train_{student}", runs=not PRETRAINED),
         models=fsr_model_pattern(f"{OUT}/models", "student"),
         loss=f"{OUT}/tables/{{student}}_loss.csv",
     log:
@@ -114,7 +114,7 @@ rule apply_distill:
         maps=rules.pool4_maps.output.maps,
         hr=rules.features.output.hr,  # the descriptors' size
     output:
-        **stage_html("09_apply_distill"),
+        **stage_html("09_apply_distill", runs=DISTILL_METHODS),
         distilled=feature_files(DISTILL_METHODS, FACTORS),
         fits=f"{OUT}/tables/distill_fits.csv",
     log:
