@@ -13,12 +13,11 @@ where the run was made, right after it.
 from __future__ import annotations
 
 import argparse
-import subprocess
 from pathlib import Path
 
 import pandas as pd
 import yaml
-from fsrstudy import hardware
+from fsrstudy import hardware, provenance
 from fsrstudy.evaluation import comparison
 from readme_tables import markdown  # scripts/ is on the path of a script run from it
 
@@ -66,8 +65,7 @@ def main() -> None:
     args = parser.parse_args()
     run = args.run
     config = yaml.safe_load((run / "config.yaml").read_text())
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
-                            text=True).stdout.strip()
+    commit = provenance.code_commit()
     print(f"Run `{config['run']}` (seed {config['seed']}); generated at commit {commit} on "
           f"{hardware.cpu_model()} ({hardware.cpu_kind()}) by `scripts/copy_run_report.py` "
           "from the run folder.\n")

@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "workflow"))
 
-from fsrstudy import hardware  # noqa: E402
+from fsrstudy import hardware, provenance  # noqa: E402
 from fsrstudy.report import golden  # noqa: E402
 
 GOLDEN = ROOT / "tests" / "golden" / "tiny"
@@ -36,8 +36,7 @@ def run_tiny(results_dir: Path) -> Path:
 def main(argv: list[str]) -> None:
     import torch
 
-    commit = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=ROOT,
-                            capture_output=True, text=True).stdout.strip()
+    commit = provenance.code_commit()
     with tempfile.TemporaryDirectory() as tmp:
         run = Path(argv[0]) if argv else run_tiny(Path(tmp))
         names = golden.record(run, GOLDEN, {

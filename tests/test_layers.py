@@ -8,7 +8,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "workflow" / "fsrstudy"
 SUBPACKAGES = ("data", "models", "evaluation", "report", "stages")
 LAYERS = {
     0: "descriptors fsr_names run_files report.figure_catalog hardware atomic schema run_lock "
-       "logged",
+       "logged provenance",
     1: "config data.manifest data.dataset_kinds data.demo_set data.paper_sets data.user_set "
        "data.group_protocols data.groundtruth data.views data.augment data.degrade data.images "
        "data.paper_ground_truth data.fetch data.download data.safe_files data.coverage "

@@ -128,6 +128,7 @@ def test_tables_have_the_documented_columns(clean_run):
     assert {"01_prepare", "03_features", "05_train_fsrgan", "19_focal"} <= set(cost["stage"])
     assert len(cost) == len(list((clean_run / "notebooks").glob("*.ipynb")))
     assert (cost["seconds"] > 0).all() and (cost["max_rss_mb"] > 0).all()
+    assert cost["commit"].nunique() == 1 and cost["cpu_model"].nunique() == 1
     meta = json.loads((clean_run / "features/meta.json").read_text())
     assert meta["precision"] == "fp32" and "fp32" in meta["why"]  # config/tiny.yaml sets it
     # ISR methods restore the queries only: their distance rows count those images

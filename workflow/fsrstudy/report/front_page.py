@@ -128,10 +128,11 @@ def cost_findings(cost: pd.DataFrame) -> list[str]:
     if cost.empty:
         return []
     top = cost.sort_values("seconds", ascending=False).head(3)
+    commit = f" (code at {cost['commit'].iloc[0]})" if "commit" in cost else ""
     return [f"The run's jobs took {cost['seconds'].sum() / 60:.1f} min in all on a "
-            f"{cost['cpu_kind'].iloc[0]} CPU with {cost['cores'].iloc[0]} cores; the "
-            "longest stages: " + ", ".join(f"{r.stage} {r.seconds:.0f} s"
-                                           for r in top.itertuples()) + "."]
+            f"{cost['cpu_kind'].iloc[0]} CPU with {cost['cores'].iloc[0]} cores{commit}; "
+            "the longest stages: " + ", ".join(f"{r.stage} {r.seconds:.0f} s"
+                                               for r in top.itertuples()) + "."]
 
 
 def render(tables_dir, run: str, seed: int | str = "?") -> str:
