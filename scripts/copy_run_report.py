@@ -19,6 +19,7 @@ import pandas as pd
 import yaml
 from fsrstudy import hardware, provenance
 from fsrstudy.evaluation import comparison
+from fsrstudy.report.map_tables import map_with_intervals as map_tables_of
 from readme_tables import markdown  # scripts/ is on the path of a script run from it
 
 
@@ -39,22 +40,10 @@ def make_up(run: Path) -> str:
 
 
 def map_tables(run: Path) -> str:
-    table = pd.read_csv(run / "tables/retrieval.csv")
-    text = (table["mAP"].map("{:.3f}".format) + " [" + table["mAP_low"].map("{:.3f}".format)
-            + ", " + table["mAP_high"].map("{:.3f}".format) + "]")
-    table = table.assign(cell=text, column=table["factor"].map(
-        lambda f: "HR" if f == 1 else f"1/{f}"))
-    out = []
-    for (dataset, protocol, backbone), block in table.groupby(
-            ["dataset", "protocol", "backbone"], sort=True):
-        n = block["n_queries"].max()
-        wide = block.pivot_table(index="method", columns="column", values="cell",
-                                 aggfunc="first").fillna("")
-        columns = ["HR"] + sorted((c for c in wide.columns if c != "HR"),
-                                  key=lambda c: int(c[2:]))
-        out.append(f"#### {dataset} / {protocol}, {backbone} ({n} queries)\n\n"
-                   + markdown(wide[columns]))
-    return "\n\n".join(out)
+    blocks = map_tables_of(pd.read_csv(run / "tables/retrieval.csv"))
+    return "\n\n".join(
+        f"#### {dataset} / {protocol}, {backbone} ({wide.attrs['n_queries']} queries)\n\n"
+        + markdown(wide) for (dataset, protocol, backbone), wide in blocks.items())
 
 
 def main() -> None:

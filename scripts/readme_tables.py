@@ -1,17 +1,21 @@
-"""Print the README's "Measured" tables (markdown) from one run's tables, so that the
-numbers there are copied from a run, never typed.
+"""Write the README's results table from a run's tables, so that its numbers are
+copied from a run, never typed: the block between the two markers below is replaced
+by mAP [95% interval] of one protocol and backbone (default: the demo's synthetic
+views, GeM), with the run's commit and machine (from its tables/stage_cost.csv).
 
-    PYTHONPATH=workflow .venv/bin/python scripts/readme_tables.py results/demo
+    PYTHONPATH=workflow .venv/bin/python scripts/readme_tables.py results/demo [README.md]
+
+Also home of `markdown`, the table printer the other doc generators import.
 """
 from __future__ import annotations
 
-import sys
+import argparse
 from pathlib import Path
 
 import pandas as pd
 
-ISR_AND_FSR = ["lr", "fsrgan", "fsrgan_db", "fsrgan_fa", "fsrgan_fa_db", "ridge",
-               "ridge_db", "distill", "distill_db", "srcnn", "vdsr", "matched"]
+BEGIN = "<!-- results table: written by scripts/readme_tables.py from a run; do not edit -->"
+END = "<!-- end of results table -->"
 
 
 def markdown(frame: pd.DataFrame, digits: int = 3) -> str:
@@ -23,52 +27,41 @@ def markdown(frame: pd.DataFrame, digits: int = 3) -> str:
     return "\n".join(lines + ["| " + " | ".join(row) + " |" for row in cells])
 
 
-def main(run: Path) -> None:
-    tables = run / "tables"
-    distance = pd.read_csv(tables / "distance.csv")
-    methods = distance[distance["method"].isin(ISR_AND_FSR)]
-    print("## distance (mean; n)\n")
-    print(markdown(methods.pivot_table(index=["backbone", "method", "n"], columns="factor",
-                                       values="mean_distance")))
-    print("\n## isr_quality (PSNR / SSIM)\n")
-    quality = pd.read_csv(tables / "isr_quality.csv")
-    quality["value"] = quality["psnr"].map("{:.2f}".format) + " / " + \
-        quality["ssim"].map("{:.3f}".format)
-    print(markdown(quality.pivot_table(index="factor", columns="method", values="value",
-                                       aggfunc="first")))
-    print("\n## retrieval mAP\n")
-    retrieval = pd.read_csv(tables / "retrieval.csv")
-    print(markdown(retrieval.pivot_table(index=["protocol", "n_queries", "backbone",
-                                                "method"], columns="factor", values="mAP")))
-    print("\n## share of matched (mAP / matched mAP)\n")
-    from fsrstudy.evaluation import comparison
-    shares = comparison.against_matched(retrieval)
-    print(markdown(shares.pivot_table(index=["protocol", "backbone", "method"],
-                                      columns="factor", values="of_matched")))
-    print("\n" + comparison.standings(retrieval))
-    if (tables / "seed_spread.csv").is_file():
-        print("\n## seed spread (mAP mean +- sd over seeds, share of matched)\n")
-        spread = pd.read_csv(tables / "seed_spread.csv")
-        stats = comparison.spread_against_matched(retrieval, spread)
-        stats["value"] = (stats["mAP_mean"].map("{:.3f}".format) + " +- "
-                          + stats["mAP_std"].map("{:.3f}".format) + " ("
-                          + stats["of_matched"].map("{:.0%}".format) + ")")
-        print(markdown(stats.pivot_table(index=["protocol", "backbone", "method"],
-                                         columns="factor", values="value",
-                                         aggfunc="first")))
-    if not (tables / "focal.csv").is_file():
-        return
-    print("\n## focal (mean +- sd over seeds)\n")
-    focal = pd.read_csv(tables / "focal.csv")
-    focal = focal[focal["protocol"] == focal["protocol"].iloc[0]]
-    stats = focal.groupby(["variant", "factor"])[["mean_distance", "mAP"]].agg(["mean", "std"])
-    stats.columns = [f"{a}_{b}" for a, b in stats.columns]
-    print(markdown(stats, 4))
-    print("\n## stage cost (seconds)\n")
-    print(markdown(pd.read_csv(tables / "stage_cost.csv").set_index("stage"), 1))
-    print("\n## isr cost\n")
-    print(markdown(pd.read_csv(tables / "isr_cost.csv").set_index("model"), 1))
+def results_block(run: Path, protocol: str, backbone: str) -> str:
+    from fsrstudy.report import costs, map_tables
+
+    blocks = map_tables.map_with_intervals(pd.read_csv(run / "tables/retrieval.csv"))
+    found = {key: wide for key, wide in blocks.items() if key[1:] == (protocol, backbone)}
+    if len(found) != 1:
+        raise SystemExit(f"{run}: no single block of protocol {protocol!r}, backbone "
+                         f"{backbone!r}; it has {sorted(k[1:] for k in blocks)}")
+    ((dataset, _, _), wide), = found.items()
+    summary = costs.runs_summary({run.name: costs.read_run_costs(run)}).iloc[0]
+    return (f"{BEGIN}\nRun `{run.name}`: retrieval mAP [95% bootstrap interval over its "
+            f"{wide.attrs['n_queries']} queries], `{dataset}` / `{protocol}`, `{backbone}`, "
+            f"from `results/{run.name}/tables/retrieval.csv` (commit {summary['commit']}; "
+            f"{summary['machine']}; its jobs {summary['jobs_seconds'] / 60:.1f} min):\n\n"
+            f"{markdown(wide)}\n{END}")
+
+
+def replace_block(text: str, block: str) -> str:
+    if text.count(BEGIN) != 1 or text.count(END) != 1:
+        raise SystemExit(f"the README needs the markers once each:\n{BEGIN}\n{END}")
+    head, rest = text.split(BEGIN)
+    return head + block + rest.split(END, 1)[1]
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("run", type=Path)
+    parser.add_argument("readme", type=Path, nargs="?", default=Path("README.md"))
+    parser.add_argument("--protocol", default="synthetic_views")
+    parser.add_argument("--backbone", default="vgg16_conv5_gem")
+    args = parser.parse_args(argv)
+    block = results_block(args.run, args.protocol, args.backbone)
+    args.readme.write_text(replace_block(args.readme.read_text(), block))
+    print(f"{args.readme}: results table from {args.run}")
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]))
+    main()

@@ -24,7 +24,7 @@ LAYERS = {
        "stages.seed_spread stages.distractors stages.lowbitrate stages.focal "
        "stages.settings_choice",
     5: "report.figures report.style report.front_page report.costs report.notebook_index "
-       "report.golden report.notebook_defaults notebook_runner",
+       "report.golden report.notebook_defaults report.map_tables notebook_runner",
 }
 LAYER = {module: layer for layer, names in LAYERS.items() for module in names.split()}
 
