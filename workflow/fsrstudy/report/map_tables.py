@@ -13,8 +13,8 @@ def factor_column(factor: int) -> str:
 def map_with_intervals(retrieval: pd.DataFrame) -> dict[tuple[str, str, str], pd.DataFrame]:
     """(dataset, protocol, backbone) -> methods (rows, in the table's order) x factors
     (HR, then 1/f by f), each cell 'mAP [low, high]' to three decimals; '' where a
-    method has no value at a factor (hr is HR only, the others LR only). The frame's
-    name attribute `n_queries` says how many queries the block scores."""
+    method has no value at a factor (hr is HR only, the others LR only). Each frame's
+    attrs["n_queries"] says how many queries the block scores."""
     cells = retrieval.assign(
         cell=retrieval["mAP"].map("{:.3f}".format) + " ["
         + retrieval["mAP_low"].map("{:.3f}".format) + ", "
