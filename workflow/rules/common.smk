@@ -256,7 +256,7 @@ def stages_this_run_runs():
 
 
 def shard_jobs_this_run_runs():
-    return [job.format(shard=k) for job, shards in SHARD_JOBS.items() for k in shards]
+    return [name for job, shards in SHARD_JOBS.items() for name in filled(job, {"shard": shards})]
 
 
 def stage_logs(stage):
